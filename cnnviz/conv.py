@@ -1,0 +1,121 @@
+"""2-D convolution: the readable loop version (the spec) and the fast shift-and-add version.
+
+Both compute cross-correlation, as deep-learning libraries do; ``flip=True`` rotates the kernel
+by 180° first, which gives the mathematical convolution.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .padding import pad2d
+from .shapes import Geometry2D, conv_geometry
+
+
+def as_numeric(name: str, a) -> np.ndarray:
+    """``a`` as a numeric numpy array, or a ValueError that says what was wrong."""
+    try:
+        arr = np.asarray(a)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of numbers ({err})") from None
+    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+        raise ValueError(f"{name} must contain numbers, got values of type {arr.dtype}")
+    return arr
+
+
+@dataclass(frozen=True)
+class ConvProblem:
+    """A convolution's arguments, checked and brought to the batch layout."""
+
+    x: np.ndarray  # (N, C, H, W)
+    w: np.ndarray  # (K, C, fh, fw), already flipped when flip=True
+    b: np.ndarray  # (K,)
+    geometry: Geometry2D
+    out_ndim: int  # 2 → (Ho, Wo), 3 → (K, Ho, Wo), 4 → (N, K, Ho, Wo)
+
+    @property
+    def dtype(self):
+        return np.result_type(self.x.dtype, self.w.dtype, self.b.dtype, np.float32)
+
+    def shape_output(self, out: np.ndarray) -> np.ndarray:
+        """(N, K, Ho, Wo) → the layout that matches the caller's input."""
+        if self.out_ndim == 2:
+            return out[0, 0]
+        return out[0] if self.out_ndim == 3 else out
+
+
+def conv_problem(x, w, b=None, stride=1, padding=0, dilation=1, flip=False) -> ConvProblem:
+    """Check the arguments of ``conv2d`` and bring them to ``(N, C, H, W)`` / ``(K, C, fh, fw)``."""
+    x, w = as_numeric("input", x), as_numeric("kernel", w)
+    if x.ndim == 2 and w.ndim == 2:
+        x4, w4, out_ndim = x[None, None], w[None, None], 2
+    elif x.ndim in (2, 3, 4) and w.ndim == 4:
+        x4 = x[None, None] if x.ndim == 2 else (x[None] if x.ndim == 3 else x)
+        w4, out_ndim = w, (3 if x.ndim < 4 else 4)
+    else:
+        raise ValueError(f"input of shape {x.shape} needs a kernel of shape (fh, fw) for a 2-D image or "
+                         f"(K, C, fh, fw) for (C, H, W) / (N, C, H, W); got kernel shape {w.shape}")
+    if x4.shape[1] != w4.shape[1]:
+        raise ValueError(f"the input has {x4.shape[1]} channel(s) but each filter has {w4.shape[1]}: they must match")
+    if min(x4.shape) == 0 or min(w4.shape) == 0:
+        raise ValueError(f"input {x.shape} and kernel {w.shape} must not be empty")
+    geometry = conv_geometry(x4.shape[2:], w4.shape[2:], stride, padding, dilation)
+    k = w4.shape[0]
+    if b is None:
+        b = np.zeros(k, dtype=w4.dtype)
+    b = as_numeric("bias", b).reshape(-1)
+    if b.shape != (k,):
+        raise ValueError(f"bias needs one value per filter ({k}), got {b.size}")
+    if flip:
+        w4 = w4[..., ::-1, ::-1]
+    return ConvProblem(x4, w4, b, geometry, out_ndim)
+
+
+def conv2d_loop(x, w, b=None, stride=1, padding=0, dilation=1, flip=False) -> np.ndarray:
+    """The specification: one explicit sum per output value. Slow; used by tests and traces."""
+    pb = conv_problem(x, w, b, stride, padding, dilation, flip)
+    rows, cols = pb.geometry.rows, pb.geometry.cols
+    xp = pad2d(pb.x, pb.geometry.pads)
+    n, k = pb.x.shape[0], pb.w.shape[0]
+    out = np.zeros((n, k, rows.out, cols.out), dtype=pb.dtype)
+    for img in range(n):
+        for f in range(k):
+            for i in range(rows.out):
+                for j in range(cols.out):
+                    window = xp[img][:, rows.window(i)][:, :, cols.window(j)]  # (C, fh, fw)
+                    out[img, f, i, j] = np.sum(window * pb.w[f]) + pb.b[f]
+    return pb.shape_output(out)
+
+
+def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, flip=False) -> np.ndarray:
+    """2-D cross-correlation (``flip=True``: convolution) with stride, padding and dilation.
+
+    Shapes: ``(H, W)`` with ``(fh, fw)`` → ``(Ho, Wo)``; ``(C, H, W)`` with ``(K, C, fh, fw)`` →
+    ``(K, Ho, Wo)``; ``(N, C, H, W)`` → ``(N, K, Ho, Wo)``. ``b`` has K entries. ``padding`` is an
+    int, ``(ph, pw)``, ``((top, bottom), (left, right))`` or ``'valid'|'same'|'full'`` (zeros).
+
+    The kernel taps are visited one by one and each adds a strided slice of the padded input
+    times its weight (shift-and-add): for small kernels this beats building every window.
+    """
+    pb = conv_problem(x, w, b, stride, padding, dilation, flip)
+    rows, cols = pb.geometry.rows, pb.geometry.cols
+    xp = pad2d(pb.x.astype(pb.dtype, copy=False), pb.geometry.pads)  # (N, C, Hp, Wp)
+    w4 = pb.w.astype(pb.dtype, copy=False)
+    n, c = pb.x.shape[:2]
+    k, _, fh, fw = w4.shape
+    out = np.zeros((n, k, rows.out, cols.out), dtype=pb.dtype)
+    scratch = np.empty((n, rows.out, cols.out), dtype=pb.dtype) if c == k == 1 else None
+    for i in range(fh):
+        r0 = i * rows.dilation
+        for j in range(fw):
+            c0 = j * cols.dilation
+            tap = xp[:, :, r0: r0 + rows.stride * (rows.out - 1) + 1: rows.stride,
+                     c0: c0 + cols.stride * (cols.out - 1) + 1: cols.stride]  # (N, C, Ho, Wo)
+            if scratch is not None:
+                np.multiply(tap[:, 0], w4[0, 0, i, j], out=scratch)
+                out[:, 0] += scratch
+            else:
+                out += np.einsum("nchw,kc->nkhw", tap, w4[:, :, i, j])
+    out += pb.b.astype(pb.dtype).reshape(1, k, 1, 1)
+    return pb.shape_output(out)

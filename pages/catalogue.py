@@ -1,0 +1,20 @@
+"""The app's pages: one entry each, in menu order. app.py, the home page and the tests read this list."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    path: str  # file, relative to the repository root
+    url: str  # stable URL path (shared links point here)
+    title: str
+    icon: str
+    group: str  # menu section
+    blurb: str  # one sentence for the home page card
+
+
+PAGES = (
+    PageInfo("pages/home.py", "home", "Home", ":material/home:", "Start",
+             "What cnnviz teaches and how to use it in class."),
+)

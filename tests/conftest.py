@@ -1,0 +1,131 @@
+"""Shared fixtures: AppTest helpers, and a real `streamlit run` + headless Chromium for browser tests."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts" / "screenshots"
+SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist-test"
+CHROMIUM = os.environ.get("CNNVIZ_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches():
+    """Global Streamlit caches would leak between AppTest instances in one process."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def run_page(path: str, timeout: float = 60, **state):
+    """Run ``app.py`` switched to ``path`` (e.g. ``"pages/convolution.py"``) and return the AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if path != "pages/home.py":
+        at.switch_page(path).run()
+    return at
+
+
+def assert_no_exception(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+# ---------------------------------------------------------------- browser
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def streamlit_url():
+    """`streamlit run app.py` on a free loopback port, as a user would start it."""
+    port = _free_port()
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    log = open(ROOT / "artifacts" / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if time.time() > deadline or proc.poll() is not None:
+                pytest.fail("streamlit did not start; see artifacts/streamlit.log")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (CI installs Debian's chromium)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield b
+        b.close()
+
+
+def wait_idle(page, timeout: float = 60_000) -> None:
+    """Wait until the Streamlit script has finished running."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+@pytest.fixture
+def open_page(browser, streamlit_url):
+    """Open ``url_path`` in a fresh 1400×900 tab; returns the Playwright page."""
+    pages = []
+
+    def _open(url_path: str):
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        pages.append(page)
+        page.goto(f"{streamlit_url}/{url_path}", timeout=60_000)
+        wait_idle(page)
+        return page
+
+    yield _open
+    for page in pages:
+        page.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def error_elements(page) -> list[str]:
+    """Texts of exception boxes and error alerts on the page."""
+    found = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']")
+    return [found.nth(i).inner_text() for i in range(found.count())]

@@ -47,11 +47,11 @@ def parse_matrix(text: str, max_size: int = 15) -> np.ndarray:
 
 
 def _text(v: float) -> str:
-    """Exact short text for ``v``: ``1/9`` rather than a rounded ``0.1111``."""
-    frac = Fraction(float(v)).limit_denominator(64)
-    if frac.denominator > 1 and float(frac) == float(v) or abs(float(frac) - v) < 1e-12 < abs(v - round(v, 4)):
-        return str(frac)
-    return format_number(v, digits=6).replace("−", "-")
+    """Exact short text for ``v``: ``0.25`` stays a decimal, ``1/9`` is not rounded to ``0.1111``."""
+    if round(v, 6) == v:
+        return format_number(v, digits=6).replace("−", "-")
+    frac = Fraction(float(v)).limit_denominator(1000)
+    return str(frac) if float(frac) == float(v) else repr(float(v))
 
 
 def format_matrix(a) -> str:

@@ -82,6 +82,7 @@ class AxisGeometry:
     before: int  # padding before (top / left)
     after: int  # padding after (bottom / right)
     out: int  # output size
+    ceil_mode: bool = False  # pooling's ceil mode: the division rounds up
 
     @property
     def span(self) -> int:
@@ -116,7 +117,11 @@ class AxisGeometry:
         numerator = f"{self.n}{pad} − {kernel}"
         if self.stride == 1:
             return f"({numerator}) + 1 = {self.out}"
-        return f"⌊({numerator})/{self.stride}⌋ + 1 = {self.out}"
+        if not self.ceil_mode:
+            return f"⌊({numerator})/{self.stride}⌋ + 1 = {self.out}"
+        rounded_up = -(-(self.padded - self.span) // self.stride) + 1
+        dropped = " − 1" if rounded_up > self.out else ""  # last window would start in the right padding
+        return f"⌈({numerator})/{self.stride}⌉ + 1{dropped} = {self.out}"
 
 
 def axis_geometry(n: int, f: int, stride: int = 1, padding=0, dilation: int = 1) -> AxisGeometry:
@@ -143,6 +148,9 @@ def pool_output_size(n: int, f: int, stride: int | None = None, padding=0, ceil_
     would start inside the right padding (or beyond) is dropped.
     """
     geo = axis_geometry(n, f, f if stride is None else stride, padding)
+    if max(geo.before, geo.after) > f // 2:
+        raise ValueError(f"pooling padding ({geo.before}, {geo.after}) must be at most half the window "
+                         f"({f} // 2 = {f // 2}), otherwise a window could hold only padding")
     if not ceil_mode:
         return geo.out
     out = -(-(geo.padded - geo.span) // geo.stride) + 1
@@ -232,8 +240,6 @@ def pool_geometry(input_hw, size, stride=None, padding=0, ceil_mode: bool = Fals
     axes = []
     for n, f, s, p in ((h, fh, sh, ph), (w, fw, sw, pw)):
         ax = axis_geometry(n, f, s, p)
-        if max(ax.before, ax.after) > f // 2:
-            raise ValueError(f"pooling padding ({ax.before}, {ax.after}) must be at most half the window "
-                             f"({f} // 2 = {f // 2}), otherwise a window could hold only padding")
-        axes.append(replace(ax, out=pool_output_size(n, f, s, (ax.before, ax.after), ceil_mode)))
+        out = pool_output_size(n, f, s, (ax.before, ax.after), ceil_mode)  # also checks the padding
+        axes.append(replace(ax, out=out, ceil_mode=ceil_mode))
     return Geometry2D(*axes)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .conv import conv_problem
+from .conv import conv2d, conv_problem
 from .padding import pad2d
-from .pool import _check, padded_for_pool, window_counts
+from .pool import _check, padded_for_pool, pool2d, window_counts
 from .shapes import Geometry2D
 
 MINUS = "−"
@@ -143,3 +143,33 @@ def _real_mask(geo: Geometry2D, padded_hw) -> np.ndarray:
     mask[geo.rows.before: geo.rows.before + geo.rows.n, geo.cols.before: geo.cols.before + geo.cols.n] = True
     return mask
 
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Everything a picture of a sliding window needs, computed once."""
+
+    geometry: Geometry2D
+    padded: np.ndarray  # (Hp, Wp) or (C, Hp, Wp): the input with its padding (ceil-mode overhang included)
+    real: np.ndarray  # (Hp, Wp) bool: True on real input pixels
+    output: np.ndarray  # what conv2d / pool2d returns
+    steps: tuple  # ConvStep or PoolStep records, in sliding order
+
+
+def conv2d_trace(x, w, b=None, stride=1, padding=0, dilation=1, flip=False) -> Trace:
+    """``conv2d`` on one image together with its padded input and its step records."""
+    steps = conv2d_steps(x, w, b, stride, padding, dilation, flip)
+    pb = conv_problem(x, w, b, stride, padding, dilation, flip)
+    padded = pad2d(pb.x[0].astype(np.float64), pb.geometry.pads)
+    real = _real_mask(pb.geometry, padded.shape[-2:])
+    return Trace(pb.geometry, padded[0] if pb.out_ndim == 2 else padded, real,
+                 conv2d(x, w, b, stride, padding, dilation, flip), steps)
+
+
+def pool2d_trace(x, size, stride=None, padding=0, mode: str = "max", ceil_mode: bool = False) -> Trace:
+    """``pool2d`` on one image together with its padded input and its step records."""
+    steps = pool2d_steps(x, size, stride, padding, mode, ceil_mode)
+    x, geo = _check(x, size, stride, padding, mode, ceil_mode)
+    padded = padded_for_pool(x.astype(np.float64), geo, mode)
+    return Trace(geo, padded, _real_mask(geo, padded.shape[-2:]), pool2d(x, size, stride, padding, mode, ceil_mode),
+                 steps)

@@ -17,4 +17,6 @@ class PageInfo:
 PAGES = (
     PageInfo("pages/home.py", "home", "Home", ":material/home:", "Start",
              "What cnnviz teaches and how to use it in class."),
+    PageInfo("pages/convolution.py", "convolution", "Convolution, step by step", ":material/grid_on:", "Convolution",
+             "Watch the kernel slide over the input and see every multiply-and-add of every output cell."),
 )

@@ -19,6 +19,15 @@ CHROMIUM = os.environ.get("CNNVIZ_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True)
+def _full_error_details():
+    """The app hides error details from students (.streamlit/config.toml); tests need to read them."""
+    from streamlit import config
+
+    config.set_option("client.showErrorDetails", "full")
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_streamlit_caches():
     """Global Streamlit caches would leak between AppTest instances in one process."""
     import streamlit as st

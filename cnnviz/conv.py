@@ -76,7 +76,7 @@ def conv2d_loop(x, w, b=None, stride=1, padding=0, dilation=1, flip=False) -> np
     """The specification: one explicit sum per output value. Slow; used by tests and traces."""
     pb = conv_problem(x, w, b, stride, padding, dilation, flip)
     rows, cols = pb.geometry.rows, pb.geometry.cols
-    xp = pad2d(pb.x, pb.geometry.pads)
+    xp = pad2d(pb.x.astype(pb.dtype, copy=False), pb.geometry.pads)  # (N, C, Hp, Wp); uint8 products would wrap
     n, k = pb.x.shape[0], pb.w.shape[0]
     out = np.zeros((n, k, rows.out, cols.out), dtype=pb.dtype)
     for img in range(n):

@@ -100,22 +100,64 @@ def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, flip=False) -> np.ndar
     """
     pb = conv_problem(x, w, b, stride, padding, dilation, flip)
     rows, cols = pb.geometry.rows, pb.geometry.cols
-    xp = pad2d(pb.x.astype(pb.dtype, copy=False), pb.geometry.pads)  # (N, C, Hp, Wp)
     w4 = pb.w.astype(pb.dtype, copy=False)
     n, c = pb.x.shape[:2]
     k, _, fh, fw = w4.shape
-    out = np.zeros((n, k, rows.out, cols.out), dtype=pb.dtype)
-    scratch = np.empty((n, rows.out, cols.out), dtype=pb.dtype) if c == k == 1 else None
-    for i in range(fh):
-        r0 = i * rows.dilation
-        for j in range(fw):
-            c0 = j * cols.dilation
-            tap = xp[:, :, r0: r0 + rows.stride * (rows.out - 1) + 1: rows.stride,
-                     c0: c0 + cols.stride * (cols.out - 1) + 1: cols.stride]  # (N, C, Ho, Wo)
-            if scratch is not None:
-                np.multiply(tap[:, 0], w4[0, 0, i, j], out=scratch)
-                out[:, 0] += scratch
-            else:
+    if c == k == 1:
+        out = np.empty((n, 1, rows.out, cols.out), dtype=pb.dtype)
+        for img in range(n):
+            _shift_add_single(pb.x[img, 0].astype(pb.dtype, copy=False), w4[0, 0], rows, cols, out[img, 0])
+    else:
+        xp = pad2d(pb.x.astype(pb.dtype, copy=False), pb.geometry.pads)  # (N, C, Hp, Wp)
+        out = np.zeros((n, k, rows.out, cols.out), dtype=pb.dtype)
+        for i in range(fh):
+            r0 = i * rows.dilation
+            for j in range(fw):
+                c0 = j * cols.dilation
+                tap = xp[:, :, r0: r0 + rows.stride * (rows.out - 1) + 1: rows.stride,
+                         c0: c0 + cols.stride * (cols.out - 1) + 1: cols.stride]  # (N, C, Ho, Wo)
                 out += np.einsum("nchw,kc->nkhw", tap, w4[:, :, i, j])
     out += pb.b.astype(pb.dtype).reshape(1, k, 1, 1)
     return pb.shape_output(out)
+
+
+def _reach(axis, tap: int) -> tuple[int, int]:
+    """Output positions ``[lo, hi)`` whose window puts kernel tap ``tap`` on a real (unpadded) pixel."""
+    offset = tap * axis.dilation - axis.before  # input index seen by output 0 through this tap
+    lo = max(0, -(offset // axis.stride))  # first o with o·s + offset ≥ 0
+    hi = min(axis.out, (axis.n - 1 - offset) // axis.stride + 1) if axis.n - 1 - offset >= 0 else 0
+    return lo, max(lo, hi)
+
+
+def _shift_add_single(x, w, rows, cols, out) -> None:
+    """One image, one filter, zero padding: ``out (Ho, Wo) = Σ_taps w[i, j] · shifted x``, written in place.
+
+    No padded copy: each tap adds the input slice it sees to the output slice it reaches (padding
+    contributes zeros, so it is skipped). Output rows go in blocks of ~256 KB so the running sum stays
+    in the CPU cache across the taps. Taps are summed in row-major order, like ``conv2d_loop``.
+    """
+    (ho, wo), (fh, fw) = out.shape, w.shape
+    taps = []  # (weight, out rows [r0, r1), out cols [c0, c1), first input row, first input col)
+    for i in range(fh):
+        r0, r1 = _reach(rows, i)
+        for j in range(fw):
+            c0, c1 = _reach(cols, j)
+            if r1 > r0 and c1 > c0:
+                taps.append((w[i, j], r0, r1, c0, c1, r0 * rows.stride + i * rows.dilation - rows.before,
+                             c0 * cols.stride + j * cols.dilation - cols.before))
+    block = max(8, 65536 // max(wo, 1))
+    scratch = np.empty((block, wo), dtype=out.dtype)
+    for b0 in range(0, ho, block):
+        b1 = min(ho, b0 + block)
+        out[b0:b1] = 0
+        for weight, r0, r1, c0, c1, xr, xc in taps:
+            lo, hi = max(r0, b0), min(r1, b1)
+            if hi <= lo:
+                continue
+            xr_lo = xr + (lo - r0) * rows.stride
+            src = x[xr_lo: xr_lo + rows.stride * (hi - lo - 1) + 1: rows.stride,
+                    xc: xc + cols.stride * (c1 - c0 - 1) + 1: cols.stride]  # (hi−lo, c1−c0)
+            tmp = scratch[: hi - lo, : c1 - c0]
+            np.multiply(src, weight, out=tmp)
+            dst = out[lo:hi, c0:c1]
+            np.add(dst, tmp, out=dst)

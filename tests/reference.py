@@ -74,7 +74,7 @@ def conv2d(x, w, b=None, stride=(1, 1), pads=((0, 0), (0, 0)), dilation=(1, 1), 
                 rotated[..., u, v] = w[..., fh - 1 - u, fw - 1 - v]
         w = rotated
     xp, wd = zero_pad(x, pads), dilate_kernel(w, dilation)
-    n_img, c_in, hp, wp = xp.shape
+    n_img, _, hp, wp = xp.shape
     k_out, _, eh, ew = wd.shape
     rows = positions(hp, eh, stride[0])
     cols = positions(wp, ew, stride[1])
@@ -83,13 +83,17 @@ def conv2d(x, w, b=None, stride=(1, 1), pads=((0, 0), (0, 0)), dilation=(1, 1), 
         for k in range(k_out):
             for i, r in enumerate(rows):
                 for j, c in enumerate(cols):
-                    total = 0.0 if b is None else float(b[k])
-                    for ch in range(c_in):
-                        for u in range(eh):
-                            for v in range(ew):
-                                total += xp[n, ch, r + u, c + v] * wd[k, ch, u, v]
-                    out[n, k, i, j] = total
+                    window = xp[n, :, r: r + eh, c: c + ew]  # (C, eh, ew), zeros between dilated taps
+                    out[n, k, i, j] = np.sum(window * wd[k]) + (0.0 if b is None else float(b[k]))
     return out
+
+
+def same_pads(n: int, f: int, stride: int = 1, dilation: int = 1) -> tuple[int, int]:
+    """TensorFlow's 'same': ``⌈n/s⌉`` outputs, the least total padding for that, odd pixel after."""
+    out = -(-n // stride)
+    needed = (out - 1) * stride + dilation * (f - 1) + 1
+    total = max(needed - n, 0)
+    return total // 2, total - total // 2
 
 
 def pool2d(x, size, stride, pads, mode: str, ceil_mode: bool = False) -> np.ndarray:

@@ -71,6 +71,30 @@ def resolve_padding(padding, n: int, f: int, stride: int = 1, dilation: int = 1)
     return p, p
 
 
+
+def torch_same_padding(n: int, f: int, stride: int = 1, dilation: int = 1) -> tuple[int, int]:
+    """PyTorch's ``padding='same'`` for one axis as ``(before, after)``.
+
+    Total ``d(f−1)``, ``⌊total/2⌋`` before and the odd pixel **after** — for stride 1 the same numbers
+    as the TensorFlow rule of :func:`resolve_padding`. PyTorch refuses ``'same'`` with stride > 1.
+    """
+    # Checked in PyTorch's source: aten/src/ATen/native/Convolution.cpp `convolution_same` raises
+    # "padding='same' is not supported for strided convolutions" for any stride ≠ 1, takes
+    # (left, right) from aten/src/ATen/native/Pool.h `_pooling_same_mode_padding_lr`: total = d·(k−1),
+    # left = total / 2, right = total − left (its stride > 2 branch is unreachable from conv), and for
+    # left ≠ right pads the difference at the end with constant_pad_nd before a symmetric convolution.
+    # torch/nn/modules/conv.py (`_reversed_padding_repeated_twice`) uses the same split for F.pad.
+    # Confirmed with torch 2.13 (F.conv2d(padding='same') == F.conv2d(F.pad(x, (l, r, l, r)))).
+    n = check_int("input size", n, 1)
+    f = check_int("kernel size", f, 1)
+    stride = check_int("stride", stride, 1)
+    dilation = check_int("dilation", dilation, 1)
+    if stride != 1:
+        raise ValueError(f"PyTorch allows padding='same' only with stride 1 (got stride {stride}); "
+                         "it raises \"padding='same' is not supported for strided convolutions\"")
+    total = dilation * (f - 1)
+    return total // 2, total - total // 2
+
 @dataclass(frozen=True)
 class AxisGeometry:
     """How a window slides along one axis (rows or columns)."""
@@ -122,6 +146,20 @@ class AxisGeometry:
         rounded_up = -(-(self.padded - self.span) // self.stride) + 1
         dropped = " − 1" if rounded_up > self.out else ""  # last window would start in the right padding
         return f"⌈({numerator})/{self.stride}⌉ + 1{dropped} = {self.out}"
+
+    def worked(self) -> str:
+        """:meth:`formula` evaluated step by step, so the floor's cut shows:
+        ``⌊(8 − 3)/2⌋ + 1 = ⌊5/2⌋ + 1 = 2 + 1 = 3``."""
+        substituted = self.formula().rsplit(" = ", 1)[0]
+        numerator = self.padded - self.span
+        if self.stride == 1:
+            return f"{substituted} = {numerator} + 1 = {self.out}"
+        if not self.ceil_mode:
+            return f"{substituted} = ⌊{numerator}/{self.stride}⌋ + 1 = {numerator // self.stride} + 1 = {self.out}"
+        rounded_up = -(-numerator // self.stride)
+        dropped = " − 1" if rounded_up + 1 > self.out else ""
+        return (f"{substituted} = ⌈{numerator}/{self.stride}⌉ + 1{dropped} = {rounded_up} + 1{dropped} "
+                f"= {self.out}")
 
 
 def axis_geometry(n: int, f: int, stride: int = 1, padding=0, dilation: int = 1) -> AxisGeometry:

@@ -1,6 +1,8 @@
 """Output sizes, padding modes, geometry and coverage (cnnviz.shapes) against counting and the course."""
 from __future__ import annotations
 
+import importlib.util
+import itertools
 import math
 
 import numpy as np
@@ -304,3 +306,22 @@ def test_conv_geometry_rejects_a_bad_pair_and_a_bad_2d_padding():
         conv_geometry((5, 5, 5), 3)
     with pytest.raises(ValueError, match="padding must be"):
         conv_geometry((5, 5), 3, padding=(1, 1, 1))
+
+
+# ---------------------------------------------------------------- optional: PyTorch agrees (dev only)
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="dev-only check: torch is not installed")
+def test_conv_transpose_output_size_agrees_with_torch():
+    import torch
+
+    for n, f, s, p, a, d in itertools.product((1, 3, 6), (1, 2, 4), (1, 2, 3), (0, 1, 2), (0, 1, 2), (1, 2)):
+        try:
+            ours = conv_transpose_output_size(n, f, s, p, a, d)
+        except ValueError:
+            ours = None  # torch raises, or returns an empty tensor, which the engine refuses
+        try:
+            out = torch.nn.functional.conv_transpose2d(torch.zeros(1, 1, n, n), torch.zeros(1, 1, f, f), stride=s,
+                                                       padding=p, output_padding=a, dilation=d)
+            theirs = out.shape[-1] or None
+        except RuntimeError:
+            theirs = None
+        assert ours == theirs, (n, f, s, p, a, d)

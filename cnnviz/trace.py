@@ -19,6 +19,8 @@ MINUS = "−"
 def format_number(v, digits: int = 4) -> str:
     """A number as a person writes it: ``3``, ``2.5``, ``−0.125`` (integers without ``.0``)."""
     v = float(v)
+    if np.isnan(v):
+        return "NaN"
     if np.isinf(v):
         return f"{MINUS}∞" if v < 0 else "∞"
     r = round(v, digits)

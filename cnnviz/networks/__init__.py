@@ -1,0 +1,27 @@
+"""Networks as data: layer specs, classic presets and per-layer summaries (shapes, params, MACs, fields).
+
+Quick start::
+
+    from cnnviz.networks import summarize, Sequential, Conv2d, MaxPool2d
+    s = summarize("course_example")               # a preset, with its own input shape
+    s.total_params                                 # 62958
+    [r.output_shape for r in s.rows]               # channels-first: (8, 28, 28), ...
+    s = summarize(Sequential([Conv2d(6, 5), MaxPool2d(2)]), (1, 32, 32), strict=False)
+    s.error                                        # None, or ErrorRow(name, kind, input_shape, reason)
+
+Modules: ``layers`` (specs, per-layer arithmetic), ``receptive_field``, ``summary`` (``summarize``),
+``presets`` (``PRESETS``), ``table`` (networks as editable table rows), ``comparisons``.
+"""
+from .layers import (AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Concat, Conv2d, Dense, Dropout, Flatten,
+                     GlobalAvgPool, LocalResponseNorm, MaxPool2d, ReLU, Residual, Sequential, Sigmoid, Softmax,
+                     Tanh)
+from .presets import PRESETS, Preset, get_preset
+from .receptive_field import AxisField, ReceptiveField
+from .summary import ErrorRow, LayerError, Row, Summary, summarize
+
+__all__ = [
+    "AdaptiveAvgPool2d", "AvgPool2d", "AxisField", "BatchNorm2d", "Concat", "Conv2d", "Dense", "Dropout",
+    "ErrorRow", "Flatten", "GlobalAvgPool", "LayerError", "LocalResponseNorm", "MaxPool2d", "PRESETS", "Preset",
+    "ReLU", "ReceptiveField", "Residual", "Row", "Sequential", "Sigmoid", "Softmax", "Summary", "Tanh",
+    "get_preset", "summarize",
+]

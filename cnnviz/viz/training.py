@@ -1,0 +1,315 @@
+"""Figures for the live-training page: learning curves, filters, activations, softmax, confusion.
+
+Plotly figures are plain dicts (cheap to build several times a second); small digit images are
+uint8 arrays, enlarged with whole-pixel blocks so they stay sharp on a projector. Every word a
+figure shows comes from a labels dataclass that the page fills in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from . import style
+
+MAX_POINTS = 1500  # per-step curves are thinned to this many points (a 10-epoch full-MNIST run has 9,380)
+LOSS_COLOUR = "#1f77b4"
+TRAIN_COLOUR = "#ff7f0e"
+TEST_COLOUR = "#2ca02c"
+WRONG_COLOUR = "#d62728"
+INK = "#222222"
+GREYS = [[0.0, "#000000"], [1.0, "#ffffff"]]  # MNIST convention: 0 = black background, 255 = white ink
+SMOOTHING = 0.9  # weight of the past in the loss's exponential moving average
+
+
+@dataclass(frozen=True)
+class CurveLabels:
+    loss: str = "Training loss (cross-entropy)"
+    accuracy: str = "Accuracy (%)"
+    step: str = "Batches trained"
+    batch_loss: str = "loss of each batch"
+    smoothed: str = "smoothed"
+    train_accuracy: str = "training (running)"
+    test_accuracy: str = "held-out test images"
+
+
+def shape_text(shape: Sequence[int]) -> str:
+    """A layer output's shape in the course's notation: ``(6, 24, 24)`` → ``24×24×6``, ``(84,)`` → ``84``."""
+    shape = tuple(int(s) for s in shape)
+    if len(shape) == 3:
+        c, h, w = shape
+        return f"{h}×{w}×{c}"
+    return "×".join(str(s) for s in shape)
+
+
+def _thin(*arrays: np.ndarray, limit: int = MAX_POINTS):
+    n = len(arrays[0])
+    if n <= limit:
+        return arrays
+    keep = np.unique(np.linspace(0, n - 1, limit).round().astype(int))
+    return tuple(a[keep] for a in arrays)
+
+
+def smooth(values: np.ndarray, weight: float = SMOOTHING) -> np.ndarray:
+    """Bias-corrected exponential moving average (as TensorBoard draws it)."""
+    out = np.empty(len(values))
+    avg = 0.0
+    for i, v in enumerate(np.asarray(values, float)):
+        avg = weight * avg + (1 - weight) * v
+        out[i] = avg / (1 - weight ** (i + 1))
+    return out
+
+
+def curves_figure(steps, loss, accuracy, eval_steps, eval_accuracy, total_steps: int | None,
+                  labels: CurveLabels = CurveLabels()) -> dict:
+    """Loss (top) and accuracy (bottom) against batches trained; the x axis spans the whole run.
+
+    ``steps, loss, accuracy`` ``(S,)``: one entry per batch (accuracy as a fraction);
+    ``eval_steps, eval_accuracy`` ``(E,)``: the periodic held-out evaluation.
+    """
+    steps, loss, accuracy = (np.asarray(a, float) for a in (steps, loss, accuracy))
+    eval_steps, eval_accuracy = np.asarray(eval_steps, float), np.asarray(eval_accuracy, float)
+    smoothed = smooth(loss) if len(loss) else loss
+    t_steps, t_loss, t_smooth, t_acc = _thin(steps, loss, smoothed, accuracy)
+    x_max = max(total_steps or 0, float(steps.max()) if len(steps) else 1.0, 1.0)
+    y_loss = max(2.5, float(np.nanmax(loss)) * 1.05) if len(loss) else 2.5
+    line = {"mode": "lines", "hoverinfo": "x+y"}
+    data = [
+        {**line, "type": "scatter", "x": t_steps.tolist(), "y": np.round(t_loss, 4).tolist(),
+         "name": labels.batch_loss, "line": {"color": LOSS_COLOUR, "width": 1}, "opacity": 0.35,
+         "xaxis": "x", "yaxis": "y"},
+        {**line, "type": "scatter", "x": t_steps.tolist(), "y": np.round(t_smooth, 4).tolist(),
+         "name": labels.smoothed, "line": {"color": LOSS_COLOUR, "width": 3}, "xaxis": "x", "yaxis": "y"},
+        {**line, "type": "scatter", "x": t_steps.tolist(), "y": np.round(100 * t_acc, 2).tolist(),
+         "name": labels.train_accuracy, "line": {"color": TRAIN_COLOUR, "width": 2}, "xaxis": "x2", "yaxis": "y2"},
+        {"type": "scatter", "mode": "lines+markers", "x": eval_steps.tolist(),
+         "y": np.round(100 * eval_accuracy, 2).tolist(), "name": labels.test_accuracy, "hoverinfo": "x+y",
+         "line": {"color": TEST_COLOUR, "width": 3}, "marker": {"size": 9}, "xaxis": "x2", "yaxis": "y2"},
+    ]
+    axis = {"gridcolor": "#e5e5e5", "zeroline": False, "tickfont": {"size": 15}}
+    layout = {
+        "font": style.FONT, "height": 520, "margin": {"l": 70, "r": 20, "t": 40, "b": 60},
+        "plot_bgcolor": "white", "paper_bgcolor": "white", "uirevision": "curves",
+        "legend": {"orientation": "h", "y": -0.16, "x": 0, "font": {"size": 15}},
+        "xaxis": {**axis, "range": [0, x_max], "domain": [0, 1], "anchor": "y", "showticklabels": False},
+        "yaxis": {**axis, "range": [0, y_loss], "domain": [0.56, 1], "title": {"text": labels.loss}},
+        "xaxis2": {**axis, "range": [0, x_max], "anchor": "y2", "matches": "x", "title": {"text": labels.step}},
+        "yaxis2": {**axis, "range": [0, 100], "domain": [0, 0.46], "title": {"text": labels.accuracy}},
+    }
+    return {"data": data, "layout": layout}
+
+
+def mosaic(maps: np.ndarray, columns: int | None = None, gap: int = 1) -> np.ndarray:
+    """``(C, H, W)`` maps side by side in a grid, ``gap`` NaN pixels between them → ``(R·(H+gap)−gap, …)``.
+
+    ``columns`` defaults to a near-square grid.
+    """
+    maps = np.asarray(maps, float)
+    c, h, w = maps.shape
+    columns = columns or int(np.ceil(np.sqrt(c)))
+    rows = int(np.ceil(c / columns))
+    out = np.full((rows * (h + gap) - gap, columns * (w + gap) - gap), np.nan)
+    for k in range(c):
+        r, q = divmod(k, columns)
+        out[r * (h + gap):r * (h + gap) + h, q * (w + gap):q * (w + gap) + w] = maps[k]
+    return out
+
+
+def vector_grid(values: np.ndarray, width: int | None = None) -> np.ndarray:
+    """A vector of N units folded into rows of ``width`` (default: near-square), NaN-padded."""
+    values = np.asarray(values, float).ravel()
+    width = width or int(np.ceil(np.sqrt(len(values))))
+    rows = int(np.ceil(len(values) / width))
+    out = np.full(rows * width, np.nan)
+    out[:len(values)] = values
+    return out.reshape(rows, width)
+
+
+def _heatmap(z: np.ndarray, axis: str, colour: dict, hover: str) -> dict:
+    return {"type": "heatmap", "z": np.where(np.isfinite(z), np.round(z, 3), None).tolist(),
+            "xaxis": f"x{axis}", "yaxis": f"y{axis}", "showscale": False, "hoverongaps": False,
+            "hovertemplate": hover + "<extra></extra>", "xgap": 0, "ygap": 0, **colour}
+
+
+def _panel_axes(axis: str, domain: tuple[float, float], z: np.ndarray) -> dict:
+    hidden = {"showticklabels": False, "showgrid": False, "zeroline": False, "ticks": ""}
+    h, w = z.shape
+    return {f"xaxis{axis}": {**hidden, "domain": list(domain), "anchor": f"y{axis}", "range": [-0.5, w - 0.5],
+                             "constrain": "domain"},
+            f"yaxis{axis}": {**hidden, "domain": [0, 1], "anchor": f"x{axis}", "range": [h - 0.5, -0.5],
+                             "scaleanchor": f"x{axis}", "constrain": "domain"}}
+
+
+def _colour(values: np.ndarray) -> dict:
+    """Greys for non-negative values (0 black, like MNIST), blue–white–red around 0 for signed ones."""
+    finite = values[np.isfinite(values)]
+    if finite.size and finite.min() < 0:
+        return style.value_scale(finite)
+    top = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    return {"colorscale": GREYS, "zmin": 0, "zmax": top}
+
+
+def filters_figure(weights: np.ndarray, title: str = "") -> dict:
+    """First-layer filters ``(K, 1, kh, kw)`` as a row of small images, one shared scale centred at 0.
+
+    Red = positive weight, blue = negative, white = 0.
+    """
+    w = np.asarray(weights, float)
+    w = w[:, 0] if w.ndim == 4 else w
+    grid = mosaic(w, columns=len(w))
+    m = float(np.nanmax(np.abs(grid))) or 1.0
+    trace = _heatmap(grid, "", {"colorscale": style.DIVERGING, "zmin": -m, "zmax": m}, "%{z}")
+    k, kh, kw = w.shape
+    ticks = [i * (kw + 1) + (kw - 1) / 2 for i in range(k)]
+    layout = {"font": style.FONT, "height": 190, "margin": {"l": 10, "r": 10, "t": 40 if title else 10, "b": 35},
+              "plot_bgcolor": "white", "paper_bgcolor": "white", "title": {"text": title, "x": 0.01},
+              "xaxis": {"tickvals": ticks, "ticktext": [str(i + 1) for i in range(k)], "showgrid": False,
+                        "zeroline": False, "range": [-0.5, grid.shape[1] - 0.5], "constrain": "domain",
+                        "tickfont": {"size": 15}},
+              "yaxis": {"visible": False, "range": [grid.shape[0] - 0.5, -0.5], "scaleanchor": "x",
+                        "constrain": "domain"}}
+    return {"data": [trace], "layout": layout}
+
+
+def activations_figure(layers: Sequence[tuple[str, np.ndarray]], height: int = 300) -> dict:
+    """Every layer's output for one image, left to right: ``(name, array)`` with arrays ``(C, H, W)``
+    (maps in a near-square grid) or ``(N,)`` (units folded into a near-square grid); each panel is
+    captioned with its name and its shape in the course's notation (``24×24×6``).
+    """
+    n = len(layers)
+    gap = 0.012
+    width = (1 - gap * (n - 1)) / n
+    data, layout = [], {"font": style.FONT, "height": height, "margin": {"l": 5, "r": 5, "t": 10, "b": 70},
+                        "plot_bgcolor": "white", "paper_bgcolor": "white", "annotations": []}
+    for i, (name, values) in enumerate(layers):
+        values = np.asarray(values, float)
+        if values.ndim == 3:
+            z = mosaic(values)
+        elif values.ndim == 2:
+            z = values
+        else:
+            z = vector_grid(values)
+        axis = "" if i == 0 else str(i + 1)
+        lo = i * (width + gap)
+        data.append(_heatmap(z, axis, _colour(z), f"{name}<br>%{{z}}"))
+        layout.update(_panel_axes(axis, (lo, lo + width), z))
+        layout["annotations"].append({"text": f"<b>{name}</b><br>{shape_text(values.shape)}", "showarrow": False,
+                                      "xref": "paper", "yref": "paper", "x": lo + width / 2, "y": 0,
+                                      "yanchor": "top", "yshift": -6, "font": {"size": 15}})
+    return {"data": data, "layout": layout}
+
+
+def probabilities_figure(probabilities: np.ndarray, true_label: int | None = None, title: str = "",
+                         height: int = 300) -> dict:
+    """Softmax output ``(10,)`` as bars; the predicted digit's bar is dark, a wrong one red,
+    and the true digit (if known) is outlined in green."""
+    p = np.asarray(probabilities, float).ravel()
+    pred = int(np.argmax(p))
+    colours = ["#9ecae1"] * len(p)
+    colours[pred] = LOSS_COLOUR if true_label is None or pred == true_label else WRONG_COLOUR
+    outline = [TEST_COLOUR if true_label is not None and k == true_label else "rgba(0,0,0,0)" for k in range(len(p))]
+    bar = {"type": "bar", "x": [str(k) for k in range(len(p))], "y": np.round(100 * p, 2).tolist(),
+           "marker": {"color": colours, "line": {"color": outline, "width": 4}},
+           "text": [f"{100 * v:.0f}%" if v >= 0.005 else "" for v in p], "textposition": "outside",
+           "textfont": {"size": 15}, "hovertemplate": "%{x}: %{y:.2f}%<extra></extra>", "cliponaxis": False}
+    layout = {"font": style.FONT, "height": height, "margin": {"l": 50, "r": 10, "t": 45 if title else 15, "b": 40},
+              "plot_bgcolor": "white", "paper_bgcolor": "white", "title": {"text": title, "x": 0.01},
+              "xaxis": {"type": "category", "tickfont": {"size": 18}},
+              "yaxis": {"range": [0, 112], "ticksuffix": "%", "gridcolor": "#e5e5e5", "tickvals": [0, 25, 50, 75, 100]},
+              "bargap": 0.25}
+    return {"data": [bar], "layout": layout}
+
+
+def confusion_figure(confusion: np.ndarray, true_axis: str = "true digit", predicted_axis: str = "predicted digit",
+                     height: int = 460) -> dict:
+    """A 10×10 confusion matrix of counts (rows: true, columns: predicted), the count in every cell."""
+    c = np.asarray(confusion, np.int64)
+    k = len(c)
+    off = c.copy()
+    np.fill_diagonal(off, 0)
+    # The diagonal would swamp the colour scale: colour mistakes red, correct answers blue.
+    z_wrong = np.where(off > 0, off, np.nan)
+    z_right = np.where(np.eye(k, dtype=bool), c, np.nan)
+    labels = [str(i) for i in range(k)]
+    common = {"type": "heatmap", "x": labels, "y": labels, "texttemplate": "%{z}", "textfont": {"size": 15},
+              "showscale": False, "hoverongaps": False, "xgap": 2, "ygap": 2,
+              "hovertemplate": f"{true_axis} %{{y}}, {predicted_axis} %{{x}}: %{{z}}<extra></extra>"}
+    top_wrong = max(float(np.nanmax(z_wrong)) if np.isfinite(z_wrong).any() else 1.0, 1.0)
+    data = [
+        {**common, "z": np.where(np.isfinite(z_right), z_right, None).tolist(),
+         "colorscale": [[0, "#c6dbef"], [1, "#2171b5"]], "zmin": 0, "zmax": max(float(c.max()), 1.0)},
+        {**common, "z": np.where(np.isfinite(z_wrong), z_wrong, None).tolist(),
+         "colorscale": [[0, "#fee0d2"], [1, "#cb181d"]], "zmin": 0, "zmax": top_wrong},
+    ]
+    layout = {"font": style.FONT, "height": height, "margin": {"l": 70, "r": 10, "t": 10, "b": 60},
+              "plot_bgcolor": "#f7f7f7", "paper_bgcolor": "white",
+              "xaxis": {"title": {"text": predicted_axis}, "type": "category", "side": "bottom", "tickfont": {"size": 16}},
+              "yaxis": {"title": {"text": true_axis}, "type": "category", "autorange": "reversed",
+                        "tickfont": {"size": 16}, "scaleanchor": "x", "constrain": "domain"}}
+    return {"data": data, "layout": layout}
+
+
+def per_class_figure(per_class: np.ndarray, axis_title: str = "accuracy per digit (%)", height: int = 300) -> dict:
+    """Bars of each digit's accuracy (fractions in, percent shown)."""
+    p = np.asarray(per_class, float)
+    bar = {"type": "bar", "x": [str(k) for k in range(len(p))], "y": np.round(100 * p, 1).tolist(),
+           "marker": {"color": [TEST_COLOUR if v >= 0.9 else TRAIN_COLOUR if v >= 0.7 else WRONG_COLOUR for v in p]},
+           "text": [f"{100 * v:.0f}" for v in p], "textposition": "outside", "textfont": {"size": 15},
+           "hovertemplate": "%{x}: %{y:.1f}%<extra></extra>", "cliponaxis": False}
+    layout = {"font": style.FONT, "height": height, "margin": {"l": 60, "r": 10, "t": 15, "b": 40},
+              "plot_bgcolor": "white", "paper_bgcolor": "white",
+              "xaxis": {"type": "category", "tickfont": {"size": 18}},
+              "yaxis": {"range": [0, 112], "title": {"text": axis_title}, "gridcolor": "#e5e5e5",
+                        "tickvals": [0, 25, 50, 75, 100]}}
+    return {"data": [bar], "layout": layout}
+
+
+# ---------------------------------------------------------------- images (uint8 arrays for st.image)
+def enlarge(image: np.ndarray, size: int = 112) -> np.ndarray:
+    """A small image shown about ``size`` px tall: whole-pixel blocks (sharp) when enlarging,
+    nothing when it is already that large. Float images in [0, 1] become uint8."""
+    a = np.asarray(image)
+    if a.dtype != np.uint8:
+        a = np.round(np.clip(a, 0, 1) * 255).astype(np.uint8)
+    factor = max(1, size // max(a.shape[0], 1))
+    if factor > 1:
+        a = np.repeat(np.repeat(a, factor, axis=0), factor, axis=1)
+    return a
+
+
+def _rgb(image: np.ndarray) -> np.ndarray:
+    a = np.asarray(image)
+    if a.dtype != np.uint8:
+        a = np.round(np.clip(a, 0, 1) * 255).astype(np.uint8)
+    return np.repeat(a[..., None], 3, axis=2) if a.ndim == 2 else a.copy()
+
+
+def with_box(image: np.ndarray, box: tuple[int, int, int, int], colour=(255, 127, 14), width: int = 2) -> np.ndarray:
+    """An RGB copy of ``image`` with the rectangle ``(top, bottom, left, right)`` (exclusive) drawn on it."""
+    out = _rgb(image)
+    top, bottom, left, right = box
+    h, w = out.shape[:2]
+    t0, b1 = max(top - width, 0), min(bottom + width, h)
+    l0, r1 = max(left - width, 0), min(right + width, w)
+    out[t0:top, l0:r1] = colour
+    out[bottom:b1, l0:r1] = colour
+    out[t0:b1, l0:left] = colour
+    out[t0:b1, right:r1] = colour
+    return out
+
+
+def with_centre_marks(image: np.ndarray, centre: tuple[float, float], target: tuple[float, float],
+                      size: int = 224) -> np.ndarray:
+    """An enlarged RGB ``image`` with a green cross at ``target`` (the field's centre) and an orange dot
+    at ``centre`` (the ink's centre of mass), both in pixel indices of the small image."""
+    out = _rgb(enlarge(image, size))
+    f = out.shape[0] / np.asarray(image).shape[0]
+    h, w = out.shape[:2]
+    ty, tx = int((target[0] + 0.5) * f), int((target[1] + 0.5) * f)
+    out[max(ty - 1, 0):ty + 2, :] = (44, 160, 44)
+    out[:, max(tx - 1, 0):tx + 2] = (44, 160, 44)
+    cy, cx = (centre[0] + 0.5) * f, (centre[1] + 0.5) * f
+    rows, cols = np.ogrid[:h, :w]
+    out[(rows - cy) ** 2 + (cols - cx) ** 2 <= (0.25 * f) ** 2 + 9] = (255, 127, 14)
+    return out

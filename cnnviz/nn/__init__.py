@@ -1,0 +1,26 @@
+"""cnnviz.nn: a small numpy deep-learning engine — layers with forward/backward, LeNet, training.
+
+>>> from cnnviz.nn import lenet, train, evaluate
+>>> model = lenet("lenet5_mnist", seed=0)
+>>> for progress in train(model, images, labels, epochs=1):   # one record per batch
+...     print(progress.step, progress.loss)
+>>> evaluate(model, test_images, test_labels).accuracy
+
+Inside, feature maps are channels-last ``(N, H, W, C)`` (see :mod:`cnnviz.nn.layers` for why);
+what the engine hands out for display (activations, ``Conv2d.kernels``) is channels-first.
+"""
+from .augment import random_shift
+from .conv import Conv2d
+from .layers import Dense, Flatten, Layer, ReLU, Tanh
+from .lenet import VARIANTS, lenet, load_model
+from .loss import softmax, softmax_cross_entropy
+from .model import Model, as_images
+from .optim import OPTIMIZERS, SGD, Adam, make_optimizer
+from .pooling import AvgPool2d, MaxPool2d
+from .train import Evaluation, Progress, evaluate, train
+
+__all__ = [
+    "OPTIMIZERS", "SGD", "VARIANTS", "Adam", "AvgPool2d", "Conv2d", "Dense", "Evaluation", "Flatten",
+    "Layer", "MaxPool2d", "Model", "Progress", "ReLU", "Tanh", "as_images", "evaluate", "lenet",
+    "load_model", "make_optimizer", "random_shift", "softmax", "softmax_cross_entropy", "train",
+]

@@ -1,0 +1,220 @@
+r"""A sequential model: layers run in order, one flat parameter vector, ``.npz`` weights.
+
+All learnable numbers live in one vector :attr:`Model.flat_params` (and their gradients in
+:attr:`Model.flat_grads`); each layer's ``params``/``grads`` entries are views into them, so an
+optimizer updates the whole network in a few vector operations.
+"""
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from typing import BinaryIO
+
+import numpy as np
+
+from .layers import Layer
+from .loss import softmax, softmax_cross_entropy
+
+FORMAT_VERSION = 1
+IMAGE_SIZE = 28
+
+
+def as_images(images, name: str = "images") -> np.ndarray:
+    """Digit images → float32 ``(N, 28, 28)`` in ``[0, 1]``.
+
+    Accepts uint8 ``(N, 28, 28)`` or one ``(28, 28)`` image (0–255, MNIST's white ink on black),
+    or floats already scaled to ``[0, 1]``.
+    """
+    arr = np.asarray(images)
+    if arr.ndim == 2:
+        arr = arr[None]
+    if arr.ndim != 3 or arr.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE) or len(arr) == 0:
+        raise ValueError(f"{name} must be 28×28 pixel images, shape (N, 28, 28) or (28, 28); got shape {arr.shape}")
+    if arr.dtype == np.uint8:
+        return arr.astype(np.float32) * np.float32(1 / 255)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+        raise ValueError(f"{name} must hold numbers (uint8 0–255, or floats 0–1), got {arr.dtype}")
+    if not np.isfinite(arr).all() or arr.min() < 0 or arr.max() > 1:
+        raise ValueError(f"{name} as floats must lie between 0 and 1 (or pass uint8 pixels 0–255); "
+                         f"got values from {arr.min()} to {arr.max()}")
+    return arr.astype(np.float32, copy=False)
+
+
+class Model:
+    """Layers applied in order to ``(N, H, W, 1)`` images; the last layer gives class scores.
+
+    ``input_padding`` zero pixels are added around each 28×28 image first (classic LeNet-5 reads
+    32×32). ``variant`` names the architecture (see :func:`cnnviz.nn.lenet`) for saving/loading.
+    """
+
+    def __init__(self, layers: list[Layer], *, variant: str = "custom", input_padding: int = 0,
+                 dtype=np.float32):
+        if len({layer.name for layer in layers}) != len(layers):
+            raise ValueError("layer names must be unique: " + ", ".join(layer.name for layer in layers))
+        self.layers = list(layers)
+        self.variant = variant
+        self.input_padding = input_padding
+        self.dtype = np.dtype(dtype)
+        self._pack_parameters()
+
+    # ------------------------------------------------------------------ parameters
+    def _pack_parameters(self) -> None:
+        """Copy every layer's parameters into one vector and make the layers' arrays views into it."""
+        entries = [(layer, key, arr) for layer in self.layers for key, arr in layer.params.items()]
+        total = sum(arr.size for _, _, arr in entries)
+        self.flat_params = np.empty(total, dtype=self.dtype)
+        self.flat_grads = np.zeros(total, dtype=self.dtype)
+        offset = 0
+        for layer, key, arr in entries:
+            view = self.flat_params[offset: offset + arr.size].reshape(arr.shape)
+            view[...] = arr
+            layer.params[key] = view
+            layer.grads[key] = self.flat_grads[offset: offset + arr.size].reshape(arr.shape)
+            offset += arr.size
+
+    @property
+    def parameter_count(self) -> int:
+        return int(self.flat_params.size)
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """``{"conv1.w": array, "conv1.b": ..., ...}`` — copies, in layer order."""
+        return {f"{layer.name}.{key}": arr.copy() for layer in self.layers for key, arr in layer.params.items()}
+
+    def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
+        """Set every parameter from ``state`` (same names and shapes as :meth:`state_dict`)."""
+        expected = {f"{layer.name}.{key}": arr for layer in self.layers for key, arr in layer.params.items()}
+        missing = sorted(set(expected) - set(state))
+        if missing:
+            raise ValueError(f"the weights lack {', '.join(missing)} (is this a {self.variant} file?)")
+        for name, arr in expected.items():
+            value = np.asarray(state[name])
+            if value.shape != arr.shape:
+                raise ValueError(f"{name} has shape {value.shape}, but {self.variant} needs {arr.shape}")
+            if not np.issubdtype(value.dtype, np.floating) or not np.isfinite(value).all():
+                raise ValueError(f"{name} must hold finite floating-point numbers")
+        for name, arr in expected.items():
+            arr[...] = state[name]
+
+    def copy(self) -> "Model":
+        """An independent model with the same architecture and weights."""
+        twin = Model([_fresh_layer(layer) for layer in self.layers], variant=self.variant,
+                     input_padding=self.input_padding, dtype=self.dtype)
+        twin.flat_params[...] = self.flat_params
+        return twin
+
+    def __deepcopy__(self, memo) -> "Model":
+        return self.copy()
+
+    # ------------------------------------------------------------------ running
+    def prepare(self, images) -> np.ndarray:
+        """Images (see :func:`as_images`) → the first layer's input ``(N, H, W, 1)`` in :attr:`dtype`."""
+        x = as_images(images).astype(self.dtype, copy=False)
+        if self.input_padding:
+            p = self.input_padding
+            x = np.pad(x, ((0, 0), (p, p), (p, p)))
+        return x[..., None]
+
+    def forward(self, x: np.ndarray) -> tuple[np.ndarray, list]:
+        """Class scores (logits) ``(N, classes)`` and each layer's cache, for :meth:`backward`."""
+        caches = []
+        for layer in self.layers:
+            x, cache = layer.forward(x)
+            caches.append(cache)
+        return x, caches
+
+    def backward(self, dlogits: np.ndarray, caches: list) -> None:
+        """Fill :attr:`flat_grads` from ``∂L/∂logits`` (the input's own gradient is never computed)."""
+        d = dlogits
+        for i in range(len(self.layers) - 1, -1, -1):
+            d = self.layers[i].backward(d, caches[i], need_dx=i > 0)
+
+    def loss_and_gradients(self, x: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
+        """One forward and backward pass on prepared input: the mean loss and the probabilities."""
+        logits, caches = self.forward(x)
+        loss, dlogits, probs = softmax_cross_entropy(logits, labels)
+        self.backward(dlogits.astype(self.dtype, copy=False), caches)
+        return loss, probs
+
+    def predict(self, images, batch_size: int = 500) -> np.ndarray:
+        """Class probabilities ``(N, 10)`` float32 for images (uint8 ``(N, 28, 28)`` or one ``(28, 28)``)."""
+        x = self.prepare(images)
+        out = [softmax(self.forward(x[i: i + batch_size])[0]) for i in range(0, len(x), batch_size)]
+        return np.concatenate(out).astype(np.float32, copy=False)
+
+    def activations(self, image) -> list[tuple[str, np.ndarray]]:
+        """Every stage's output for ONE image, in order, as ``[(name, array), ...]``.
+
+        The list starts with ``("input", (1, H, W))`` (after any padding: 32×32 for classic LeNet-5),
+        then one entry per layer named as in :attr:`layers` (``"conv1"``, ``"relu1"``, ``"pool1"``,
+        …, ``"flatten"``, ``"dense1"``, …), and ends with ``("softmax", (10,))`` — the probabilities.
+        Feature maps are channels-first ``(C, H, W)`` float32 arrays; vectors are ``(F,)``.
+        """
+        x = self.prepare(image)
+        if len(x) != 1:
+            raise ValueError(f"activations needs one image, got {len(x)}")
+        stages = [("input", x)]
+        for layer in self.layers:
+            x = layer.forward(x)[0]
+            stages.append((layer.name, x))
+        stages.append(("softmax", softmax(x)))
+        return [(name, _per_image(a)) for name, a in stages]
+
+    def summary(self) -> list[tuple[str, tuple[int, ...], int]]:
+        """``[(layer name, per-image output shape channels-first, parameters), ...]``."""
+        side = IMAGE_SIZE + 2 * self.input_padding
+        shape: tuple[int, ...] = (side, side, 1)
+        rows = []
+        for layer in self.layers:
+            shape = layer.output_shape(shape)
+            chw = (shape[2], shape[0], shape[1]) if len(shape) == 3 else shape
+            rows.append((layer.name, chw, sum(a.size for a in layer.params.values())))
+        return rows
+
+    # ------------------------------------------------------------------ files
+    def save(self, file: str | os.PathLike | BinaryIO) -> None:
+        """Write the weights as ``.npz`` (a path or a binary file object such as ``io.BytesIO``)."""
+        np.savez(file, cnnviz_format=np.array(FORMAT_VERSION), variant=np.array(self.variant),
+                 **self.state_dict())
+
+    def to_bytes(self) -> bytes:
+        """The ``.npz`` file as bytes (e.g. for a download button)."""
+        buffer = io.BytesIO()
+        self.save(buffer)
+        return buffer.getvalue()
+
+    def __repr__(self) -> str:
+        return f"Model(variant={self.variant!r}, layers={[layer.name for layer in self.layers]})"
+
+
+def _per_image(a: np.ndarray) -> np.ndarray:
+    a = a[0]
+    return np.ascontiguousarray(a.transpose(2, 0, 1)) if a.ndim == 3 else a.copy()
+
+
+def _fresh_layer(layer: Layer) -> Layer:
+    """A copy of ``layer`` whose parameter arrays are its own (the model then re-packs them)."""
+    twin = object.__new__(type(layer))
+    twin.__dict__.update(layer.__dict__)
+    twin.params = {k: v.copy() for k, v in layer.params.items()}
+    twin.grads = {k: np.zeros_like(v) for k, v in layer.grads.items()}
+    return twin
+
+
+def read_weights(file: str | os.PathLike | BinaryIO | bytes) -> tuple[str, dict[str, np.ndarray]]:
+    """``(variant, {name: array})`` from a ``.npz`` written by :meth:`Model.save`; clear errors otherwise."""
+    if isinstance(file, (bytes, bytearray)):
+        file = io.BytesIO(file)
+    try:
+        data = np.load(file, allow_pickle=False)
+        if not isinstance(data, np.lib.npyio.NpzFile):
+            raise ValueError("it holds a single array, not named weights")
+        with data:
+            arrays = {name: data[name] for name in data.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+        raise ValueError(f"this is not a cnnviz weights file (.npz): {err}") from None
+    if "variant" not in arrays or "cnnviz_format" not in arrays:
+        raise ValueError("this .npz file was not saved by cnnviz (it has no 'variant' entry)")
+    if int(arrays.pop("cnnviz_format")) != FORMAT_VERSION:
+        raise ValueError("this weights file was written by a newer cnnviz format")
+    return str(arrays.pop("variant")), arrays

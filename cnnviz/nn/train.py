@@ -1,0 +1,158 @@
+r"""Training as a generator (one record per batch) and evaluation.
+
+:func:`train` yields after every batch, so a caller decides when the next batch runs: a UI can
+pause (stop calling ``next``), resume, or stop for good at any batch boundary. The model is
+updated in place and is consistent whenever the generator is suspended.
+
+Reproducible: the same model seed (``lenet(seed=…)``) and the same ``train(seed=…)`` give the same
+shuffles, the same shifts and therefore the same weights, step for step.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+from ..shapes import check_int
+from .augment import random_shift
+from .model import Model, as_images
+from .optim import make_optimizer
+
+SMOOTHING = 0.9  # running loss/accuracy: weight of the past in the exponential average
+CLASSES = 10
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What one training batch did; ``step`` counts batches from 1 to ``total_steps``.
+
+    ``loss`` and ``batch_accuracy`` are this batch's; ``running_loss`` and ``accuracy`` are
+    exponential averages over recent batches (weight 0.9 on the past, bias-corrected, so the first
+    batches are not pulled towards 0). ``elapsed`` counts only the time spent computing inside
+    :func:`train` (pauses between batches are not included), so ``images_per_s`` and
+    :attr:`eta_s` stay honest across a pause.
+    """
+
+    step: int
+    total_steps: int
+    epoch: int  # 1-based
+    epochs: int
+    batch: int  # 1-based batch number within the epoch
+    batches_per_epoch: int
+    batch_size: int  # images in this batch (the last batch of an epoch may be smaller)
+    loss: float
+    batch_accuracy: float
+    running_loss: float
+    accuracy: float
+    images_seen: int
+    images_per_s: float
+    elapsed: float
+
+    @property
+    def fraction(self) -> float:
+        """Share of the run done, 0–1."""
+        return self.step / self.total_steps
+
+    @property
+    def eta_s(self) -> float:
+        """Seconds of computing left at the average pace so far."""
+        return self.elapsed / self.step * (self.total_steps - self.step)
+
+    @property
+    def done(self) -> bool:
+        return self.step == self.total_steps
+
+
+def check_dataset(images, labels) -> tuple[np.ndarray, np.ndarray]:
+    """Validate images ``(N, 28, 28)`` and integer labels ``(N,)`` in 0–9."""
+    images = np.asarray(images)
+    as_images(images[:1])  # shape and value checks on one image; the rest share dtype and shape
+    if images.ndim != 3:
+        raise ValueError(f"images must be a stack (N, 28, 28), got shape {images.shape}")
+    labels = np.asarray(labels)
+    if labels.shape != (len(images),):
+        raise ValueError(f"need one label per image: {len(images)} images but labels of shape {labels.shape}")
+    if not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0 or labels.max() >= CLASSES:
+        raise ValueError("labels must be whole numbers from 0 to 9")
+    return images, labels.astype(np.intp)
+
+
+def train(model: Model, images, labels, epochs: int = 1, batch_size: int = 64, optimizer: str = "adam",
+          lr: float = 1e-3, seed: int = 0, *, momentum: float = 0.9, shift: int = 2,
+          shuffle: bool = True) -> Iterator[Progress]:
+    """Train ``model`` in place on ``images (N, 28, 28)`` (uint8) and ``labels (N,)``; yield a
+    :class:`Progress` after every batch.
+
+    ``optimizer``: ``"adam"`` or ``"sgd"`` (with ``momentum``). Each epoch visits every image once in
+    a fresh random order (``shuffle``); each image is moved by a random offset of up to ``shift``
+    pixels (0 turns augmentation off). All randomness comes from ``seed``.
+    """
+    images, labels = check_dataset(images, labels)
+    epochs = check_int("epochs", epochs, 1)
+    batch_size = check_int("batch size", batch_size, 1)
+    shift = check_int("shift", shift, 0)
+    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+        raise ValueError(f"the learning rate must be a positive number, got {lr!r}")
+    opt = make_optimizer(optimizer, model.parameter_count, float(lr), momentum, model.dtype)
+    return _run(model, images, labels, epochs, batch_size, opt, np.random.default_rng(seed), shift, shuffle)
+
+
+def _run(model, images, labels, epochs, batch_size, opt, rng, shift, shuffle) -> Iterator[Progress]:
+    n = len(images)
+    per_epoch = math.ceil(n / batch_size)
+    total, step, seen, elapsed = epochs * per_epoch, 0, 0, 0.0
+    avg_loss = avg_acc = 0.0
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(n) if shuffle else np.arange(n)
+        for batch in range(1, per_epoch + 1):
+            start = time.perf_counter()
+            idx = order[(batch - 1) * batch_size: batch * batch_size]
+            batch_images = random_shift(images[idx], shift, rng) if shift else images[idx]
+            y = labels[idx]
+            loss, probs = model.loss_and_gradients(model.prepare(batch_images), y)
+            opt.step(model.flat_params, model.flat_grads)
+            step += 1
+            seen += len(idx)
+            acc = float((probs.argmax(axis=1) == y).mean())
+            avg_loss = SMOOTHING * avg_loss + (1 - SMOOTHING) * loss
+            avg_acc = SMOOTHING * avg_acc + (1 - SMOOTHING) * acc
+            debias = 1 - SMOOTHING ** step
+            elapsed += time.perf_counter() - start
+            yield Progress(step=step, total_steps=total, epoch=epoch, epochs=epochs, batch=batch,
+                           batches_per_epoch=per_epoch, batch_size=len(idx), loss=loss, batch_accuracy=acc,
+                           running_loss=avg_loss / debias, accuracy=avg_acc / debias, images_seen=seen,
+                           images_per_s=seen / elapsed if elapsed > 0 else 0.0, elapsed=elapsed)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How a model does on a labelled set of ``count`` images.
+
+    ``confusion[t, p]`` counts images of true class ``t`` predicted as ``p`` (rows: truth).
+    ``per_class[t]`` is the accuracy on images of class ``t`` (NaN for a class with no images).
+    ``predictions (N,)`` and ``probabilities (N, 10)`` are per image, in input order.
+    """
+
+    accuracy: float
+    per_class: np.ndarray
+    confusion: np.ndarray
+    predictions: np.ndarray
+    probabilities: np.ndarray
+    count: int
+
+
+def evaluate(model: Model, images, labels, batch_size: int = 500) -> Evaluation:
+    """Accuracy, per-class accuracy and the 10×10 confusion matrix of ``model`` on ``images``/``labels``."""
+    images, labels = check_dataset(images, labels)
+    probabilities = model.predict(images, batch_size=check_int("batch size", batch_size, 1))
+    predictions = probabilities.argmax(axis=1)
+    confusion = np.bincount(labels * CLASSES + predictions, minlength=CLASSES * CLASSES).reshape(CLASSES, CLASSES)
+    per_true = confusion.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_class = np.where(per_true > 0, np.diag(confusion) / np.maximum(per_true, 1), np.nan)
+    return Evaluation(accuracy=float(np.trace(confusion) / len(labels)), per_class=per_class,
+                      confusion=confusion, predictions=predictions, probabilities=probabilities,
+                      count=len(labels))

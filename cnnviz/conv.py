@@ -48,6 +48,8 @@ class ConvProblem:
 def conv_problem(x, w, b=None, stride=1, padding=0, dilation=1, flip=False) -> ConvProblem:
     """Check the arguments of ``conv2d`` and bring them to ``(N, C, H, W)`` / ``(K, C, fh, fw)``."""
     x, w = as_numeric("input", x), as_numeric("kernel", w)
+    if x.ndim not in (2, 3, 4):
+        raise ValueError(f"the input must be an image (H, W), (C, H, W) or a batch (N, C, H, W), got shape {x.shape}")
     if x.ndim == 2 and w.ndim == 2:
         x4, w4, out_ndim = x[None, None], w[None, None], 2
     elif x.ndim in (2, 3, 4) and w.ndim == 4:

@@ -34,7 +34,7 @@ def pad2d(x, padding, mode: str = "zeros") -> np.ndarray:
     x = np.asarray(x)
     if x.ndim < 2:
         raise ValueError(f"pad2d needs at least a 2-D image, got shape {x.shape}")
-    if mode not in PAD_MODES:
+    if not isinstance(mode, str) or mode not in PAD_MODES:
         raise ValueError(f"padding mode must be one of {', '.join(PAD_MODES)}, got {mode!r}")
     (top, bottom), (left, right) = explicit_pads(padding)
     h, w = x.shape[-2:]

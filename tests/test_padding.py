@@ -92,6 +92,8 @@ def test_pad2d_rejects_bad_padding_in_words(padding, words):
 def test_pad2d_rejects_an_unknown_mode_and_too_wide_reflections():
     with pytest.raises(ValueError, match="zeros, reflect, replicate, circular"):
         pad2d(X, 1, mode="mirror")
+    with pytest.raises(ValueError, match="padding mode must be one of"):
+        pad2d(X, 1, mode=["zeros"])
     with pytest.raises(ValueError, match="smaller than the image"):
         pad2d(X, 2, mode="reflect")
     with pytest.raises(ValueError, match="cannot exceed"):

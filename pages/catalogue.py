@@ -19,4 +19,6 @@ PAGES = (
              "What cnnviz teaches and how to use it in class."),
     PageInfo("pages/convolution.py", "convolution", "Convolution, step by step", ":material/grid_on:", "Convolution",
              "Watch the kernel slide over the input and see every multiply-and-add of every output cell."),
+    PageInfo("pages/volumes.py", "volumes", "Convolution over volumes", ":material/layers:", "Convolution",
+             "Colour images have channels: see each filter sum over all of them, and what its parameters cost."),
 )

@@ -25,6 +25,15 @@ from tests import reference as ref
 PROPS = settings(max_examples=150, deadline=None)
 
 
+def evaluate(expr: str) -> int:
+    """Evaluate a formula as the engine prints it (⌊⌋ floor, ⌈⌉ ceil, · times, − minus)."""
+    py = (expr.replace("⌊", "math.floor(").replace("⌋", ")").replace("⌈", "math.ceil(").replace("⌉", ")")
+          .replace("·", "*").replace("−", "-"))
+    assert set(py) <= set("0123456789+-*/() mathflorcei."), expr
+    return eval(py)  # noqa: S307 - digits and operators only, checked above
+
+
+
 # ---------------------------------------------------------------- the course's worked examples
 def test_conv_output_size_6_with_3x3_kernel_is_4():
     assert conv_output_size(6, 3) == 4
@@ -77,10 +86,8 @@ def test_formula_evaluates_to_the_output_size(n, f, s, p, d):
     """Evaluating the substituted formula (⌊⌋ → //) gives the size it claims."""
     if d * (f - 1) + 1 > n + 2 * p:
         return
-    text = axis_geometry(n, f, s, p, d).formula()
-    left, right = text.split(" = ")
-    expr = left.replace("⌊", "(").replace("⌋", ")").replace("/", "//").replace("·", "*").replace("−", "-")
-    assert eval(expr) == int(right) == conv_output_size(n, f, s, p, d)  # noqa: S307 - our own digits only
+    left, right = axis_geometry(n, f, s, p, d).formula().split(" = ")
+    assert evaluate(left) == int(right) == conv_output_size(n, f, s, p, d)
 
 
 def test_kernel_larger_than_padded_input_message_shows_the_sum():
@@ -188,11 +195,8 @@ def test_pool_formula_in_ceil_mode_rounds_up():
 def test_pool_formula_evaluates_to_the_pool_output_size(n, f, s, p, ceil_mode):
     if p > f // 2 or f > n + 2 * p:
         return
-    text = pool_geometry((n, n), f, s, p, ceil_mode).rows.formula()
-    left, right = text.split(" = ")
-    expr = (left.replace("⌊", "math.floor(").replace("⌋", ")").replace("⌈", "math.ceil(").replace("⌉", ")")
-            .replace("·", "*").replace("−", "-"))
-    assert eval(expr) == int(right) == pool_output_size(n, f, s, p, ceil_mode)  # noqa: S307
+    left, right = pool_geometry((n, n), f, s, p, ceil_mode).rows.formula().split(" = ")
+    assert evaluate(left) == int(right) == pool_output_size(n, f, s, p, ceil_mode)
 
 
 @given(n=st.integers(1, 12), f=st.integers(1, 5), s=st.integers(1, 4), p=st.integers(0, 3),
@@ -325,3 +329,24 @@ def test_conv_transpose_output_size_agrees_with_torch():
         except RuntimeError:
             theirs = None
         assert ours == theirs, (n, f, s, p, a, d)
+
+
+def test_worked_formula_shows_the_floor_cutting():
+    assert axis_geometry(8, 3, 2).worked() == "⌊(8 − 3)/2⌋ + 1 = ⌊5/2⌋ + 1 = 2 + 1 = 3"
+
+
+@given(n=st.integers(1, 20), f=st.integers(1, 6), s=st.integers(1, 5), p=st.integers(0, 3), d=st.integers(1, 3),
+       pool=st.booleans(), ceil_mode=st.booleans())
+@PROPS
+def test_every_step_of_the_worked_formula_equals_the_output_size(n, f, s, p, d, pool, ceil_mode):
+    if pool:
+        if p > f // 2 or f > n + 2 * p:
+            return
+        geo = pool_geometry((n, n), f, s, p, ceil_mode).rows
+    else:
+        if d * (f - 1) + 1 > n + 2 * p:
+            return
+        geo = axis_geometry(n, f, s, p, d)
+    steps = geo.worked().split(" = ")
+    assert steps[0] == geo.formula().rsplit(" = ", 1)[0]
+    assert [evaluate(step) for step in steps] == [geo.out] * len(steps)

@@ -11,6 +11,9 @@ from cnnviz.examples import INPUTS, KERNELS, random_integers
 from cnnviz.matrix_text import format_matrix, parse_matrix
 from cnnviz.viz.slide import MAX_FRAMES, SlideLabels, slide_figure
 from pages.common.charts import show_figure
+from pages.common.entry import run_inside_app
+
+run_inside_app()
 
 INPUT_LABELS = {
     "step_edge_6x6": "6×6 vertical edge (10 | 0)",
@@ -120,8 +123,10 @@ def compute(s: ConvSettings):
 
 def show_formula(geo) -> None:
     rows, cols = geo.rows, geo.cols
-    st.markdown(f"**Output size** {rows.out} × {cols.out}")
-    st.markdown(f"rows: $\\;${rows.formula()}  \ncolumns: $\\;${cols.formula()}")
+    size, by_rows, by_cols = st.columns([1, 2, 2])
+    size.markdown(f"**Output size** {rows.out} × {cols.out}")
+    by_rows.markdown(f"rows: {rows.formula()}")
+    by_cols.markdown(f"columns: {cols.formula()}")
     for name, ax in (("rows", rows), ("columns", cols)):
         missed = ax.unreached()
         if missed:
@@ -151,13 +156,12 @@ except ValueError as err:
     st.error(f"These settings cannot be drawn: {err}", icon=":material/error:")
     st.stop()
 
-info, chart = st.columns([1, 3], gap="large")
-with info:
+with st.container(border=True):
     show_formula(trace.geometry)
 n_steps = len(trace.steps)
 animate = n_steps <= MAX_FRAMES
 geo = trace.geometry
-with chart:
+with st.container():
     if animate:
         st.caption("▶ plays in your browser; drag the step slider under the picture to go through it by hand.")
         pick = 0

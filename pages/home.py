@@ -2,6 +2,9 @@
 import streamlit as st
 
 from pages.catalogue import PAGES
+from pages.common.entry import run_inside_app
+
+run_inside_app()
 
 st.title("cnnviz — convolution arithmetic, made visible")
 st.markdown(

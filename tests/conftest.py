@@ -105,18 +105,21 @@ def browser():
 
 
 def wait_idle(page, timeout: float = 60_000) -> None:
-    """Wait until the Streamlit script has finished running."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    """Wait until the Streamlit script has finished running (twice: the first load reruns once)."""
+    idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
+    page.wait_for_selector(idle, timeout=timeout)
+    page.wait_for_timeout(1000)
+    page.wait_for_selector(idle, timeout=timeout)
     page.wait_for_timeout(300)
 
 
 @pytest.fixture
 def open_page(browser, streamlit_url):
-    """Open ``url_path`` in a fresh 1400×900 tab; returns the Playwright page."""
+    """Open ``url_path`` in a fresh tab, tall enough that a screenshot shows the whole page."""
     pages = []
 
     def _open(url_path: str):
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page = browser.new_page(viewport={"width": 1400, "height": 2400})
         pages.append(page)
         page.goto(f"{streamlit_url}/{url_path}", timeout=60_000)
         wait_idle(page)

@@ -73,7 +73,7 @@ def slide_figure(padded: np.ndarray, real: np.ndarray, out_shape: tuple[int, int
 
     layout: dict = {"font": style.FONT, "margin": {"l": 10, "r": 10, "t": 50, "b": 150},
                     "plot_bgcolor": "white", "paper_bgcolor": "white", "showlegend": False,
-                    "height": int(min(max(48 * rows_max, 260), 640) + 230)}
+                    "height": int(min(max(62 * rows_max, 280), 760) + 230)}
     left = 0.0
     titles = []
     for axis, width in panels:
@@ -84,7 +84,7 @@ def slide_figure(padded: np.ndarray, real: np.ndarray, out_shape: tuple[int, int
                                   "scaleanchor": f"x{axis}", "constrain": "domain", "anchor": f"x{axis}"}
         name = {"": labels.input, "2": labels.kernel, "3": labels.output}[axis]
         titles.append({"text": f"<b>{name}</b>", "x": (left + right) / 2, "y": 1.0, "xref": "paper",
-                       "yref": "paper", "yanchor": "bottom", "showarrow": False, "font": {"size": 17}})
+                       "yref": "paper", "yanchor": "bottom", "showarrow": False, "font": {"size": 18, "color": "#222"}})
         left = right + gap / total
 
     hover = "row %{y}, column %{x}<br>%{text}<extra></extra>"
@@ -130,7 +130,7 @@ def slide_figure(padded: np.ndarray, real: np.ndarray, out_shape: tuple[int, int
         if dilated:
             shapes += [_rect(c, r, c, r, "", style.WINDOW_COLOUR, 3) for r in step.rows for c in step.cols]
         shapes.append(_rect(step.cols[0], step.rows[0], step.cols[-1], step.rows[-1], "", style.WINDOW_COLOUR,
-                            2 if dilated else 4, dash="dot" if dilated else "solid"))
+                            2 if dilated else 4, style.WINDOW_FILL, dash="dot" if dilated else "solid"))
         winner = getattr(step, "winner", None)
         if winner is not None:
             shapes.append(_rect(winner[1], winner[0], winner[1], winner[0], "", style.WINNER_COLOUR, 4,
@@ -138,7 +138,7 @@ def slide_figure(padded: np.ndarray, real: np.ndarray, out_shape: tuple[int, int
         i, j = step.index[-2], step.index[-1]
         shapes.append(_rect(j, i, j, i, "3", style.OUTPUT_COLOUR, 4))
         caption = {"text": wrap_equation(step.equation), "x": 0.5, "y": -0.04, "xref": "paper", "yref": "paper",
-                   "yanchor": "top", "showarrow": False, "font": {"size": 18}, "align": "center"}
+                   "yanchor": "top", "showarrow": False, "font": {"size": 20, "color": "#111"}, "align": "center"}
         return trace, {"shapes": shapes, "annotations": titles + [caption]}
 
     start = min(max(start, 0), len(steps) - 1)
@@ -168,7 +168,7 @@ def slide_figure(padded: np.ndarray, real: np.ndarray, out_shape: tuple[int, int
                      "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}]}],
     }]
     layout["sliders"] = [{
-        "active": start, "x": 0.3, "len": 0.7, "y": -0.02, "yanchor": "top", "pad": {"t": 60},
+        "active": start, "x": 0.4, "len": 0.6, "y": -0.02, "yanchor": "top", "pad": {"t": 60},
         "currentvalue": {"prefix": labels.step, "font": {"size": 15}, "visible": True},
         "steps": [{"label": str(k + 1), "method": "animate",
                    "args": [[str(k)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},

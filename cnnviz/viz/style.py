@@ -7,6 +7,7 @@ FONT = {"family": "Inter, 'Noto Sans KR', 'Segoe UI', sans-serif", "size": 16}
 CELL_FONT = {"size": 15}
 PADDING_COLOUR = "#e6e6e6"
 WINDOW_COLOUR = "#ff7f0e"  # the sliding window
+WINDOW_FILL = "rgba(255, 127, 14, 0.12)"
 OUTPUT_COLOUR = "#2ca02c"  # the output cell being written
 UNREACHED_COLOUR = "rgba(214, 39, 40, 0.25)"  # rows/columns the floor leaves out
 WINNER_COLOUR = "#9467bd"  # max/min pooling's chosen pixel

@@ -162,13 +162,14 @@ class AxisGeometry:
                 f"= {self.out}")
 
 
-def axis_geometry(n: int, f: int, stride: int = 1, padding=0, dilation: int = 1) -> AxisGeometry:
-    """Validate one axis and compute its output size (floor semantics)."""
+def axis_geometry(n: int, f: int, stride: int = 1, padding=0, dilation: int = 1, *,
+                  window: str = "kernel") -> AxisGeometry:
+    """Validate one axis and compute its output size (floor semantics); ``window`` names it in messages."""
     before, after = resolve_padding(padding, n, f, stride, dilation)
     span = effective_kernel_size(f, dilation)
     padded = n + before + after
     if span > padded:
-        what = f"kernel {f}" if dilation == 1 else f"dilated kernel {f} (spans {span} pixels at dilation {dilation})"
+        what = f"{window} {f}" if dilation == 1 else f"dilated {window} {f} (spans {span} pixels at dilation {dilation})"
         pads = f"2·{before}" if before == after else f"{before} + {after}"
         raise ValueError(f"{what} is larger than the padded input {n} + {pads} = {padded}")
     return AxisGeometry(n, f, stride, dilation, before, after, (padded - span) // stride + 1)
@@ -185,7 +186,7 @@ def pool_output_size(n: int, f: int, stride: int | None = None, padding=0, ceil_
     ``stride`` defaults to ``f``. With ``ceil_mode`` the division rounds up, but a last window that
     would start inside the right padding (or beyond) is dropped.
     """
-    geo = axis_geometry(n, f, f if stride is None else stride, padding)
+    geo = axis_geometry(n, f, f if stride is None else stride, padding, window="pooling window")
     if max(geo.before, geo.after) > f // 2:
         raise ValueError(f"pooling padding ({geo.before}, {geo.after}) must be at most half the window "
                          f"({f} // 2 = {f // 2}), otherwise a window could hold only padding")
@@ -277,7 +278,7 @@ def pool_geometry(input_hw, size, stride=None, padding=0, ceil_mode: bool = Fals
     ph, pw = split_padding_2d(padding)
     axes = []
     for n, f, s, p in ((h, fh, sh, ph), (w, fw, sw, pw)):
-        ax = axis_geometry(n, f, s, p)
+        ax = axis_geometry(n, f, s, p, window="pooling window")
         out = pool_output_size(n, f, s, (ax.before, ax.after), ceil_mode)  # also checks the padding
         axes.append(replace(ax, out=out, ceil_mode=ceil_mode))
     return Geometry2D(*axes)

@@ -138,7 +138,7 @@ def test_integer_images_pool_without_overflow_or_sign_trouble(dtype):
 
 # ---------------------------------------------------------------- bad input
 @pytest.mark.parametrize("x, kwargs, words", [
-    (np.ones((3, 3)), dict(size=4), "larger than the padded input"),
+    (np.ones((3, 3)), dict(size=4), r"pooling window 4 is larger than the padded input 3 \+ 2·0 = 3"),
     (np.ones((4, 4)), dict(size=0), "pool size must be at least 1"),
     (np.ones((4, 4)), dict(size=2, stride=0), "stride must be at least 1"),
     (np.ones((4, 4)), dict(size=2, padding=-1), "padding must be at least 0"),

@@ -21,4 +21,6 @@ PAGES = (
              "Watch the kernel slide over the input and see every multiply-and-add of every output cell."),
     PageInfo("pages/volumes.py", "volumes", "Convolution over volumes", ":material/layers:", "Convolution",
              "Colour images have channels: see each filter sum over all of them, and what its parameters cost."),
+    PageInfo("pages/padding_stride.py", "padding-stride", "Padding & stride explorer", ":material/padding:",
+             "Convolution", "Output sizes, the floor, which pixels the windows use, odd kernels, and a chain of layers."),
 )

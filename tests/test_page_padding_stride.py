@@ -1,0 +1,148 @@
+"""Padding & stride explorer, driven like a user with AppTest: defaults, examples, extremes, errors."""
+import json
+
+import numpy as np
+import pytest
+
+from cnnviz.shapes import conv_geometry, coverage
+from tests.conftest import assert_no_exception, run_page
+
+PAGE = "pages/padding_stride.py"
+KEY = "padstride."
+
+
+def figures(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def coverage_counts(at) -> np.ndarray:
+    """The numbers the coverage heatmap writes into the input cells (padding cells are blank)."""
+    fig = next(f for f in figures(at) if "Windows that use each input pixel" in json.dumps(f["layout"]["annotations"]))
+    z = np.array(fig["data"][1]["z"], dtype=object)
+    real = np.array([[v is not None for v in row] for row in z])
+    rows = [r for r in range(z.shape[0]) if real[r].any()]
+    cols = [c for c in range(z.shape[1]) if real[:, c].any()]
+    return np.array(z[np.ix_(rows, cols)], dtype=float)
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def click(at, label: str):
+    next(b for b in at.button if b.label == label).click()
+    return at.run()
+
+
+def test_defaults_show_the_course_example():
+    at = run_page(PAGE)
+    assert_no_exception(at)
+    assert not at.error
+    geo = conv_geometry(5, 3)
+    assert metric(at, "Output size") == f"{geo.rows.out} × {geo.cols.out}" == "3 × 3"
+    # the course's point: the corner is used once, the centre nine times
+    assert metric(at, "Corner pixel") == "1×" and metric(at, "Centre pixel") == "9×"
+    np.testing.assert_array_equal(coverage_counts(at), coverage(5, 3))
+    assert any("(5 − 3) + 1 = 2 + 1 = 3" in m.value for m in at.markdown)
+
+
+def test_coverage_evens_out_with_padding_and_is_f_squared_with_full_padding():
+    at = run_page(PAGE)
+    click(at, "5×5 · p 1")
+    assert_no_exception(at)
+    counts = coverage_counts(at)
+    np.testing.assert_array_equal(counts, coverage(5, 3, padding=1))
+    assert counts[0, 0] == 4 and counts[2, 2] == 9
+    click(at, "5×5 · full")
+    assert_no_exception(at)
+    np.testing.assert_array_equal(coverage_counts(at), np.full((5, 5), 9))
+    assert metric(at, "Output size") == "7 × 7"
+
+
+def test_stride_that_does_not_divide_warns_about_unreached_rows():
+    at = run_page(PAGE)
+    click(at, "8×8 · s 2")
+    assert_no_exception(at)
+    geo = conv_geometry(8, 3, 2)
+    assert geo.rows.unreached() == (7,)
+    assert metric(at, "Output size") == f"{geo.rows.out} × {geo.cols.out}"
+    assert any("floor drops padded rows 7" in w.value for w in at.warning)
+    assert any("⌊5/2⌋ + 1 = 2 + 1 = 3" in m.value for m in at.markdown)
+    grid = figures(at)[0]
+    assert len([s for s in grid["layout"]["shapes"] if s["line"]["width"] == 0]) == 2  # row 7 and column 7 shaded
+
+
+def test_kernel_larger_than_the_input_shows_an_error_and_keeps_the_controls():
+    at = run_page(PAGE, **{KEY + "size_h": 2, KEY + "kernel_h": 5})
+    assert_no_exception(at)
+    assert len(at.error) == 1 and "kernel 5 is larger than the padded input 2" in at.error[0].value
+    assert at.slider(key=KEY + "size_h").value == 2
+    at.slider(key=KEY + "pad_h").set_value(2).run()
+    assert_no_exception(at)
+    assert not at.error
+    assert metric(at, "Output size") == "2 × 2"
+
+
+@pytest.mark.parametrize("extremes", [
+    {"size_h": 1, "kernel_h": 1, "pad_h": 0, "stride_h": 1, "dilation_h": 1},
+    {"size_h": 32, "kernel_h": 11, "pad_h": 10, "stride_h": 8, "dilation_h": 4},
+    {"size_h": 1, "kernel_h": 11, "pad_h": 0, "stride_h": 8, "dilation_h": 4},
+    {"size_h": 32, "kernel_h": 11, "pad_h": 0, "stride_h": 1, "dilation_h": 1, "padding_mode": "full"},
+])
+def test_extreme_slider_values_never_raise(extremes):
+    at = run_page(PAGE, **{KEY + k: v for k, v in extremes.items()})
+    assert_no_exception(at)
+    s = {k: extremes[k] for k in ("size_h", "kernel_h", "stride_h", "dilation_h")}
+    try:
+        geo = conv_geometry(s["size_h"], s["kernel_h"], s["stride_h"],
+                            extremes.get("padding_mode", extremes["pad_h"]), s["dilation_h"])
+    except ValueError:
+        assert at.error
+    else:
+        assert metric(at, "Output size") == f"{geo.rows.out} × {geo.cols.out}"
+
+
+@pytest.mark.parametrize("mode", ["valid", "same", "full"])
+def test_padding_shortcuts_match_the_engine(mode):
+    at = run_page(PAGE, **{KEY + "size_h": 7, KEY + "kernel_h": 4, KEY + "stride_h": 2})
+    at.radio(key=KEY + "padding_mode").set_value(mode).run()
+    assert_no_exception(at)
+    geo = conv_geometry(7, 4, 2, mode)
+    assert metric(at, "Output size") == f"{geo.rows.out} × {geo.cols.out}"
+    assert at.slider(key=KEY + "pad_h").disabled
+    if mode == "same":  # ⌈7/2⌉ = 4 outputs need (4−1)·2 + 4 − 7 = 3 zeros: 1 before, the odd 2 after
+        assert geo.pads == ((1, 2), (1, 2))
+        assert any("top 1, bottom 2, left 1, right 2" in i.value for i in at.info)
+
+
+def test_unlinking_the_axes_gives_height_and_width_their_own_sliders():
+    at = run_page(PAGE)
+    at.toggle(key=KEY + "square").set_value(False).run()
+    assert_no_exception(at)
+    assert at.slider(key=KEY + "size_w").value == 5
+    at.slider(key=KEY + "size_w").set_value(9)
+    at.slider(key=KEY + "stride_w").set_value(3).run()
+    geo = conv_geometry((5, 9), 3, (1, 3))
+    assert metric(at, "Output size") == f"{geo.rows.out} × {geo.cols.out}" == "3 × 3"
+    # linking again copies the rows' values to the columns
+    at.toggle(key=KEY + "square").set_value(True).run()
+    assert metric(at, "Output size") == "3 × 3"
+    assert at.session_state[KEY + "size_w"] == 5
+
+
+def test_odd_kernel_tab_compares_tensorflow_and_pytorch_same_padding():
+    at = run_page(PAGE, **{KEY + "size_h": 6, KEY + "kernel_h": 4})
+    assert_no_exception(at)
+    tables = [m.value for m in at.markdown if "TensorFlow / Keras" in m.value]
+    assert len(tables) == 2  # the odd neighbour (3) and the even kernel (4)
+    odd, even = tables
+    assert "| TensorFlow / Keras `'same'` | 1 | 1 | 1 | 1 | 6 × 6 |" in odd
+    assert "| TensorFlow / Keras `'same'` | 1 | 2 | 1 | 2 | 6 × 6 |" in even
+    assert "| PyTorch `padding='same'` | 1 | 2 | 1 | 2 | 6 × 6 |" in even
+
+
+def test_pytorch_same_padding_is_refused_with_a_stride():
+    at = run_page(PAGE, **{KEY + "size_h": 7, KEY + "kernel_h": 4, KEY + "stride_h": 2})
+    assert_no_exception(at)
+    tables = [m.value for m in at.markdown if "TensorFlow / Keras" in m.value]
+    assert all("refused: stride must be 1" in t for t in tables)

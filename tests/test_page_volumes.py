@@ -1,0 +1,183 @@
+"""The "Convolution over volumes" page, driven like a user would; numbers checked against references."""
+import json
+
+import numpy as np
+import pytest
+
+from cnnviz.volume_demo import random_filters, random_volume, rgb_picture
+from tests import reference
+from tests.conftest import assert_no_exception, run_page
+
+PAGE = "pages/volumes.py"
+
+
+def chart(at, key: str) -> dict:
+    """The Plotly spec of the chart with widget key ``key``."""
+    for element in at.get("plotly_chart"):
+        if element.proto.id.endswith(key):
+            return json.loads(element.proto.spec)
+    raise AssertionError(f"no chart {key!r} on the page")
+
+
+def z(trace) -> np.ndarray:
+    return np.array([[np.nan if v is None else v for v in row] for row in trace["z"]], dtype=float)
+
+
+def expected_output(x, bank, stride, padding) -> np.ndarray:
+    pads = ((padding, padding), (padding, padding))
+    return reference.conv2d(x[None], bank.w, bank.b, (stride, stride), pads)[0]  # (K, Ho, Wo)
+
+
+def test_default_is_the_cs231n_demo_with_a_3x3x2_output_equal_to_the_direct_sum():
+    at = run_page(PAGE)
+    assert_no_exception(at)
+    assert not at.error
+    fig = chart(at, "volumes.figure")
+    assert len(fig["frames"]) == 3 * 3 * 2
+    expected = expected_output(random_volume(0, 3, 5), random_filters(0, 2, 3, 3), stride=2, padding=1)
+    last = fig["frames"][-1]["data"]
+    shown = np.stack([z(t) for t in last[-2:]])  # the K output maps, all written by the last step
+    np.testing.assert_array_equal(shown, expected)
+    assert any("output <b>3×3×2</b>" in m.value for m in at.markdown)
+    assert random_filters(0, 2, 3, 3).b.tolist() == [1, 0]
+
+
+def test_each_frame_shows_the_channel_products_their_sums_the_bias_and_the_value_written():
+    at = run_page(PAGE)
+    fig = chart(at, "volumes.figure")
+    x, bank = random_volume(0, 3, 5), random_filters(0, 2, 3, 3)
+    xp = reference.zero_pad(x, ((1, 1), (1, 1)))
+    expected = expected_output(x, bank, 2, 1)
+    n = 0
+    for k in range(2):
+        for i in range(3):
+            for j in range(3):
+                frame = fig["frames"][n]
+                window = xp[:, 2 * i: 2 * i + 3, 2 * j: 2 * j + 3]  # (C, 3, 3)
+                sums = []
+                for c in range(3):
+                    np.testing.assert_array_equal(z(frame["data"][2 * c]), bank.w[k, c])
+                    products = z(frame["data"][2 * c + 1])
+                    np.testing.assert_array_equal(products, window[c] * bank.w[k, c])
+                    sums.append(products.sum())
+                caption = frame["layout"]["annotations"][-1]["text"]
+                value = sum(sums) + bank.b[k]
+                assert value == expected[k, i, j]
+                assert f"<b>{_num(value)}</b>  in map {k + 1}, row {i + 1}, column {j + 1}" in caption
+                assert f"= {_num(sum(sums))}   ·   + bias b{k + 1} = {_num(bank.b[k])}" in caption
+                window_box = frame["layout"]["shapes"][0]
+                assert (window_box["x0"], window_box["y0"]) == (2 * j - 0.5, 2 * i - 0.5)
+                n += 1
+
+
+def _num(v) -> str:
+    return str(int(v)).replace("-", "−")
+
+
+def test_parameter_counts_are_labelled_and_match_the_formula():
+    at = run_page(PAGE, **{"volumes.filters": 3, "volumes.kernel": 2, "volumes.channels": 4, "volumes.size": 6})
+    assert_no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    k, f, c = 3, 2, 4
+    assert metrics["Convolution layer"] == f"{k * (f * f * c) + k} parameters"  # 51
+    out = (6 + 2 - 2) // 2 + 1  # 4×4 per map, by hand
+    n_in, n_out = 6 * 6 * 4, out * out * k
+    assert metrics["Dense layer, same input and output sizes"] == f"{n_in * n_out + n_out:,} parameters"
+    latex = " ".join(l.value for l in at.latex)
+    assert r"\underbrace{3}_{K\text{ filters}}" in latex and r"\underbrace{4}_{C\text{ channels}}" in latex
+
+
+def test_bottleneck_shows_the_course_numbers_by_default():
+    at = run_page(PAGE)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["3×3 conv, 128 → 128"] == "147,456"
+    assert metrics["1×1 to 32, then 3×3"] == "40,960"
+    assert metrics["Parameters saved"] == f"{1 - 40960 / 147456:.1%}"
+
+
+def test_bottleneck_follows_its_inputs_and_can_count_biases():
+    at = run_page(PAGE, **{"volumes.bn_in": 192, "volumes.bn_reduced": 16, "volumes.bn_out": 32,
+                           "volumes.bn_kernel": 5, "volumes.bn_bias": True})
+    assert_no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["5×5 conv, 192 → 32"] == f"{5 * 5 * 192 * 32 + 32:,}"
+    assert metrics["1×1 to 16, then 5×5"] == f"{192 * 16 + 16 + 5 * 5 * 16 * 32 + 32:,}"
+    assert any("120,422,400 directly" in m.value for m in at.markdown)
+
+
+def test_a_filter_larger_than_the_padded_input_shows_an_error_and_keeps_the_controls():
+    at = run_page(PAGE, **{"volumes.size": 3, "volumes.kernel": 5, "volumes.padding": 0})
+    assert_no_exception(at)
+    assert at.error and "larger than the padded input" in at.error[0].value
+    assert at.slider(key="volumes.kernel").value == 5  # what the user chose is kept
+    assert at.slider(key="volumes.size").value == 3
+    assert len(at.get("plotly_chart")) == 1  # only the bottleneck chart, which does not depend on it
+    at.slider(key="volumes.padding").set_value(1).run()  # a fix brings the picture back
+    assert not at.error
+    assert chart(at, "volumes.figure")["frames"]
+
+
+def test_too_many_output_cells_switch_to_a_server_side_step_slider():
+    at = run_page(PAGE, **{"volumes.size": 10, "volumes.channels": 4, "volumes.filters": 4, "volumes.kernel": 1,
+                           "volumes.stride": 1, "volumes.padding": 3})
+    assert_no_exception(at)
+    step = at.slider(key="volumes.step")
+    assert step.max == 4 * 16 * 16
+    step.set_value(step.max).run()
+    assert_no_exception(at)
+    fig = chart(at, "volumes.figure")
+    assert "frames" not in fig
+    caption = fig["layout"]["annotations"][-1]["text"]
+    assert "in map 4, row 16, column 16" in caption
+    # shrinking the problem keeps the slider inside its new range instead of raising
+    at.slider(key="volumes.size").set_value(3).run()
+    assert_no_exception(at)
+
+
+def test_rgb_picture_input_has_red_green_blue_channels():
+    at = run_page(PAGE, **{"volumes.source": "picture", "volumes.channels": 1})
+    assert_no_exception(at)
+    assert at.slider(key="volumes.channels").disabled
+    fig = chart(at, "volumes.figure")
+    titles = [a["text"] for a in fig["layout"]["annotations"]]
+    assert {"x · R", "x · G", "x · B"} <= set(titles)
+    picture = rgb_picture(5)
+    shown = z(fig["data"][0])[1:-1, 1:-1]  # the red channel, padding blanked out
+    np.testing.assert_array_equal(shown, picture[0])
+    expected = expected_output(picture, random_filters(0, 2, 3, 3), 2, 1)
+    np.testing.assert_array_equal(np.stack([z(t) for t in fig["frames"][-1]["data"][-2:]]), expected)
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu", "sigmoid", "tanh"])
+def test_one_layer_shows_conv_then_bias_then_the_activation(activation):
+    at = run_page(PAGE, **{"volumes.activation": activation, "volumes.slope": 0.2})
+    assert_no_exception(at)
+    fig = chart(at, "volumes.layer")
+    x, bank = random_volume(0, 3, 5), random_filters(0, 2, 3, 3)
+    conv = expected_output(x, bank, 2, 1) - bank.b[:, None, None]
+    g = {"relu": lambda v: np.maximum(v, 0), "leaky_relu": lambda v: np.where(v > 0, v, 0.2 * v),
+         "sigmoid": lambda v: 1 / (1 + np.exp(-v)), "tanh": np.tanh}[activation]
+    for k in range(2):
+        stages = fig["data"][3 * k: 3 * k + 3]
+        np.testing.assert_array_equal(z(stages[0]), conv[k])
+        np.testing.assert_array_equal(z(stages[1]), conv[k] + bank.b[k])
+        np.testing.assert_allclose(z(stages[2]), g(conv[k] + bank.b[k]), rtol=1e-12)
+    assert bool(at.get("slider")) and (any(s.key == "volumes.slope" for s in at.slider) == (activation == "leaky_relu"))
+
+
+def test_extreme_small_settings_run_without_errors():
+    at = run_page(PAGE, **{"volumes.size": 3, "volumes.channels": 1, "volumes.filters": 1, "volumes.kernel": 1,
+                           "volumes.stride": 3, "volumes.padding": 0, "volumes.seed": 9999,
+                           "volumes.bn_in": 1, "volumes.bn_reduced": 1, "volumes.bn_out": 1, "volumes.bn_kernel": 1,
+                           "volumes.bn_size": 1})
+    assert_no_exception(at)
+    assert not at.error
+    fig = chart(at, "volumes.figure")
+    x, bank = random_volume(9999, 1, 3), random_filters(9999, 1, 1, 1)
+    np.testing.assert_array_equal(z(fig["frames"][-1]["data"][-1]), expected_output(x, bank, 3, 0)[0])
+
+
+def test_a_wider_bottleneck_reports_extra_parameters():
+    at = run_page(PAGE, **{"volumes.bn_in": 32, "volumes.bn_reduced": 128, "volumes.bn_out": 32})
+    assert_no_exception(at)
+    assert "Parameters extra" in {m.label for m in at.metric}

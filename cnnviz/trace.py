@@ -130,7 +130,8 @@ def pool2d_steps(x, size, stride=None, padding=0, mode: str = "max", ceil_mode: 
                     counted = patch[np.ix_(r < geo.rows.padded, c < geo.cols.padded)]  # not ceil's overhang
                     equation = f"({' + '.join(_operand(v) for v in counted.ravel())})/{counts[i, j]} = {format_number(value)}"
                 else:
-                    flat = int(np.argmax(patch) if mode == "max" else np.argmin(patch))
+                    best = np.argmax(seen) if mode == "max" else np.argmin(seen)  # first real pixel on ties
+                    flat = int(np.flatnonzero(inside)[best])  # padding never wins, even against −∞
                     winner = (int(r[flat // len(c)]), int(c[flat % len(c)]))
                     value = float(patch.ravel()[flat])
                     equation = f"{mode}({', '.join(format_number(v) for v in seen)}) = {format_number(value)}"

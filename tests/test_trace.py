@@ -202,6 +202,11 @@ def test_max_pool_padding_never_wins_even_against_negative_pixels():
     assert steps[0].inside.tolist() == [[False, False], [False, True]]
 
 
+def test_max_pool_winner_is_a_real_pixel_even_when_it_ties_with_the_padding_value():
+    step = pool2d_steps([[-np.inf, 1.0]], (2, 1), stride=1, padding=(1, 0))[0]
+    assert step.winner == (1, 0) and step.value == -np.inf and step.equation == "max(−∞) = −∞"
+
+
 def test_avg_pool_equation_lists_padded_zeros_and_divides_by_the_window():
     steps = pool2d_steps([[1, 2], [3, 4]], 2, stride=1, padding=1, mode="avg")
     assert steps[0].equation == "(0 + 0 + 0 + 1)/4 = 0.25"

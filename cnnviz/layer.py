@@ -36,6 +36,20 @@ def conv_layer(x, w, b, stride=1, padding=0, activation: str = "relu", slope: fl
     return LayerMaps(conv, biased, activate(biased, activation, slope), activation, slope)
 
 
+def channel_contributions(x, w, stride=1, padding=0) -> np.ndarray:
+    """What each input channel adds to one filter's output: ``(C, Ho, Wo)``, one map ``w[c] ∗ x[c]`` per channel.
+
+    ``x`` ``(C, H, W)``, ``w`` ``(C, fh, fw)`` (one filter). Summed over channels, plus the bias,
+    they are ``conv2d``'s output map for this filter.
+    """
+    x, w = np.asarray(x), np.asarray(w)
+    if x.ndim != 3 or w.ndim != 3:
+        raise ValueError(f"channel contributions need a (C, H, W) input and one (C, fh, fw) filter; "
+                         f"got {x.shape} and {w.shape}")
+    conv_problem(x, w[None], None, stride, padding)  # validates channels and geometry
+    return np.stack([conv2d(x[c], w[c], None, stride, padding) for c in range(x.shape[0])]).astype(np.float64)
+
+
 @dataclass(frozen=True)
 class ParamCount:
     """Learnable parameters of one layer: ``weights + biases = total``."""

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scipy.special import expit
 
 from cnnviz.activations import ACTIVATIONS, activate, leaky_relu, relu, sigmoid, tanh
-from cnnviz.layer import bottleneck, conv_layer, conv_vs_dense
+from cnnviz.layer import bottleneck, channel_contributions, conv_layer, conv_vs_dense
 from cnnviz.volume_demo import random_filters, random_volume, rgb_picture
 
 finite = st.floats(-50, 50, allow_nan=False)
@@ -191,3 +191,19 @@ def test_rgb_picture_is_a_small_colour_image_with_a_yellow_sun_top_right():
     assert r > 200 and g > 180 and b < 120  # sun
     r, g, b = img[:, 7, 7]
     assert g > r and g > b  # grass
+
+
+# ---------------------------------------------------------------- channel contributions
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 4), st.integers(1, 3), st.integers(1, 2), st.integers(0, 1))
+def test_channel_contributions_are_per_channel_convolutions_that_sum_to_the_filter_output(seed, c, f, stride, pad):
+    x, bank = random_volume(seed, c, 5), random_filters(seed, 1, c, f)
+    parts = channel_contributions(x, bank.w[0], stride, pad)
+    for ch in range(c):
+        np.testing.assert_array_equal(parts[ch], naive_conv(x[ch:ch + 1], bank.w[:, ch:ch + 1], stride, pad)[0])
+    np.testing.assert_array_equal(parts.sum(axis=0), naive_conv(x, bank.w, stride, pad)[0])
+
+
+def test_channel_contributions_reject_a_filter_with_the_wrong_depth():
+    with pytest.raises(ValueError, match="channel"):
+        channel_contributions(np.zeros((3, 4, 4)), np.zeros((2, 2, 2)))

@@ -1,0 +1,474 @@
+"""A training run that lives outside any page script: a worker thread drives ``cnnviz.nn.train``.
+
+The worker never touches the UI. It writes progress into the job under a lock; a page reads
+:meth:`TrainingJob.status` (a frozen snapshot) a few times per second and draws it. Controls —
+start, pause, resume, stop, reset — act at batch boundaries. A server-wide :class:`SlotManager`
+caps how many runs train at once; a job over the cap waits, first come first served.
+
+The model being trained is never handed out: pages get :meth:`TrainingJob.model_snapshot`, a copy
+taken between batches, so drawing filters or classifying a user's digit never disturbs training.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import os
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+import numpy as np
+
+from . import nn
+
+MAX_RUNS_ENV = "CNNVIZ_MAX_TRAINING_RUNS"
+DEFAULT_MAX_RUNS = 2
+EVAL_SEED = 20240607  # fixes which test images form the held-out sample, whatever the training seed
+POLL_S = 0.1  # how often a waiting worker re-checks its pause/stop flags
+SNAPSHOT_EVERY_S = 0.4  # a fresh model copy for the page at most this often while running
+
+READY, LOADING, WAITING, RUNNING, PAUSED, FINISHED, STOPPED, FAILED = (
+    "ready", "loading", "waiting", "running", "paused", "finished", "stopped", "failed")
+ACTIVE = (LOADING, WAITING, RUNNING)  # states in which a worker thread is alive
+
+
+def max_training_runs(environ=os.environ) -> int:
+    """The server-wide cap on simultaneous runs: ``$CNNVIZ_MAX_TRAINING_RUNS``, default 2."""
+    raw = environ.get(MAX_RUNS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_RUNS
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{MAX_RUNS_ENV} must be a whole number of runs, got {raw!r}") from None
+    if value < 1:
+        raise ValueError(f"{MAX_RUNS_ENV} must be at least 1, got {value}")
+    return value
+
+
+class SlotManager:
+    """At most ``limit`` holders at once; the others queue, first come first served.
+
+    Like a ``BoundedSemaphore``, but fair, and it can tell a waiter its place in the queue.
+    """
+
+    def __init__(self, limit: int = DEFAULT_MAX_RUNS):
+        if int(limit) < 1:
+            raise ValueError(f"the number of training slots must be at least 1, got {limit}")
+        self.limit = int(limit)
+        self._cond = threading.Condition()
+        self._holders: set[object] = set()
+        self._queue: deque[object] = deque()
+
+    def acquire(self, owner: object, timeout: float | None = None) -> bool:
+        """Queue ``owner`` (if not queued yet) and wait up to ``timeout`` s for a slot. True once held.
+
+        A timed-out owner keeps its place in the queue; call :meth:`leave` to give it up.
+        """
+        with self._cond:
+            if owner in self._holders:
+                return True
+            if owner not in self._queue:
+                self._queue.append(owner)
+            if not self._cond.wait_for(lambda: self._queue[0] is owner and len(self._holders) < self.limit,
+                                       timeout):
+                return False
+            self._queue.popleft()
+            self._holders.add(owner)
+            self._cond.notify_all()
+            return True
+
+    def leave(self, owner: object) -> None:
+        """Give up a held slot or a place in the queue (no-op if neither)."""
+        with self._cond:
+            self._holders.discard(owner)
+            if owner in self._queue:
+                self._queue.remove(owner)
+            self._cond.notify_all()
+
+    def position(self, owner: object) -> int | None:
+        """1 for the first in the queue, 2 for the next, …; None when not queued."""
+        with self._cond:
+            return self._queue.index(owner) + 1 if owner in self._queue else None
+
+    @property
+    def in_use(self) -> int:
+        with self._cond:
+            return len(self._holders)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Training images and a held-out test split, uint8 ``(N, 28, 28)`` with uint8 labels ``(N,)``."""
+
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    test_images: np.ndarray
+    test_labels: np.ndarray
+    source: str  # which data this is, for the page to say (e.g. "bundled", "cache", "download")
+
+    @classmethod
+    def from_mnist(cls, train, test) -> "Dataset":
+        """From two :class:`cnnviz.mnist.MnistData` splits."""
+        return cls(train.images, train.labels, test.images, test.labels, train.source)
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Everything that decides a run. Same config → same initial weights → same run."""
+
+    variant: str = "lenet5_mnist"
+    epochs: int = 2
+    batch_size: int = 64
+    optimizer: str = "adam"
+    lr: float = 1e-3
+    seed: int = 0
+    eval_every: int = 25  # batches between two test-accuracy evaluations
+    eval_size: int = 1000  # images in the fixed held-out sample (fewer if the test split is smaller)
+
+    def __post_init__(self):
+        for name in ("eval_every", "eval_size"):
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f"{name.replace('_', ' ')} must be at least 1, got {getattr(self, name)}")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The model on the held-out sample after ``step`` batches (accuracy, per class, confusion, …)."""
+
+    step: int
+    result: nn.Evaluation
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """What a page needs to draw a run, copied out under the job's lock."""
+
+    state: str
+    step: int  # batches done
+    total_steps: int | None  # batches in the whole run (None until the data is loaded)
+    epoch: int  # current epoch, 1-based (0 before the first batch)
+    epochs: int
+    steps: np.ndarray  # (S,) step numbers of the per-batch records
+    loss: np.ndarray  # (S,) training loss of each batch
+    accuracy: np.ndarray  # (S,) running training accuracy, fraction
+    eval_steps: np.ndarray  # (E,) steps at which the held-out sample was evaluated
+    eval_accuracy: np.ndarray  # (E,) held-out accuracy, fraction
+    images_per_s: float | None  # training speed so far (None before the first batch)
+    eta_s: float | None  # seconds of training left at that speed
+    elapsed_s: float  # time spent training (pauses, waits and evaluations excluded)
+    load_progress: float | None  # 0…1 while the data loads (downloads), else None
+    queue_position: int | None  # while waiting for a slot
+    error: str | None  # message when state == "failed"
+    snapshot_version: int  # increases whenever model_snapshot() would return a newer model
+    from_file: bool  # the run started from loaded weights, not from the seed's initial weights
+
+    @property
+    def busy(self) -> bool:
+        """A worker is alive (loading, waiting for a slot or training)."""
+        return self.state in ACTIVE
+
+    @property
+    def fraction_done(self) -> float:
+        return 0.0 if not self.total_steps else min(1.0, self.step / self.total_steps)
+
+
+@dataclass
+class _History:
+    steps: list = field(default_factory=list)
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    eval_steps: list = field(default_factory=list)
+    eval_accuracy: list = field(default_factory=list)
+
+
+def held_out_sample(images: np.ndarray, labels: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """A fixed random sample of ``size`` test images (all of them if fewer), the same for every run."""
+    n = len(labels)
+    order = np.sort(np.random.default_rng(EVAL_SEED).permutation(n)[:min(size, n)])
+    return images[order], labels[order]
+
+
+def confident_mistakes(probabilities: np.ndarray, labels: np.ndarray, k: int = 12) -> np.ndarray:
+    """Indices of up to ``k`` wrongly classified images, most confident first.
+
+    ``probabilities`` ``(N, 10)``, ``labels`` ``(N,)``; confidence is the predicted class's probability.
+    """
+    predicted = probabilities.argmax(axis=1)
+    wrong = np.flatnonzero(predicted != labels)
+    confidence = probabilities[wrong, predicted[wrong]]
+    return wrong[np.argsort(-confidence, kind="stable")[:k]]
+
+
+class TrainingJob:
+    """One training run on ``data``: a :class:`Dataset`, or ``load_data(progress)`` returning one, which
+    the worker calls first (a download, say) while ``progress(fraction)`` reports 0…1.
+
+    Thread-safe: any thread may call the control methods; the worker thread does the training.
+    """
+
+    def __init__(self, config: TrainingConfig, data: Dataset | Callable[[Callable[[float], None]], Dataset],
+                 slots: SlotManager):
+        self.config = config
+        self._load_data = data
+        self._slots = slots
+        self._lock = threading.RLock()  # guards every attribute the worker writes
+        self._control = threading.Lock()  # serialises start/pause/resume/stop/reset
+        self._thread: threading.Thread | None = None
+        self._halt = threading.Event()  # ask the worker to leave at the next batch boundary
+        self._halt_state = PAUSED
+        self._data: Dataset | None = None
+        self._sample: tuple[np.ndarray, np.ndarray] | None = None
+        if isinstance(data, Dataset):
+            self._use_data(data)
+        self._new_run()
+
+    # ------------------------------------------------------------------ controls
+    def start(self) -> None:
+        """Begin (from ready) or continue (from paused). No-op while a worker is alive or after the end."""
+        with self._control:
+            with self._lock:
+                if self._state not in (READY, PAUSED):
+                    return
+                self._halt = threading.Event()  # each worker has its own: a late old one can't resume
+                self._state = LOADING if self._data is None else WAITING
+                self._thread = threading.Thread(target=self._work, args=(self._halt,), name="cnnviz-training",
+                                                daemon=True)
+                self._thread.start()
+
+    resume = start
+
+    def pause(self, timeout: float = 5.0) -> None:
+        """Stop at the next batch boundary, keeping the model and the data; resume continues."""
+        self._halt_worker(PAUSED, timeout)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """End the run for good (the tab closed, or the user left). The slot is freed."""
+        self._halt_worker(STOPPED, timeout)
+        with self._lock:
+            if self._state in (READY, PAUSED):
+                self._state = STOPPED
+
+    def reset(self, config: TrainingConfig | None = None, timeout: float = 5.0) -> None:
+        """Stop, then start over from the initial weights of ``config`` (default: the same config)."""
+        self._halt_worker(STOPPED, timeout)
+        with self._control, self._lock:
+            if config is not None:
+                self.config = config
+                if self._data is not None:
+                    self._use_data(self._data)
+            self._thread = None
+            self._new_run()
+
+    def load_model(self, model: nn.Model, timeout: float = 5.0) -> None:
+        """Stop, then start over from ``model``'s weights (say, loaded from a file), ready to inspect or
+        to train further. The job's variant becomes the model's; :meth:`reset` returns to the seed's weights."""
+        self._halt_worker(STOPPED, timeout)
+        with self._control, self._lock:
+            self.config = replace(self.config, variant=model.variant)
+            self._thread = None
+            self._new_run(model)
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the worker to leave (the run finished, paused, stopped or failed)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    # ------------------------------------------------------------------ reading
+    def status(self) -> JobStatus:
+        with self._lock:
+            h, last = self._history, self._last
+            return JobStatus(
+                state=self._state, step=self._step, total_steps=self._total_steps, epoch=self._epoch,
+                epochs=self.config.epochs, steps=np.array(h.steps, np.int64), loss=np.array(h.loss, float),
+                accuracy=np.array(h.accuracy, float), eval_steps=np.array(h.eval_steps, np.int64),
+                eval_accuracy=np.array(h.eval_accuracy, float),
+                images_per_s=last.images_per_s if last else None, eta_s=last.eta_s if last else None,
+                elapsed_s=last.elapsed if last else 0.0, load_progress=self._load_progress if self._state == LOADING else None,
+                queue_position=self._slots.position(self._halt) if self._state == WAITING else None,
+                error=self._error, snapshot_version=self._snapshot_version, from_file=self._from_file)
+
+    def model_snapshot(self):
+        """``(version, model)``: a copy of the model between two batches, safe to use from any thread.
+
+        Treat it as read-only; the same object comes back until the version changes.
+        """
+        with self._lock:
+            return self._snapshot_version, self._snapshot
+
+    @property
+    def dataset(self) -> Dataset | None:
+        with self._lock:
+            return self._data
+
+    def held_out(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The fixed held-out sample ``(images, labels)`` that the test accuracy is measured on."""
+        with self._lock:
+            return self._sample
+
+    @property
+    def latest_checkpoint(self) -> Checkpoint | None:
+        """The most recent evaluation on the held-out sample (None before the run starts)."""
+        with self._lock:
+            return self._checkpoint
+
+    # ------------------------------------------------------------------ internals
+    def _new_run(self, model: nn.Model | None = None) -> None:
+        c = self.config
+        self._model = model.copy() if model is not None else nn.lenet(variant=c.variant, seed=c.seed)
+        self._from_file = model is not None
+        self._generator = None
+        self._state = READY
+        self._step = 0
+        self._epoch = 0
+        self._last: nn.Progress | None = None
+        self._load_progress = 0.0
+        self._error = None
+        self._history = _History()
+        self._checkpoint: Checkpoint | None = None
+        self._total_steps = None if self._data is None else self._count_steps(self._data)
+        if self._data is not None:
+            self._generator = self._make_generator()  # invalid settings raise here, in the caller
+        self._take_snapshot()
+
+    def _make_generator(self):
+        c, d = self.config, self._data
+        return nn.train(self._model, d.train_images, d.train_labels, epochs=c.epochs, batch_size=c.batch_size,
+                        optimizer=c.optimizer, lr=c.lr, seed=c.seed)
+
+    def _count_steps(self, data: Dataset) -> int:
+        return self.config.epochs * math.ceil(len(data.train_labels) / self.config.batch_size)
+
+    def _use_data(self, data: Dataset) -> None:
+        with self._lock:
+            self._data = data
+            self._sample = held_out_sample(data.test_images, data.test_labels, self.config.eval_size)
+            self._total_steps = self._count_steps(data)
+
+    def _take_snapshot(self) -> None:
+        snap = copy.deepcopy(self._model)
+        with self._lock:
+            self._snapshot = snap
+            self._snapshot_version = getattr(self, "_snapshot_version", -1) + 1
+            self._snapshot_time = time.perf_counter()
+
+    def _halt_worker(self, final_state: str, timeout: float) -> None:
+        with self._control:
+            with self._lock:
+                thread = self._thread
+                if thread is None or not thread.is_alive():
+                    return
+                self._halt_state = final_state
+                self._halt.set()
+            thread.join(timeout)
+
+    def _work(self, halt: threading.Event) -> None:
+        try:
+            if self._data is None and not self._load(halt):
+                return
+            if not self._wait_for_slot(halt):
+                return
+            self._train(halt)
+        except Exception as e:  # noqa: BLE001 — the page shows the reason; the server keeps running
+            with self._lock:
+                self._state = FAILED
+                self._error = f"{type(e).__name__}: {e}"
+        finally:
+            self._slots.leave(halt)
+            with self._lock:
+                if self._state in ACTIVE and self._thread is threading.current_thread():
+                    self._state = self._halt_state
+
+    def _load(self, halt: threading.Event) -> bool:
+        def progress(report) -> None:  # a cnnviz.mnist.DownloadProgress
+            with self._lock:
+                self._load_progress = float(min(max(report.fraction, 0.0), 1.0))
+
+        data = self._load_data(progress)
+        self._use_data(data)
+        with self._lock:
+            if halt.is_set():
+                return False
+            self._state = WAITING
+        return True
+
+    def _wait_for_slot(self, halt: threading.Event) -> bool:
+        while not self._slots.acquire(halt, timeout=POLL_S):  # this worker's event is its ticket
+            if halt.is_set():
+                return False
+        with self._lock:
+            if halt.is_set():
+                return False
+            self._state = RUNNING
+        return True
+
+    def _train(self, halt: threading.Event) -> None:
+        if self._generator is None:
+            self._generator = self._make_generator()
+        if not self._history.eval_steps:
+            self._evaluate()  # step 0: the untrained network, at chance level
+        while not halt.is_set():
+            record = next(self._generator, None)
+            if record is None:
+                self._finish()
+                return
+            with self._lock:
+                self._last = record
+                self._step = record.step
+                self._epoch = record.epoch
+                self._total_steps = record.total_steps
+                h = self._history
+                h.steps.append(record.step)
+                h.loss.append(float(record.loss))
+                h.accuracy.append(float(record.accuracy))
+            if self._step % self.config.eval_every == 0:
+                self._evaluate()
+            elif time.perf_counter() - self._snapshot_time >= SNAPSHOT_EVERY_S:
+                self._take_snapshot()
+        self._take_snapshot()
+
+    def _finish(self) -> None:
+        self._generator = None
+        if not self._history.eval_steps or self._history.eval_steps[-1] != self._step:
+            self._evaluate()
+        with self._lock:
+            self._state = FINISHED
+
+    def _evaluate(self) -> None:
+        images, labels = self._sample
+        result = nn.evaluate(self._model, images, labels)
+        with self._lock:
+            self._checkpoint = Checkpoint(self._step, result)
+            self._history.eval_steps.append(self._step)
+            self._history.eval_accuracy.append(result.accuracy)
+        self._take_snapshot()
+
+    def __repr__(self) -> str:
+        return f"TrainingJob({self.config}, state={self._state!r}, step={self._step})"
+
+
+
+class TrainingSession:
+    """A browser session's training: at most one job at a time; replacing it stops the old one."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._job: TrainingJob | None = None
+
+    @property
+    def job(self) -> TrainingJob | None:
+        return self._job
+
+    def replace(self, job: TrainingJob | None) -> TrainingJob | None:
+        with self._lock:
+            old, self._job = self._job, job
+        if old is not None and old is not job:
+            old.stop()
+        return job
+
+    def stop(self) -> None:
+        """The session ended (tab closed): stop its run and free its slot."""
+        self.replace(None)

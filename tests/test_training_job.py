@@ -1,0 +1,319 @@
+"""The training job (cnnviz.training_job): worker thread, pause/resume/stop/reset, slots, held-out checks.
+
+Small, fast settings: a few hundred bundled MNIST images, small batches, a few seconds at most.
+"""
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from cnnviz import nn
+from cnnviz.mnist import load_mnist
+from cnnviz.training_job import (
+    FAILED,
+    FINISHED,
+    PAUSED,
+    READY,
+    RUNNING,
+    STOPPED,
+    WAITING,
+    Dataset,
+    SlotManager,
+    TrainingConfig,
+    TrainingJob,
+    TrainingSession,
+    confident_mistakes,
+    held_out_sample,
+    max_training_runs,
+)
+
+TIMEOUT = 30
+
+
+@pytest.fixture(scope="module")
+def data():
+    train, test = load_mnist("train", "bundled"), load_mnist("test", "bundled")
+    return Dataset(train.images[:320], train.labels[:320], test.images, test.labels, "bundled")
+
+
+def small(**changes) -> TrainingConfig:
+    base = dict(epochs=1, batch_size=32, eval_every=5, eval_size=100, seed=3)
+    return TrainingConfig(**{**base, **changes})
+
+
+def wait_for(job, condition, timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = job.status()
+        if condition(status):
+            return status
+        time.sleep(0.01)
+    raise AssertionError(f"timed out; last status: {job.status().state} at step {job.status().step}")
+
+
+def weights(model) -> dict:
+    return model.state_dict()
+
+
+def assert_same_weights(a, b):
+    wa, wb = weights(a), weights(b)
+    assert wa.keys() == wb.keys()
+    for name in wa:
+        np.testing.assert_array_equal(wa[name], wb[name], err_msg=name)
+
+
+# ---------------------------------------------------------------- slots
+def test_max_training_runs_reads_the_environment_and_defaults_to_two():
+    assert max_training_runs({}) == 2
+    assert max_training_runs({"CNNVIZ_MAX_TRAINING_RUNS": " 5 "}) == 5
+    for bad in ("0", "-1", "two", "1.5"):
+        with pytest.raises(ValueError, match="CNNVIZ_MAX_TRAINING_RUNS"):
+            max_training_runs({"CNNVIZ_MAX_TRAINING_RUNS": bad})
+
+
+def test_slot_manager_lets_two_in_and_queues_the_third_until_one_leaves():
+    slots = SlotManager(2)
+    a, b, c = object(), object(), object()
+    assert slots.acquire(a, timeout=0) and slots.acquire(b, timeout=0)
+    assert not slots.acquire(c, timeout=0.05)
+    assert slots.position(c) == 1 and slots.in_use == 2
+    slots.leave(a)
+    assert slots.acquire(c, timeout=1) and slots.position(c) is None and slots.in_use == 2
+
+
+def test_slot_manager_serves_the_queue_first_come_first_served():
+    slots = SlotManager(1)
+    first, second, third = object(), object(), object()
+    assert slots.acquire(first, timeout=0)
+    assert not slots.acquire(second, timeout=0) and not slots.acquire(third, timeout=0)
+    assert (slots.position(second), slots.position(third)) == (1, 2)
+    slots.leave(first)
+    assert not slots.acquire(third, timeout=0.05)  # second is ahead of it
+    assert slots.acquire(second, timeout=0)
+    slots.leave(second)
+    assert slots.acquire(third, timeout=0)
+
+
+def test_slot_manager_wakes_a_waiting_thread_when_a_slot_frees():
+    slots = SlotManager(1)
+    holder, waiter = object(), object()
+    slots.acquire(holder)
+    got = threading.Event()
+    thread = threading.Thread(target=lambda: slots.acquire(waiter, timeout=5) and got.set())
+    thread.start()
+    time.sleep(0.05)
+    assert not got.is_set()
+    slots.leave(holder)
+    thread.join(5)
+    assert got.is_set()
+
+
+def test_slot_manager_refuses_a_limit_below_one():
+    with pytest.raises(ValueError, match="at least 1"):
+        SlotManager(0)
+
+
+# ---------------------------------------------------------------- the job
+def test_start_advances_pause_holds_the_step_count_resume_continues_stop_ends(data):
+    job = TrainingJob(small(epochs=50), data, SlotManager(2))
+    assert job.status().state == READY and job.status().step == 0
+    job.start()
+    wait_for(job, lambda s: s.state == RUNNING and s.step >= 3)
+    job.pause()
+    paused = job.status()
+    assert paused.state == PAUSED
+    time.sleep(0.3)
+    assert job.status().step == paused.step and len(job.status().loss) == paused.step
+    job.resume()
+    wait_for(job, lambda s: s.step >= paused.step + 3)
+    job.stop()
+    stopped = job.status()
+    assert stopped.state == STOPPED
+    time.sleep(0.2)
+    assert job.status().step == stopped.step
+    job.start()  # a stopped run stays stopped
+    assert job.status().state == STOPPED
+
+
+def test_a_run_finishes_with_every_batch_and_a_final_held_out_check(data):
+    job = TrainingJob(small(epochs=2), data, SlotManager(2))
+    assert job.status().total_steps == 2 * 10
+    job.start()
+    job.join(TIMEOUT)
+    s = job.status()
+    assert s.state == FINISHED and s.step == s.total_steps == 20 and s.fraction_done == 1
+    np.testing.assert_array_equal(s.steps, np.arange(1, 21))
+    assert s.eval_steps.tolist() == [0, 5, 10, 15, 20]  # at the start, every 5 batches, none twice at the end
+    assert s.images_per_s > 0 and s.eta_s == 0
+    checkpoint = job.latest_checkpoint
+    images, labels = job.held_out()
+    assert checkpoint.step == 20 and checkpoint.result.count == len(labels) == 100
+    reference = nn.evaluate(job.model_snapshot()[1], images, labels)  # the snapshot is the trained model
+    assert checkpoint.result.accuracy == reference.accuracy == s.eval_accuracy[-1]
+
+
+def test_reset_returns_to_the_same_initial_weights_and_an_empty_history(data):
+    job = TrainingJob(small(epochs=50), data, SlotManager(2))
+    _, initial = job.model_snapshot()
+    assert_same_weights(initial, nn.lenet("lenet5_mnist", seed=3))
+    job.start()
+    wait_for(job, lambda s: s.step >= 3)
+    job.pause()
+    _, trained = job.model_snapshot()
+    assert not np.array_equal(trained.flat_params, initial.flat_params)
+    job.reset()
+    s = job.status()
+    assert s.state == READY and s.step == 0 and len(s.loss) == 0 and len(s.eval_steps) == 0
+    assert_same_weights(job.model_snapshot()[1], initial)
+
+
+def test_pausing_does_not_change_the_run_same_losses_as_straight_through(data):
+    straight = TrainingJob(small(epochs=2), data, SlotManager(2))
+    straight.start()
+    straight.join(TIMEOUT)
+    interrupted = TrainingJob(small(epochs=2), data, SlotManager(2))
+    interrupted.start()
+    wait_for(interrupted, lambda s: s.step >= 2)
+    interrupted.pause()
+    interrupted.resume()
+    interrupted.join(TIMEOUT)
+    a, b = straight.status(), interrupted.status()
+    assert b.state == FINISHED
+    np.testing.assert_array_equal(a.loss, b.loss)
+    assert_same_weights(straight.model_snapshot()[1], interrupted.model_snapshot()[1])
+
+
+def test_the_snapshot_is_a_copy_that_training_does_not_touch(data):
+    job = TrainingJob(small(epochs=50), data, SlotManager(2))
+    version, snap = job.model_snapshot()
+    before = snap.flat_params.copy()
+    job.start()
+    wait_for(job, lambda s: s.snapshot_version > version and s.step >= 3)
+    job.stop()
+    np.testing.assert_array_equal(snap.flat_params, before)
+    assert job.model_snapshot()[0] > version
+
+
+def test_third_job_waits_for_a_free_slot_while_two_run_and_starts_when_one_stops(data):
+    slots = SlotManager(2)
+    jobs = [TrainingJob(small(epochs=200), data, slots) for _ in range(3)]
+    try:
+        jobs[0].start()
+        jobs[1].start()
+        wait_for(jobs[0], lambda s: s.state == RUNNING)
+        wait_for(jobs[1], lambda s: s.state == RUNNING)
+        jobs[2].start()
+        waiting = wait_for(jobs[2], lambda s: s.state == WAITING)
+        assert waiting.queue_position == 1
+        time.sleep(0.3)
+        assert jobs[2].status().state == WAITING and jobs[2].status().step == 0
+        jobs[0].stop()
+        wait_for(jobs[2], lambda s: s.state == RUNNING and s.step >= 1)
+        assert slots.in_use == 2
+    finally:
+        for job in jobs:
+            job.stop()
+    assert slots.in_use == 0
+
+
+def test_a_paused_job_gives_its_slot_to_a_waiting_one(data):
+    slots = SlotManager(1)
+    first, second = TrainingJob(small(epochs=200), data, slots), TrainingJob(small(epochs=200), data, slots)
+    try:
+        first.start()
+        wait_for(first, lambda s: s.state == RUNNING)
+        second.start()
+        wait_for(second, lambda s: s.state == WAITING)
+        first.pause()
+        wait_for(second, lambda s: s.state == RUNNING)
+        first.resume()
+        assert wait_for(first, lambda s: s.state == WAITING).queue_position == 1
+    finally:
+        first.stop()
+        second.stop()
+
+
+def test_data_loads_in_the_worker_with_progress_then_trains(data):
+    gate = threading.Event()
+    reports = []
+
+    class Report:
+        def __init__(self, fraction):
+            self.fraction = fraction
+
+    def load(progress):
+        progress(Report(0.25))
+        reports.append(True)
+        gate.wait(TIMEOUT)
+        progress(Report(1.0))
+        return data
+
+    job = TrainingJob(small(), load, SlotManager(2))
+    assert job.status().total_steps is None and job.held_out() is None
+    job.start()
+    loading = wait_for(job, lambda s: s.state == "loading" and s.load_progress == 0.25)
+    assert loading.busy
+    gate.set()
+    job.join(TIMEOUT)
+    assert job.status().state == FINISHED and job.status().total_steps == 10
+    assert len(job.held_out()[1]) == 100
+
+
+def test_a_failing_run_reports_the_reason_instead_of_crashing(data):
+    def broken(progress):
+        raise OSError("no network")
+
+    job = TrainingJob(small(), broken, SlotManager(1))
+    job.start()
+    job.join(TIMEOUT)
+    s = job.status()
+    assert s.state == FAILED and "no network" in s.error
+
+
+def test_invalid_settings_are_refused_when_the_job_is_made(data):
+    with pytest.raises(ValueError, match="optimizer"):
+        TrainingJob(small(optimizer="rmsprop"), data, SlotManager(1))
+    with pytest.raises(ValueError, match="learning rate"):
+        TrainingJob(small(lr=0), data, SlotManager(1))
+
+
+def test_loading_a_model_starts_over_from_its_weights_and_reset_returns_to_the_seed(data):
+    job = TrainingJob(small(), data, SlotManager(1))
+    other = nn.lenet("lenet5", seed=11)
+    job.load_model(other)
+    assert job.config.variant == "lenet5" and job.status().from_file
+    assert_same_weights(job.model_snapshot()[1], other)
+    job.reset()
+    assert not job.status().from_file
+    assert_same_weights(job.model_snapshot()[1], nn.lenet("lenet5", seed=3))
+
+
+def test_a_session_holds_one_job_and_stops_the_old_one_when_replaced(data):
+    session = TrainingSession()
+    first = session.replace(TrainingJob(small(epochs=200), data, SlotManager(2)))
+    first.start()
+    wait_for(first, lambda s: s.state == RUNNING)
+    second = session.replace(TrainingJob(small(), data, SlotManager(2)))
+    assert session.job is second and first.status().state == STOPPED
+    session.stop()
+    assert session.job is None and second.status().state == STOPPED
+
+
+def test_held_out_sample_is_fixed_and_independent_of_the_training_seed():
+    images = np.arange(50)[:, None, None] * np.ones((1, 28, 28), np.uint8)
+    labels = np.arange(50) % 10
+    a, la = held_out_sample(images, labels, 20)
+    b, lb = held_out_sample(images, labels, 20)
+    np.testing.assert_array_equal(a, b)
+    assert len(set(a[:, 0, 0].tolist())) == 20
+    np.testing.assert_array_equal(la, a[:, 0, 0] % 10)  # images stay with their labels
+    assert len(held_out_sample(images, labels, 500)[1]) == 50
+
+
+def test_confident_mistakes_lists_wrong_answers_most_confident_first():
+    p = np.full((5, 10), 0.01)
+    p[0, 3], p[1, 4], p[2, 5], p[3, 6], p[4, 7] = 0.9, 0.6, 0.95, 0.7, 0.99
+    labels = np.array([3, 1, 2, 6, 0])  # rows 1, 2 and 4 are wrong
+    assert confident_mistakes(p, labels).tolist() == [4, 2, 1]
+    assert confident_mistakes(p, labels, k=1).tolist() == [4]

@@ -39,6 +39,8 @@ def test_vertical_edge_kernel_lights_up_the_step_between_10_and_0(conv):
 def test_2x2_ones_kernel_valid_and_same(conv):
     ones = np.ones((2, 2))
     np.testing.assert_array_equal(conv(IMG_3X3, ones), [[12, 16], [24, 28]])
+    np.testing.assert_array_equal(conv(IMG_3X3, 10 * ones), [[120, 160], [240, 280]])
+    np.testing.assert_array_equal(conv(IMG_3X3, -ones), [[-12, -16], [-24, -28]])
     same = [[12, 16, 9], [24, 28, 15], [15, 17, 9]]  # the odd pixel of padding goes after: bottom/right
     np.testing.assert_array_equal(conv(IMG_3X3, ones, padding="same"), same)
     np.testing.assert_array_equal(conv(IMG_3X3, 10 * ones, padding="same"), 10 * np.array(same))
@@ -267,3 +269,19 @@ def test_conv2d_agrees_with_torch(case):
     theirs = torch.nn.functional.conv2d(xt, torch.from_numpy(w), None if b is None else torch.from_numpy(b),
                                         stride=stride, dilation=dilation)
     np.testing.assert_allclose(ours, theirs.numpy(), atol=1e-9)
+
+
+@given(hw=st.tuples(st.integers(0, 5), st.integers(0, 5)), fhw=st.tuples(st.integers(0, 6), st.integers(0, 6)),
+       c=st.integers(0, 2), wc=st.integers(0, 2), k=st.integers(0, 2),
+       stride=st.integers(-1, 3), dilation=st.integers(-1, 3),
+       padding=st.one_of(st.integers(-1, 3), st.sampled_from(["valid", "same", "full", "", "SAME"])))
+@settings(max_examples=150, deadline=None)
+def test_any_argument_mix_gives_a_non_empty_result_or_a_value_error(hw, fhw, c, wc, k, stride, dilation, padding):
+    x, w = np.ones((c,) + hw), np.ones((k, wc) + fhw)
+    for conv in (conv2d, conv2d_loop):
+        try:
+            out = conv(x, w, stride=stride, padding=padding, dilation=dilation)
+        except ValueError as err:
+            assert str(err) and "Traceback" not in str(err)
+            continue
+        assert out.size > 0 and out.shape[0] == k

@@ -179,3 +179,16 @@ def test_pool2d_agrees_with_torch(case, mode, ceil_mode, p):
     fn = F.max_pool2d if mode == "max" else F.avg_pool2d
     theirs = fn(torch.from_numpy(x), fhw, stride, p, ceil_mode=ceil_mode).numpy()
     np.testing.assert_allclose(ours, theirs, atol=1e-12)
+
+
+@given(hw=st.tuples(st.integers(0, 5), st.integers(0, 5)), size=st.tuples(st.integers(-1, 6), st.integers(0, 6)),
+       stride=st.none() | st.integers(-1, 3), padding=st.one_of(st.integers(-1, 3), st.sampled_from(["valid", "same", "x"])),
+       mode=st.sampled_from(["max", "avg", "min", "sum"]), ceil_mode=st.booleans())
+@settings(max_examples=150, deadline=None)
+def test_any_argument_mix_gives_a_non_empty_result_or_a_value_error(hw, size, stride, padding, mode, ceil_mode):
+    try:
+        out = pool2d(np.ones(hw), size, stride, padding, mode, ceil_mode)
+    except ValueError as err:
+        assert str(err)
+        return
+    assert out.size > 0 and np.all(np.isfinite(out))

@@ -317,7 +317,7 @@ def test_conv_geometry_rejects_a_bad_pair_and_a_bad_2d_padding():
 def test_conv_transpose_output_size_agrees_with_torch():
     import torch
 
-    for n, f, s, p, a, d in itertools.product((1, 3, 6), (1, 2, 4), (1, 2, 3), (0, 1, 2), (0, 1, 2), (1, 2)):
+    for n, f, s, p, a, d in itertools.product((1, 4), (1, 3), (1, 2, 3), (0, 1, 2), (0, 1, 2), (1, 2)):
         try:
             ours = conv_transpose_output_size(n, f, s, p, a, d)
         except ValueError:

@@ -23,4 +23,12 @@ PAGES = (
              "Colour images have channels: see each filter sum over all of them, and what its parameters cost."),
     PageInfo("pages/padding_stride.py", "padding-stride", "Padding & stride explorer", ":material/padding:",
              "Convolution", "Output sizes, the floor, which pixels the windows use, odd kernels, and a chain of layers."),
+    PageInfo("pages/edges.py", "edges", "Edge detection", ":material/filter_b_and_w:", "Images",
+             "Sobel, Scharr and friends on sample images or your own photo, down to one pixel's multiply-and-add."),
+    PageInfo("pages/architectures.py", "architectures", "Network architectures", ":material/account_tree:", "Networks",
+             "LeNet-5 to DenseNet: the shape after every layer, parameters, multiply-adds; edit a network as a table."),
+    PageInfo("pages/transposed.py", "transposed", "Transposed convolution", ":material/open_in_full:", "Convolution",
+             "Upsampling: stretch the input with zeros and convolve, or let every pixel stamp the kernel."),
+    PageInfo("pages/pooling.py", "pooling", "Pooling", ":material/filter_center_focus:", "Convolution",
+             "Max, average and min pooling, animated: the winning pixel, the output size, and zero parameters."),
 )

@@ -1,0 +1,172 @@
+r"""Named image kernels, with where their numbers come from, and parsing of typed kernels.
+
+All kernels are applied by cross-correlation, as a CNN layer applies its weights: the output at a
+pixel is the sum of kernel × the pixels under it, kernel not flipped. The gradient pairs are written
+as in the course and in Andrew Ng's *Convolutional Neural Networks* lectures (DeepLearning.AI,
+"Edge detection example" / "More edge detection"): the x kernel is ``[[1, 0, −1], …]``, so
+``Gx = left − right`` and ``Gy = top − bottom``. OpenCV and ``scipy.ndimage.sobel`` use the opposite
+sign (right − left); magnitudes agree, directions differ by 180°.
+
+Sources
+-------
+- Sobel: I. Sobel and G. Feldman, "A 3×3 isotropic gradient operator for image processing", talk at
+  the Stanford Artificial Intelligence Project, 1968; smoothing ``[1, 2, 1]`` × difference ``[1, 0, −1]``.
+- Scharr: H. Scharr, *Optimale Operatoren in der digitalen Bildverarbeitung*, PhD thesis, Heidelberg,
+  2000; B. Jähne, H. Scharr, S. Körkel, "Principles of filter design", *Handbook of Computer Vision and
+  Applications* vol. 2, 1999: ``[3, 10, 3]`` × ``[1, 0, −1]``, tuned for rotational accuracy.
+- Prewitt: J. M. S. Prewitt, "Object enhancement and extraction", in *Picture Processing and
+  Psychopictorics*, Academic Press, 1970: ``[1, 1, 1]`` × ``[1, 0, −1]`` — also the course's vertical
+  and horizontal edge masks.
+- Roberts cross: L. G. Roberts, *Machine perception of three-dimensional solids*, MIT Lincoln
+  Laboratory TR 315, 1963: 2×2 differences along the two diagonals.
+- Laplacian (4- and 8-neighbour), box blur, sharpening ``identity − Laplacian``, backward differences:
+  R. C. Gonzalez and R. E. Woods, *Digital Image Processing*, 4th ed., sections 3.5–3.6.
+- Gaussian blur: binomial approximations ``[1, 2, 1]/4`` and ``[1, 4, 6, 4, 1]/16`` in each direction,
+  B. Jähne, *Digital Image Processing*, 6th ed., section 11.4.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+CUSTOM_SIZES = (3, 5)
+
+
+def _frozen(rows) -> np.ndarray:
+    arr = np.array(rows, dtype=np.float64)
+    arr.flags.writeable = False
+    return arr
+
+
+@dataclass(frozen=True)
+class NamedKernel:
+    """One filter, or a gradient pair ``(x, y)`` whose results combine into magnitude and direction."""
+
+    key: str
+    weights: tuple[np.ndarray, ...]  # (fh, fw) each: (x, y) for a gradient pair, (w,) for one filter
+    source: str  # where the numbers come from (short citation)
+
+    @property
+    def is_pair(self) -> bool:
+        return len(self.weights) == 2
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.weights[0].shape
+
+
+def _pair(key: str, x, source: str) -> NamedKernel:
+    x = _frozen(x)
+    return NamedKernel(key, (x, _frozen(x.T)), source)
+
+
+def _single(key: str, w, source: str) -> NamedKernel:
+    return NamedKernel(key, (_frozen(w),), source)
+
+
+_BINOMIAL_5 = np.array([1, 4, 6, 4, 1], dtype=np.float64)
+_PREWITT_X = [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
+
+KERNELS: dict[str, NamedKernel] = {k.key: k for k in (
+    _pair("sobel", [[1, 0, -1], [2, 0, -2], [1, 0, -1]], "Sobel & Feldman, Stanford AI Project, 1968"),
+    _pair("scharr", [[3, 0, -3], [10, 0, -10], [3, 0, -3]], "Scharr, PhD thesis, Heidelberg, 2000"),
+    _pair("prewitt", _PREWITT_X, "Prewitt, Picture Processing and Psychopictorics, 1970"),
+    NamedKernel("roberts", (_frozen([[1, 0], [0, -1]]), _frozen([[0, 1], [-1, 0]])),
+                "Roberts, MIT Lincoln Laboratory TR 315, 1963"),
+    NamedKernel("difference", (_frozen([[0, 0, 0], [-1, 1, 0], [0, 0, 0]]),
+                               _frozen([[0, -1, 0], [0, 1, 0], [0, 0, 0]])),
+                "backward differences; Gonzalez & Woods, Digital Image Processing, 3.6"),
+    _single("vertical", _PREWITT_X, "the course's vertical edge mask (Ng, Convolutional Neural Networks)"),
+    _single("horizontal", np.array(_PREWITT_X).T, "the course's horizontal edge mask (Ng, Convolutional Neural Networks)"),
+    _single("laplacian4", [[0, 1, 0], [1, -4, 1], [0, 1, 0]], "Gonzalez & Woods, Digital Image Processing, 3.6"),
+    _single("laplacian8", [[1, 1, 1], [1, -8, 1], [1, 1, 1]], "Gonzalez & Woods, Digital Image Processing, 3.6"),
+    _single("box", np.full((3, 3), 1 / 9), "Gonzalez & Woods, Digital Image Processing, 3.5"),
+    _single("gaussian3", np.outer([1, 2, 1], [1, 2, 1]) / 16, "binomial filter; Jähne, Digital Image Processing, 11.4"),
+    _single("gaussian5", np.outer(_BINOMIAL_5, _BINOMIAL_5) / 256, "binomial filter; Jähne, Digital Image Processing, 11.4"),
+    _single("sharpen", [[0, -1, 0], [-1, 5, -1], [0, -1, 0]], "identity − Laplacian; Gonzalez & Woods, 3.6"),
+)}
+
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _entry(text: str, row: int, col: int) -> float:
+    """One typed entry: ``-2``, ``0.5``, ``.5``, ``1e-3``, ``1/16``, ``−1`` (typographic minus)."""
+    where = f"row {row}, entry {col}"
+    cleaned = text.replace("−", "-").replace("–", "-")
+    parts = cleaned.split("/")
+    if len(parts) > 2 or not all(_NUMBER.match(p) for p in parts):
+        raise ValueError(f"{where}: '{text}' is not a number (write e.g. 2, -1, 0.25 or 1/16)")
+    if len(parts) == 2:
+        if float(parts[1]) == 0:
+            raise ValueError(f"{where}: '{text}' divides by zero")
+        return float(Fraction(parts[0]) / Fraction(parts[1]))
+    return float(cleaned)
+
+
+def parse_kernel(text: str, sizes: tuple[int, ...] = CUSTOM_SIZES) -> np.ndarray:
+    """Typed numbers → a square kernel ``(n, n)`` float64, ``n`` in ``sizes``.
+
+    One row per line (or rows separated by ``;``); entries separated by spaces or commas.
+    Brackets as Python or numpy print them are accepted: ``[[1, 0, -1], [2, 0, -2], [1, 0, -1]]``.
+    Raises ValueError naming the first bad entry, e.g. ``row 2, entry 3: 'x' is not a number``.
+    """
+    if not isinstance(text, str):
+        raise ValueError("the kernel must be typed as text")
+    flat = re.sub(r"\]\s*[,;]?\s*\[", "\n", text).replace("[", " ").replace("]", " ").replace(";", "\n")
+    lines = [line for line in flat.splitlines() if line.strip(" \t,")]
+    if not lines:
+        raise ValueError(f"type the kernel's numbers: {_size_words(sizes)}, one row per line")
+    rows = [[e for e in re.split(r"[\s,]+", line.strip(" \t,")) if e] for line in lines]
+    values = [[_entry(e, r + 1, c + 1) for c, e in enumerate(row)] for r, row in enumerate(rows)]
+    for r, row in enumerate(values[1:], start=2):
+        if len(row) != len(values[0]):
+            raise ValueError(f"row {r} has {len(row)} entries but row 1 has {len(values[0])}; "
+                             "every row needs the same number of entries")
+    n_rows, n_cols = len(values), len(values[0])
+    if n_rows != n_cols or n_rows not in sizes:
+        raise ValueError(f"the kernel has {n_rows} row(s) of {n_cols} entries; it must be {_size_words(sizes)}")
+    return np.array(values, dtype=np.float64)
+
+
+def _size_words(sizes) -> str:
+    return " or ".join(f"{n}×{n}" for n in sizes)
+
+
+def custom_kernel(text: str, pair: bool) -> NamedKernel:
+    """A typed kernel; with ``pair`` its transpose becomes the y kernel (as Sobel's y is its x transposed)."""
+    w = parse_kernel(text)
+    w.flags.writeable = False
+    return NamedKernel("custom", (w, w.T) if pair else (w,), "typed by you")
+
+
+def kernel_text(w) -> str:
+    """A kernel as the custom-kernel box shows it: one row per line, aligned; fractions over one denominator."""
+    w = np.asarray(w, dtype=np.float64)
+    denominator = _common_denominator(w)
+    if denominator == 1:
+        cells = [[_plain(v) for v in row] for row in w]
+    else:
+        cells = [[f"{_plain(v * denominator)}/{denominator}" if v else "0" for v in row] for row in w]
+    width = max(len(c) for row in cells for c in row)
+    return "\n".join(" ".join(c.rjust(width) for c in row) for row in cells)
+
+
+def _common_denominator(w: np.ndarray, largest: int = 1024) -> int:
+    """The smallest d ≤ ``largest`` making every entry × d a whole number exactly, else 1."""
+    d = 1
+    for v in w.ravel():
+        frac = Fraction(float(v)).limit_denominator(largest)
+        if float(frac) != v:
+            return 1
+        d = d * frac.denominator // math.gcd(d, frac.denominator)
+        if d > largest:
+            return 1
+    return d
+
+
+def _plain(v: float) -> str:
+    return str(int(v)) if v == int(v) else repr(round(float(v), 6))

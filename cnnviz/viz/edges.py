@@ -1,0 +1,368 @@
+"""Figures for edge detection: maps as compact images, one pixel's arithmetic, border and direction comparisons.
+
+Large maps travel as one PNG or JPEG inside the figure (a 1-megapixel heatmap as JSON numbers would
+be tens of megabytes); images of at most ``NUMBERS_MAX`` pixels a side become heatmaps with their
+numbers. Signed maps use a diverging scale with 0 at mid-grey, symmetric about 0, never clamped.
+"""
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+from PIL import Image
+from plotly.colors import sequential
+
+from ..edges import DirectionError, EdgeMaps, PixelTrace
+from ..trace import format_number
+from . import style
+from .board import Board, Slot, box, cell_texts, heatmap
+
+NUMBERS_MAX = 16  # up to 16×16 pixels a map is drawn cell by cell, with its numbers
+DISPLAY_SIDE = 640  # larger maps are sent downscaled to this longer side (screen pixels are the limit)
+PNG_BUDGET = 150_000  # bytes; a busier picture goes as JPEG
+SIGNED = [[0.0, "#08306b"], [0.25, "#4f86c6"], [0.5, "#808080"], [0.75, "#e6a15a"], [1.0, "#fff5d6"]]
+# Inferno, written as rgb(): Streamlit's chart theme swaps colours "#000001"…"#000040" for its own (#000004 is one)
+MAGNITUDE = [[i / (len(sequential.Inferno) - 1), "rgb({},{},{})".format(*(int(c[k: k + 2], 16) for k in (1, 3, 5)))]
+             for i, c in enumerate(sequential.Inferno)]
+GREY = [[0.0, "#000000"], [1.0, "#ffffff"]]
+BINARY = [[0.0, "#f4f4f4"], [1.0, "#111111"]]  # edges drawn dark on white, like a pencil sketch
+MARKER = "#00c2ff"  # the zoomed pixel: cyan stands out on every map here
+PADDING_FILL = "rgba(120, 120, 120, 0.28)"
+
+
+# ------------------------------------------------------------------------------ colour mapping
+def _rgb(c: str) -> tuple[int, ...]:
+    """'#rrggbb' or 'rgb(r,g,b)' → (r, g, b)."""
+    if c.startswith("rgb("):
+        return tuple(int(v) for v in c[4:-1].split(","))
+    return tuple(int(c[i: i + 2], 16) for i in (1, 3, 5))
+
+
+def _lut(stops) -> np.ndarray:
+    """A colour scale's stops → a (256, 3) uint8 lookup table."""
+    pos = np.array([p for p, _ in stops])
+    rgb = np.array([_rgb(c) for _, c in stops], dtype=float)
+    t = np.linspace(0, 1, 256)
+    return np.rint(np.stack([np.interp(t, pos, rgb[:, k]) for k in range(3)], axis=1)).astype(np.uint8)
+
+
+_LUTS = {"signed": _lut(SIGNED), "magnitude": _lut(MAGNITUDE), "grey": _lut(GREY)}
+
+
+def signed_limit(values) -> float:
+    """Half-range of a symmetric scale: the largest |value| (1 when all are 0)."""
+    m = float(np.max(np.abs(values))) if np.size(values) else 0.0
+    return m if m > 0 else 1.0
+
+
+def _indices(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    span = hi - lo if hi > lo else 1.0
+    return np.clip(np.rint((values - lo) * (255 / span)), 0, 255).astype(np.uint8)
+
+
+def colour_signed(values: np.ndarray, limit: float | None = None) -> np.ndarray:
+    """(H, W) → (H, W, 3) uint8 on the diverging scale: −limit dark blue, 0 mid-grey, +limit pale yellow."""
+    m = signed_limit(values) if limit is None else limit
+    return _LUTS["signed"][_indices(values, -m, m)]
+
+
+def colour_sequential(values: np.ndarray, name: str = "magnitude", hi: float | None = None,
+                      lo: float = 0.0) -> np.ndarray:
+    """(H, W) → (H, W, 3) uint8 on the 'magnitude' (inferno) or 'grey' scale from ``lo`` to ``hi``."""
+    hi = float(np.max(values)) if hi is None and np.size(values) else (hi or 1.0)
+    return _LUTS[name][_indices(values, lo, hi if hi > lo else lo + 1.0)]
+
+
+def colour_direction(direction: np.ndarray, magnitude: np.ndarray) -> np.ndarray:
+    """Hue = θ (0° red, 90° yellow-green, ±180° cyan, −90° violet), brightness = magnitude / its maximum."""
+    hue = (direction / (2 * np.pi)) % 1.0
+    value = magnitude / signed_limit(magnitude)
+    h6 = hue * 6
+    k = np.stack([(5 + h6) % 6, (3 + h6) % 6, (1 + h6) % 6], axis=-1)  # HSV → RGB with saturation 1
+    rgb = value[..., None] * (1 - np.clip(np.minimum(k, 4 - k), 0, 1))
+    return np.rint(rgb * 255).astype(np.uint8)
+
+
+def colour_edges(channel_magnitude: np.ndarray) -> np.ndarray:
+    """(3, H, W) per-channel magnitudes → (H, W, 3) uint8: each channel's edges in its own colour, one scale."""
+    scaled = channel_magnitude / signed_limit(channel_magnitude) * 255
+    return np.rint(np.moveaxis(scaled, 0, -1)).astype(np.uint8)
+
+
+def colour_binary(mask: np.ndarray) -> np.ndarray:
+    return np.where(mask[..., None], np.uint8(17), np.uint8(244)).repeat(3, axis=-1)
+
+
+def colour_image(pixels: np.ndarray) -> np.ndarray:
+    """The original as RGB uint8 (grey repeated)."""
+    return np.repeat(pixels[..., None], 3, axis=-1) if pixels.ndim == 2 else pixels
+
+
+# ------------------------------------------------------------------------------ encoding
+def png_bytes(rgb: np.ndarray) -> bytes:
+    """Full-resolution PNG of an (H, W, 3) uint8 picture (what the download button hands out)."""
+    out = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb)).save(out, "PNG", optimize=False, compress_level=6)
+    return out.getvalue()
+
+
+def display_uri(rgb: np.ndarray, max_side: int = DISPLAY_SIDE) -> tuple[str, float]:
+    """A data URI of the picture shrunk to at most ``max_side`` pixels, and the shrink factor (≥ 1).
+
+    PNG when it fits ``PNG_BUDGET`` bytes (synthetic pictures, edge maps), else JPEG quality 88 (photos).
+    """
+    h, w = rgb.shape[:2]
+    factor = max(1.0, max(h, w) / max_side)
+    im = Image.fromarray(np.ascontiguousarray(rgb))
+    if factor > 1:
+        im = im.resize((max(1, round(w / factor)), max(1, round(h / factor))), Image.Resampling.BOX)
+    buf = io.BytesIO()
+    im.save(buf, "PNG", compress_level=1)
+    kind = "png"
+    if buf.tell() > PNG_BUDGET:
+        buf = io.BytesIO()
+        im.save(buf, "JPEG", quality=88)
+        kind = "jpeg"
+    return f"data:image/{kind};base64,{base64.b64encode(buf.getvalue()).decode('ascii')}", w / im.size[0]
+
+
+# ------------------------------------------------------------------------------ map figures
+def _frame(h: int, w: int, height: int) -> dict:
+    axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "tickfont": {"size": 13}}
+    return {"font": style.FONT, "height": height, "margin": {"l": 48, "r": 10, "t": 8, "b": 36},
+            "plot_bgcolor": "white", "paper_bgcolor": "white", "showlegend": False,
+            "xaxis": {**axis, "range": [-0.5, w - 0.5], "constrain": "domain", "title": None},
+            "yaxis": {**axis, "range": [h - 0.5, -0.5], "scaleanchor": "x", "constrain": "domain"},
+            "dragmode": "pan", "hoverlabel": {"font": {"size": 15}}}
+
+
+def _colourbar(colorscale, lo: float, hi: float, title: str = "") -> dict:
+    """An invisible trace whose only job is to show a colour bar for a picture sent as an image."""
+    return {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "hoverinfo": "skip",
+            "marker": {"color": [lo, hi], "cmin": lo, "cmax": hi, "colorscale": colorscale, "showscale": True,
+                       "colorbar": {"thickness": 14, "len": 0.85, "title": {"text": title}, "tickfont": {"size": 13}}}}
+
+
+def _marker(row: int | None, col: int | None) -> list[dict]:
+    if row is None or col is None:
+        return []
+    return [{"type": "scatter", "x": [col], "y": [row], "mode": "markers", "hoverinfo": "skip",
+             "marker": {"symbol": "square-open", "size": 16, "color": MARKER, "line": {"width": 3}}}]
+
+
+def map_figure(kind: str, values: np.ndarray, *, magnitude: np.ndarray | None = None, row: int | None = None,
+               col: int | None = None, height: int = 420, colourbar_title: str = "") -> dict:
+    """One map as a figure dict.
+
+    ``kind``: 'image' (original pixels, grey or RGB uint8), 'signed' (Gx, Gy, a filter's output),
+    'magnitude', 'direction' (radians; needs ``magnitude`` for brightness) or 'binary'.
+    ``(row, col)`` marks the zoomed pixel. Small maps show their numbers.
+    """
+    values = np.asarray(values)
+    h, w = values.shape[:2]
+    layout = _frame(h, w, height)
+    if max(h, w) <= NUMBERS_MAX:
+        traces = [_small_map(kind, values, magnitude)]
+    else:
+        traces = _large_map(kind, values, magnitude, colourbar_title)
+    if kind == "direction" and max(h, w) > NUMBERS_MAX:  # small maps print their angles instead
+        traces, layout = _with_wheel(traces, layout)
+    return {"data": traces + _marker(row, col), "layout": layout}
+
+
+def with_marker(figure: dict, row: int, col: int) -> dict:
+    """A copy of a map figure with the zoomed pixel marked (the picture itself is shared, not copied)."""
+    return {"data": figure["data"] + _marker(row, col), "layout": figure["layout"]}
+
+
+def _direction_scale(steps: int = 24) -> list:
+    """The hue wheel as a Plotly colour scale over −180°…180°, matching ``colour_direction``."""
+    theta = np.linspace(-np.pi, np.pi, steps + 1)
+    rgb = colour_direction(theta[None], np.ones((1, steps + 1)))[0]
+    return [[i / steps, f"rgb({r},{g},{b})"] for i, (r, g, b) in enumerate(rgb)]
+
+
+def _with_wheel(traces: list[dict], layout: dict, size: int = 96) -> tuple[list[dict], dict]:
+    """Add the direction colour key at the right: hue = angle, 0° → (right), 90° ↓ (down)."""
+    c = (size - 1) / 2
+    yy, xx = np.mgrid[0:size, 0:size]
+    r = np.hypot(yy - c, xx - c) / c
+    rgb = colour_direction(np.arctan2(yy - c, xx - c), np.clip(r, 0, 1))
+    rgb[r > 1] = 255
+    uri, _ = display_uri(rgb)
+    wheel = {"type": "image", "source": uri, "xaxis": "x2", "yaxis": "y2", "hoverinfo": "skip"}
+    hidden = {"visible": False, "fixedrange": True}
+    layout = {**layout, "xaxis": {**layout["xaxis"], "domain": [0, 0.76]},
+              "xaxis2": {**hidden, "domain": [0.8, 1], "range": [-30, size + 30], "anchor": "y2"},
+              "yaxis2": {**hidden, "domain": [0.45, 1], "range": [size + 26, -26], "anchor": "x2",
+                         "scaleanchor": "x2"},
+              "annotations": [{"x": x, "y": y, "text": t, "xref": "x2", "yref": "y2", "showarrow": False,
+                               "font": {"size": 13}}
+                              for t, x, y in (("0°", size + 15, c), ("90°", c, size + 14), ("180°", -16, c),
+                                              ("−90°", c, -14))]}
+    return traces + [wheel], layout
+
+
+def _small_map(kind: str, values: np.ndarray, magnitude) -> dict:
+    """A heatmap with each pixel's number."""
+    hover = "row %{y}, column %{x}: %{text}<extra></extra>"
+    if kind == "image" and values.ndim == 3:  # colour: show the RGB picture, numbers as R,G,B
+        text = [[",".join(str(int(c)) for c in px) for px in row] for row in values]
+        return {"type": "image", "z": values.tolist(), "text": text, "hovertemplate": hover}
+    v = values.astype(float)
+    if kind == "direction":
+        deg = np.degrees(v)
+        strong = np.asarray(magnitude) > 0
+        z = [[float(d) if s else None for d, s in zip(dr, sr)] for dr, sr in zip(deg, strong)]
+        text = [[format_number(d, 1) + "°" if s else "" for d, s in zip(dr, sr)] for dr, sr in zip(deg, strong)]
+        scale = {"colorscale": _direction_scale(), "zmin": -180, "zmax": 180}  # cyclic, as the wheel
+        return {**heatmap(v, "", scale=scale, text=text, hover=hover), "z": z}
+    if kind == "binary":
+        text = [["1" if x else "0" for x in r] for r in values]
+        return heatmap(v, "", scale={"colorscale": BINARY, "zmin": 0, "zmax": 1}, text=text, hover=hover)
+    if kind == "signed":
+        m = signed_limit(v)
+        scale = {"colorscale": SIGNED, "zmin": -m, "zmax": m}
+    elif kind == "magnitude":
+        scale = {"colorscale": MAGNITUDE, "zmin": 0, "zmax": float(v.max()) or 1.0}
+    else:
+        scale = {"colorscale": GREY, "zmin": float(v.min()), "zmax": float(v.max()) if v.max() > v.min() else v.min() + 1}
+    return heatmap(v, "", scale=scale, text=cell_texts(v, 2), hover=hover, textfont={"size": 15})
+
+
+def _large_map(kind: str, values: np.ndarray, magnitude, colourbar_title: str) -> list[dict]:
+    """The map as one compressed picture, plus a colour bar for numeric maps."""
+    extra: list[dict] = []
+    if kind == "image":
+        rgb = colour_image(values)
+    elif kind == "signed":
+        m = signed_limit(values)
+        rgb = colour_signed(values, m)
+        extra.append(_colourbar(SIGNED, -m, m, colourbar_title))
+    elif kind == "magnitude":
+        hi = float(values.max()) or 1.0
+        rgb = colour_sequential(values, "magnitude", hi)
+        extra.append(_colourbar(MAGNITUDE, 0, hi, colourbar_title))
+    elif kind == "direction":
+        rgb = colour_direction(values, magnitude)
+    elif kind == "binary":
+        rgb = colour_binary(values)
+    else:
+        raise ValueError(f"unknown map kind {kind!r}")
+    uri, factor = display_uri(rgb)
+    image = {"type": "image", "source": uri, "x0": (factor - 1) / 2, "y0": (factor - 1) / 2, "dx": factor,
+             "dy": factor, "hovertemplate": "row %{y:.0f}, column %{x:.0f}<extra></extra>"}
+    return [image] + extra
+
+
+def picture(kind: str, values: np.ndarray, magnitude: np.ndarray | None = None) -> np.ndarray:
+    """The full-resolution (H, W, 3) uint8 picture of a map, as drawn (for downloads)."""
+    if kind == "image":
+        return colour_image(values)
+    if kind == "signed":
+        return colour_signed(values)
+    if kind == "magnitude":
+        return colour_sequential(values, "magnitude")
+    if kind == "direction":
+        return colour_direction(values, magnitude)
+    if kind == "binary":
+        return colour_binary(values)
+    raise ValueError(f"unknown map kind {kind!r}")
+
+
+# ------------------------------------------------------------------------------ one pixel's arithmetic
+def pixel_figure(trace: PixelTrace, image_hw: tuple[int, int], names: tuple[str, ...],
+                 grey_range: tuple[float, float] = (0.0, 255.0)) -> dict:
+    """Per kernel, a row: window values | kernel | products, with border padding shaded.
+
+    ``names``: one label per kernel, e.g. ("Gx", "Gy"); ``grey_range``: the image's black and white values.
+    """
+    fh, fw = trace.steps[0].patch.shape
+    gap = 1.2
+    slots, shapes, traces, notes = [], [], [], []
+    for k, step in enumerate(trace.steps):
+        y = 0.9 + k * (fh + 1.6)
+        for m in range(3):
+            slots.append(Slot(m * (fw + gap) + (0.9 if m else 0), y, fh, fw))
+    board = Board.fit(slots, max_width_px=760, max_cell_px=74 if fw == 3 else 56, top_px=6, bottom_px=6)
+    h, w = image_hw
+    outside = [(i, j) for i, r in enumerate(trace.rows) for j, c in enumerate(trace.cols)
+               if not (0 <= r < h and 0 <= c < w)]
+    font = {"size": 17 if fw == 3 else 13}  # plotly picks black or white per cell for contrast
+    for k, (step, name) in enumerate(zip(trace.steps, names)):
+        for m, (values, title) in enumerate(((step.patch, "window"), (step.kernel, f"kernel {name}"),
+                                             (step.products, "window × kernel"))):
+            n = 3 * k + m
+            a = Board.axis(n)
+            scale = {"colorscale": GREY, "zmin": grey_range[0], "zmax": max(grey_range[1], grey_range[0] + 1)} if m == 0 else \
+                {"colorscale": SIGNED, "zmin": -signed_limit(values), "zmax": signed_limit(values)}
+            traces.append(heatmap(values, a, scale=scale, text=cell_texts(values, 3), textfont=font))
+            notes.append(board.title(n, title, size=15))
+            if m == 0:
+                shapes += [box(i, j, i, j, a, "#555555", width=1, fill=PADDING_FILL, dash="dot") for i, j in outside]
+        s = board.slots[3 * k]
+        notes.append(board.text(s.x + fw + 0.45, s.y + fh / 2, "×", size=26))
+        s2 = board.slots[3 * k + 1]
+        notes.append(board.text(s2.x + fw + 0.45, s2.y + fh / 2, "=", size=26))
+    layout = board.layout()
+    layout.update(shapes=shapes, annotations=notes)
+    return {"data": traces, "layout": layout}
+
+
+def pixel_equations(trace: PixelTrace, names: tuple[str, ...]) -> list[str]:
+    """The sums and, for a pair, magnitude and direction, with this pixel's numbers substituted."""
+    lines = [f"{name} = {step.equation}" for name, step in zip(names, trace.steps)]
+    if len(trace.steps) == 2:
+        gx, gy = (format_number(s.value, 3) for s in trace.steps)
+        sq = [f"({v})²" if v.startswith("−") else f"{v}²" for v in (gx, gy)]
+        lines.append(f"|G| = √({names[0]}² + {names[1]}²) = √({sq[0]} + {sq[1]}) = {format_number(trace.magnitude, 3)}")
+        lines.append(f"θ = atan2({names[1]}, {names[0]}) = atan2({gy}, {gx}) = "
+                     f"{format_number(np.degrees(trace.direction), 1)}°")
+    else:
+        lines.append(f"|out| = {format_number(trace.magnitude, 3)}")
+    return lines
+
+
+# ------------------------------------------------------------------------------ comparisons
+def border_figure(corners: dict[str, EdgeMaps], pair: bool) -> dict:
+    """The top-left corner under each border rule, side by side on one scale, with numbers.
+
+    Pairs show the magnitude, single filters their (signed) output.
+    """
+    names = list(corners)
+    maps = [c.magnitude if pair else c.responses[0] for c in corners.values()]
+    rows, cols = maps[0].shape
+    slots = [Slot(i * (cols + 1), 0.9, rows, cols) for i in range(len(maps))]
+    board = Board.fit(slots, max_width_px=1000, max_cell_px=44, top_px=6, bottom_px=6)
+    if pair:
+        scale = {"colorscale": MAGNITUDE, "zmin": 0, "zmax": max(float(np.max(m)) for m in maps) or 1.0}
+    else:
+        lim = max(signed_limit(m) for m in maps)
+        scale = {"colorscale": SIGNED, "zmin": -lim, "zmax": lim}
+    font = {"size": 12 if cols > 6 else 14}
+    traces, notes = [], []
+    for n, (name, values) in enumerate(zip(names, maps)):
+        digits = 0 if np.max(np.abs(values)) >= 100 else 1
+        traces.append(heatmap(values, Board.axis(n), scale=scale, text=cell_texts(values, digits), textfont=font))
+        notes.append(board.title(n, name, size=16))
+    layout = board.layout()
+    layout["annotations"] = notes
+    return {"data": traces, "layout": layout}
+
+
+def direction_error_figure(results: dict[str, DirectionError]) -> dict:
+    """Mean signed direction error against the true angle on the synthetic circle, one line per operator."""
+    colours = ["#d95f02", "#1b9e77", "#7570b3", "#e7298a"]
+    data = [{"type": "scatter", "mode": "lines+markers", "name": name, "x": r.bin_centres.round(1).tolist(),
+             "y": r.bin_errors.round(3).tolist(), "line": {"width": 3, "color": colours[i % 4]},
+             "marker": {"size": 5}, "hovertemplate": f"{name}: %{{y:.2f}}° at %{{x}}°<extra></extra>"}
+            for i, (name, r) in enumerate(results.items())]
+    axis = {"showgrid": True, "gridcolor": "#e5e5e5", "zeroline": True, "zerolinecolor": "#999999",
+            "tickfont": {"size": 14}}
+    layout = {"font": style.FONT, "height": 330, "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
+              "plot_bgcolor": "white", "paper_bgcolor": "white",
+              "legend": {"orientation": "h", "y": 1.12, "x": 0},
+              "xaxis": {**axis, "title": {"text": "true edge direction (°)"}, "dtick": 45, "range": [-180, 180]},
+              "yaxis": {**axis, "title": {"text": "error (°)"}}}
+    return {"data": data, "layout": layout}

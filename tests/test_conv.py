@@ -148,6 +148,8 @@ def test_conv2d_and_conv2d_loop_match_the_direct_definition(case, flip):
         return
     np.testing.assert_allclose(conv2d(x, w, b, **args), expected, atol=1e-9)
     np.testing.assert_allclose(conv2d_loop(x, w, b, **args), expected, atol=1e-9)
+    if x.shape[1] == w.shape[0] == 1:  # also as a plain (H, W) image with an (fh, fw) kernel
+        np.testing.assert_allclose(conv2d(x[0, 0], w[0, 0], b, **args), expected[0, 0], atol=1e-9)
 
 
 @given(case=conv_cases())
@@ -175,6 +177,17 @@ def test_single_channel_conv_matches_scipy_correlate2d_and_convolve2d(h, w, fh, 
                                atol=1e-12)
     np.testing.assert_allclose(conv2d(x, k, stride=s, padding=p, flip=True),
                                signal.convolve2d(xp, k, "valid")[::s, ::s], atol=1e-12)
+
+
+def test_large_single_channel_image_matches_scipy_across_the_fast_paths_row_blocks():
+    rng = np.random.default_rng(5)
+    x, k = rng.normal(size=(301, 1100)), rng.normal(size=(3, 3))
+    pads = ((2, 3), (1, 0))
+    xp = np.pad(x, pads)
+    expected = signal.correlate2d(xp, ref.dilate_kernel(k, (2, 1)), "valid")[::2, :]
+    np.testing.assert_allclose(conv2d(x, k, stride=(2, 1), padding=pads, dilation=(2, 1)), expected, atol=1e-10)
+    np.testing.assert_allclose(conv2d(x[None, None], k[None, None], stride=(2, 1), padding=pads, dilation=(2, 1)),
+                               expected[None, None], atol=1e-10)
 
 
 def test_full_padding_is_scipys_full_mode():

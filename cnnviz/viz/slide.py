@@ -84,7 +84,8 @@ def slide_figure(padded: np.ndarray, real: np.ndarray, out_shape: tuple[int, int
                                   "scaleanchor": f"x{axis}", "constrain": "domain", "anchor": f"x{axis}"}
         name = {"": labels.input, "2": labels.kernel, "3": labels.output}[axis]
         titles.append({"text": f"<b>{name}</b>", "x": (left + right) / 2, "y": 1.0, "xref": "paper",
-                       "yref": "paper", "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 18, "color": "#222"}})
+                       "yref": "paper", "xanchor": "center", "yanchor": "bottom", "showarrow": False,
+                       "font": {"size": 18, "color": "#222"}})
         left = right + gap / total
 
     hover = "row %{y}, column %{x}<br>%{text}<extra></extra>"

@@ -31,3 +31,14 @@ POOL_EXAMPLES: dict[str, PoolExample] = {
 def random_image(seed: int, height: int, width: int, channels: int = 1) -> np.ndarray:
     """Whole numbers 0..9 of shape ``(channels, height, width)``, reproducible from ``seed``."""
     return np.random.default_rng([seed, 3]).integers(0, 10, size=(channels, height, width))
+
+
+def with_more_channels(x, channels: int, seed: int) -> np.ndarray:
+    """``(C, H, W)``: the image ``x`` ``(H, W)`` as channel 1, then ``channels − 1`` seeded random ones."""
+    x = np.asarray(x)
+    if x.ndim != 2:
+        raise ValueError(f"the first channel must be one (H, W) image, got shape {x.shape}")
+    if channels < 1:
+        raise ValueError(f"channels must be at least 1, got {channels}")
+    extra = random_image(seed, *x.shape, channels=channels - 1)
+    return np.concatenate([x[None].astype(extra.dtype), extra])

@@ -2,7 +2,7 @@
 import numpy as np
 
 from cnnviz import pool2d
-from cnnviz.pool_examples import POOL_EXAMPLES, random_image
+from cnnviz.pool_examples import POOL_EXAMPLES, random_image, with_more_channels
 from tests import reference
 
 
@@ -46,3 +46,12 @@ def test_random_image_is_seeded_whole_numbers_0_to_9():
     assert a.shape == (2, 5, 6) and a.min() >= 0 and a.max() <= 9
     np.testing.assert_array_equal(a, random_image(3, 5, 6, channels=2))
     assert not np.array_equal(a, random_image(4, 5, 6, channels=2))
+
+
+def test_with_more_channels_keeps_the_image_as_channel_one():
+    x = POOL_EXAMPLES["dlai_4x4"].x
+    vol = with_more_channels(x, 3, seed=5)
+    assert vol.shape == (3, 4, 4)
+    np.testing.assert_array_equal(vol[0], x)
+    np.testing.assert_array_equal(vol[1:], random_image(5, 4, 4, channels=2))
+    assert with_more_channels(x, 1, 0).shape == (1, 4, 4)

@@ -71,15 +71,22 @@ class Board:
                                    "scaleanchor": f"x{a}", "constrain": "domain"}
         return layout
 
+    def line(self, x0: float, y0: float, x1: float, y1: float, colour: str = "#999", width: float = 2,
+             dash: str = "solid") -> dict:
+        """A straight line between two board positions (cells from the top-left)."""
+        return {"type": "line", "xref": "paper", "yref": "paper", "x0": x0 / self.width, "y0": 1 - y0 / self.height,
+                "x1": x1 / self.width, "y1": 1 - y1 / self.height, "line": {"color": colour, "width": width,
+                                                                             "dash": dash}}
+
     def text(self, x: float, y: float, text: str, size: int = 17, **extra) -> dict:
         """An annotation at board position ``(x, y)`` (cells from the top-left)."""
         return {"text": text, "x": x / self.width, "y": 1 - y / self.height, "xref": "paper", "yref": "paper",
-                "showarrow": False, "font": {"size": size, "color": TEXT_COLOUR}, **extra}
+                "xanchor": "center", "showarrow": False, "font": {"size": size, "color": TEXT_COLOUR}, **extra}
 
     def below(self, px: float, text: str, size: int = 18) -> dict:
         """A centred line of text ``px`` pixels under the board."""
         return {"text": text, "x": 0.5, "y": -px / (self.height * self.cell_px), "xref": "paper", "yref": "paper",
-                "yanchor": "top", "showarrow": False, "font": {"size": size, "color": TEXT_COLOUR}}
+                "xanchor": "center", "yanchor": "top", "showarrow": False, "font": {"size": size, "color": TEXT_COLOUR}}
 
     def title(self, n: int, text: str, size: int = 17) -> dict:
         """A title just above slot ``n``."""

@@ -1,0 +1,181 @@
+"""The "Pooling" page, driven like a user would; numbers checked against the course and naive references."""
+import json
+
+import numpy as np
+import pytest
+
+from cnnviz.pool_examples import POOL_EXAMPLES, random_image, with_more_channels
+from cnnviz.viz import style
+from cnnviz.volume_demo import random_filters
+from tests import reference
+from tests.conftest import assert_no_exception, run_page
+
+PAGE = "pages/pooling.py"
+
+
+def chart(at, key: str) -> dict:
+    for element in at.get("plotly_chart"):
+        if element.proto.id.endswith(key):
+            return json.loads(element.proto.spec)
+    raise AssertionError(f"no chart {key!r} on the page")
+
+
+def z(trace) -> np.ndarray:
+    return np.array([[np.nan if v is None else v for v in row] for row in trace["z"]], dtype=float)
+
+
+def final_output(fig) -> np.ndarray:
+    return z(fig["frames"][-1]["data"][0]) if "frames" in fig else z(fig["data"][-1])
+
+
+def boxes(shapes, colour):
+    """Cells (row, col) of the top-left corners of the rectangles drawn in ``colour``."""
+    return [(s["y0"] + 0.5, s["x0"] + 0.5) for s in shapes if s["line"]["color"] == colour]
+
+
+def first_winners(x, f, s, mode="max"):
+    """Independent reference: padded (row, col) of the first max/min of each window, row by row."""
+    out = []
+    for r0 in range(0, x.shape[0] - f + 1, s):
+        for c0 in range(0, x.shape[1] - f + 1, s):
+            window = [(x[r, c], r, c) for r in range(r0, r0 + f) for c in range(c0, c0 + f)]
+            best = max(v for v, _, _ in window) if mode == "max" else min(v for v, _, _ in window)
+            out.append(next((r, c) for v, r, c in window if v == best))
+    return out
+
+
+def test_default_is_the_course_max_pooling_example_with_zero_parameters():
+    at = run_page(PAGE)
+    assert_no_exception(at)
+    assert not at.error
+    fig = chart(at, "pool.figure")
+    assert len(fig["frames"]) == 4
+    assert final_output(fig).tolist() == [[9, 2], [6, 3]]  # the course's answer
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Learnable parameters"] == "0"
+    assert metrics["Pooling: 3×4×4 → 3×2×2"] == "0 parameters"
+
+
+def test_every_frame_highlights_the_first_winning_input_and_writes_its_value():
+    at = run_page(PAGE, **{"pool.example": "ties_4x4"})
+    assert_no_exception(at)
+    fig = chart(at, "pool.figure")
+    x = POOL_EXAMPLES["ties_4x4"].x
+    winners = first_winners(x, 2, 2)
+    assert winners[0] == (0, 0)  # [[7, 7], [2, 7]]: the first 7 wins
+    for n, frame in enumerate(fig["frames"]):
+        assert boxes(frame["layout"]["shapes"], style.WINNER_COLOUR) == [winners[n]]
+        r, c = winners[n]
+        assert frame["layout"]["annotations"][-1]["text"].endswith(f"= {x[r, c]}")
+    winner_fig = chart(at, "pool.winners")
+    assert sorted(boxes(winner_fig["layout"]["shapes"], style.WINNER_COLOUR)) == sorted(set(winners))
+
+
+@pytest.mark.parametrize("mode", ["avg", "min"])
+def test_average_and_min_pooling_match_the_naive_reference(mode):
+    at = run_page(PAGE, **{"pool.mode": mode})
+    assert_no_exception(at)
+    x = POOL_EXAMPLES["dlai_4x4"].x
+    expected = reference.pool2d(x, (2, 2), (2, 2), ((0, 0), (0, 0)), mode)
+    np.testing.assert_allclose(final_output(chart(at, "pool.figure")), expected)
+    if mode == "avg":
+        assert expected.tolist() == [[3.75, 1.25], [3.75, 2.0]]  # (1+3+2+9)/4, … worked by hand
+        assert not any(e.proto.id.endswith("pool.winners") for e in at.get("plotly_chart"))
+    else:
+        shapes = chart(at, "pool.winners")["layout"]["shapes"]
+        assert sorted(boxes(shapes, style.WINNER_COLOUR)) == sorted(first_winners(x, 2, 2, "min"))
+
+
+def test_choosing_the_5x5_example_brings_its_3x3_stride_1_window():
+    at = run_page(PAGE)
+    at.selectbox(key="pool.example").select("dlai_5x5").run()
+    assert_no_exception(at)
+    assert (at.slider(key="pool.size").value, at.slider(key="pool.stride").value) == (3, 1)
+    assert final_output(chart(at, "pool.figure")).tolist() == [[9, 9, 5], [9, 9, 5], [8, 6, 9]]
+
+
+@pytest.mark.parametrize("mode", ["max", "avg", "min"])
+def test_padding_and_ceil_mode_follow_pytorch_semantics(mode):
+    state = {"pool.example": "random", "pool.height": 7, "pool.width": 5, "pool.seed": 4, "pool.mode": mode,
+             "pool.size": 3, "pool.stride": 2, "pool.padding": 1, "pool.ceil": True}
+    at = run_page(PAGE, **state)
+    assert_no_exception(at)
+    x = random_image(4, 7, 5)[0]
+    expected = reference.pool2d(x, (3, 3), (2, 2), ((1, 1), (1, 1)), mode, ceil_mode=True)
+    np.testing.assert_allclose(final_output(chart(at, "pool.figure")), expected)
+    assert any("⌈" in m.value for m in at.markdown)
+
+
+def test_ceil_mode_adds_the_window_that_floor_mode_drops():
+    state = {"pool.example": "random", "pool.height": 5, "pool.width": 5}
+    floor = run_page(PAGE, **state)
+    ceil = run_page(PAGE, **state, **{"pool.ceil": True})
+    assert final_output(chart(floor, "pool.figure")).shape == (2, 2)
+    assert final_output(chart(ceil, "pool.figure")).shape == (3, 3)
+    assert any("no window reaches" in c.value for c in floor.caption)
+    assert any("hangs over the edge" in c.value for c in ceil.caption)
+
+
+def test_padding_wider_than_half_the_window_shows_an_error_and_keeps_the_controls():
+    at = run_page(PAGE, **{"pool.padding": 2})
+    assert_no_exception(at)
+    assert at.error and "at most half the window" in at.error[0].value
+    assert at.slider(key="pool.padding").value == 2
+    assert at.slider(key="pool.size").value == 2
+    at.slider(key="pool.size").set_value(4).run()  # a window of 4 allows padding 2
+    assert_no_exception(at)
+    assert not at.error
+
+
+def test_a_window_larger_than_the_input_shows_an_error():
+    at = run_page(PAGE, **{"pool.example": "random", "pool.height": 2, "pool.width": 2, "pool.size": 5})
+    assert_no_exception(at)
+    assert at.error and "larger than the padded input" in at.error[0].value
+    assert at.number_input(key="pool.height").value == 2
+
+
+def test_a_large_input_with_a_1x1_window_steps_on_the_server():
+    at = run_page(PAGE, **{"pool.example": "random", "pool.height": 16, "pool.width": 16, "pool.size": 1,
+                           "pool.stride": 1, "pool.seed": 9999})
+    assert_no_exception(at)
+    step = at.slider(key="pool.step")
+    assert step.max == 256
+    step.set_value(256).run()
+    assert_no_exception(at)
+    fig = chart(at, "pool.figure")
+    assert "frames" not in fig
+    x = random_image(9999, 16, 16)[0]
+    assert fig["layout"]["annotations"][-1]["text"] == f"max({x[15, 15]}) = {x[15, 15]}"
+    at.number_input(key="pool.height").set_value(15).run()  # fewer cells: the step slider stays in range
+    assert_no_exception(at)
+
+
+def test_extreme_window_and_stride_on_the_largest_input():
+    at = run_page(PAGE, **{"pool.example": "random", "pool.height": 16, "pool.width": 16, "pool.size": 5,
+                           "pool.stride": 5, "pool.padding": 2, "pool.ceil": True, "pool.channels": 4})
+    assert_no_exception(at)
+    assert not at.error
+    x = random_image(0, 16, 16)[0]
+    np.testing.assert_allclose(final_output(chart(at, "pool.figure")),
+                               reference.pool2d(x, (5, 5), (5, 5), ((2, 2), (2, 2)), "max", ceil_mode=True))
+
+
+@pytest.mark.parametrize("channels", [1, 4])
+def test_pooling_keeps_channels_apart_while_convolution_sums_them(channels):
+    at = run_page(PAGE, **{"pool.channels": channels, "pool.example": "cs231n_4x4"})
+    assert_no_exception(at)
+    fig = chart(at, "pool.channels_figure")
+    x = with_more_channels(POOL_EXAMPLES["cs231n_4x4"].x, channels, 0)
+    bank = random_filters(0, 1, channels, 2)
+    no_pad = ((0, 0), (0, 0))
+    for c in range(channels):
+        inp, pooled, part = (z(t) for t in fig["data"][3 * c: 3 * c + 3])
+        np.testing.assert_array_equal(inp, x[c])
+        np.testing.assert_array_equal(pooled, reference.pool2d(x[c], (2, 2), (2, 2), no_pad, "max"))
+        np.testing.assert_array_equal(part, reference.conv2d(x[None, c:c + 1], bank.w[:, c:c + 1], None,
+                                                             (2, 2), no_pad)[0, 0])
+    total = z(fig["data"][-1])
+    np.testing.assert_array_equal(total, reference.conv2d(x[None], bank.w, bank.b, (2, 2), no_pad)[0, 0])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[f"One {channels}×2×2 filter → 1×2×2"] == f"{channels * 2 * 2 + 1} parameters"
+    assert metrics[f"Pooling: {channels}×4×4 → {channels}×2×2"] == "0 parameters"

@@ -194,10 +194,7 @@ def bundled_paths(split: str) -> tuple[Path, Path]:
 
 def load_bundled(split: str = "train") -> MnistData:
     """The bundled subset: 4,500 training or 500 test images, 10 % of each digit in the test split."""
-    paths = bundled_paths(split)
-    raw = [gunzip(p.read_bytes(), p.name) for p in paths]
-    images, labels = pair_from_idx(raw[0], raw[1], (paths[0].name, paths[1].name))
-    return MnistData(images, labels, split, "bundled")
+    return MnistData(*read_idx_files(*bundled_paths(split)), split, "bundled")
 
 
 # ---------------------------------------------------------------------------- cache
@@ -236,6 +233,15 @@ def _read_verified(path: Path, spec: IdxFile) -> bytes:
         raise MnistFileError(f"{path.name} does not match the official {spec.name} "
                              f"(checksum mismatch: the file is corrupt or not MNIST)")
     return raw
+
+
+def read_idx_files(images_path, labels_path) -> tuple[np.ndarray, np.ndarray]:
+    """Images and labels from a pair of IDX files (``.gz`` or not), structure-checked (no checksum)."""
+    raw = []
+    for path in map(Path, (images_path, labels_path)):
+        data = path.read_bytes()
+        raw.append(gunzip(data, path.name) if path.suffix == ".gz" else data)
+    return pair_from_idx(raw[0], raw[1], (Path(images_path).name, Path(labels_path).name))
 
 
 def _load_cached(split: str, folder: Path, files) -> tuple[np.ndarray, np.ndarray]:

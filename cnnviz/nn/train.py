@@ -21,6 +21,7 @@ from .augment import random_shift
 from .model import Model, as_images
 from .optim import make_optimizer
 
+SCHEDULES = ("cosine", "constant")
 SMOOTHING = 0.9  # running loss/accuracy: weight of the past in the exponential average
 CLASSES = 10
 
@@ -50,6 +51,7 @@ class Progress:
     images_seen: int
     images_per_s: float
     elapsed: float
+    lr: float  # the learning rate this batch used
 
     @property
     def fraction(self) -> float:
@@ -82,13 +84,15 @@ def check_dataset(images, labels) -> tuple[np.ndarray, np.ndarray]:
 
 def train(model: Model, images, labels, epochs: int = 1, batch_size: int = 64, optimizer: str = "adam",
           lr: float = 1e-3, seed: int = 0, *, momentum: float = 0.9, shift: int = 2,
-          shuffle: bool = True) -> Iterator[Progress]:
+          schedule: str = "cosine", shuffle: bool = True) -> Iterator[Progress]:
     """Train ``model`` in place on ``images (N, 28, 28)`` (uint8) and ``labels (N,)``; yield a
     :class:`Progress` after every batch.
 
     ``optimizer``: ``"adam"`` or ``"sgd"`` (with ``momentum``). Each epoch visits every image once in
     a fresh random order (``shuffle``); each image is moved by a random offset of up to ``shift``
-    pixels (0 turns augmentation off). All randomness comes from ``seed``.
+    pixels (0 turns augmentation off). ``schedule``: ``"cosine"`` lowers the learning rate from
+    ``lr`` along half a cosine to 0 at the last step (large steps while far from a minimum, small
+    ones to settle into it); ``"constant"`` keeps ``lr``. All randomness comes from ``seed``.
     """
     images, labels = check_dataset(images, labels)
     epochs = check_int("epochs", epochs, 1)
@@ -96,15 +100,26 @@ def train(model: Model, images, labels, epochs: int = 1, batch_size: int = 64, o
     shift = check_int("shift", shift, 0)
     if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
         raise ValueError(f"the learning rate must be a positive number, got {lr!r}")
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}, got {schedule!r}")
     opt = make_optimizer(optimizer, model.parameter_count, float(lr), momentum, model.dtype)
-    return _run(model, images, labels, epochs, batch_size, opt, np.random.default_rng(seed), shift, shuffle)
+    return _run(model, images, labels, epochs, batch_size, opt, np.random.default_rng(seed), shift,
+                schedule, shuffle)
 
 
-def _run(model, images, labels, epochs, batch_size, opt, rng, shift, shuffle) -> Iterator[Progress]:
+def learning_rate(lr: float, step: int, total_steps: int, schedule: str) -> float:
+    """The learning rate of batch ``step`` (1-based) of ``total_steps``."""
+    if schedule == "constant":
+        return lr
+    return lr * 0.5 * (1 + math.cos(math.pi * (step - 1) / total_steps))
+
+
+def _run(model, images, labels, epochs, batch_size, opt, rng, shift, schedule, shuffle) -> Iterator[Progress]:
     n = len(images)
     per_epoch = math.ceil(n / batch_size)
     total, step, seen, elapsed = epochs * per_epoch, 0, 0, 0.0
     avg_loss = avg_acc = 0.0
+    base_lr = opt.lr
     for epoch in range(1, epochs + 1):
         order = rng.permutation(n) if shuffle else np.arange(n)
         for batch in range(1, per_epoch + 1):
@@ -113,8 +128,9 @@ def _run(model, images, labels, epochs, batch_size, opt, rng, shift, shuffle) ->
             batch_images = random_shift(images[idx], shift, rng) if shift else images[idx]
             y = labels[idx]
             loss, probs = model.loss_and_gradients(model.prepare(batch_images), y)
-            opt.step(model.flat_params, model.flat_grads)
             step += 1
+            opt.lr = learning_rate(base_lr, step, total, schedule)
+            opt.step(model.flat_params, model.flat_grads)
             seen += len(idx)
             acc = float((probs.argmax(axis=1) == y).mean())
             avg_loss = SMOOTHING * avg_loss + (1 - SMOOTHING) * loss
@@ -124,7 +140,7 @@ def _run(model, images, labels, epochs, batch_size, opt, rng, shift, shuffle) ->
             yield Progress(step=step, total_steps=total, epoch=epoch, epochs=epochs, batch=batch,
                            batches_per_epoch=per_epoch, batch_size=len(idx), loss=loss, batch_accuracy=acc,
                            running_loss=avg_loss / debias, accuracy=avg_acc / debias, images_seen=seen,
-                           images_per_s=seen / elapsed if elapsed > 0 else 0.0, elapsed=elapsed)
+                           images_per_s=seen / elapsed if elapsed > 0 else 0.0, elapsed=elapsed, lr=opt.lr)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,191 @@
+"""cnnviz.nn models: LeNet variants, predict, activations, weights files, copies."""
+from __future__ import annotations
+
+import copy
+import io
+import zipfile
+
+import numpy as np
+import pytest
+
+from cnnviz.mnist import load_mnist
+from cnnviz.nn import Conv2d, lenet, load_model, train
+
+
+@pytest.fixture(scope="module")
+def images():
+    return load_mnist("test", source="bundled").images[:8]
+
+
+def test_lenet_parameter_counts_match_the_published_architectures():
+    assert lenet("lenet5_mnist").parameter_count == 47_154  # the course's Keras LeNet
+    assert lenet("lenet5").parameter_count == 61_706  # LeCun 1998 with full C3
+
+
+def test_lenet_shapes_follow_the_course_notation():
+    shapes = {name: shape for name, shape, _ in lenet("lenet5_mnist").summary()}
+    assert [shapes[n] for n in ("conv1", "pool1", "conv2", "pool2", "flatten", "dense1", "dense2", "dense3")] == [
+        (6, 24, 24), (6, 12, 12), (16, 8, 8), (16, 4, 4), (256,), (128,), (84,), (10,)]
+    classic = {name: shape for name, shape, _ in lenet("lenet5").summary()}
+    assert [classic[n] for n in ("conv1", "pool1", "conv2", "pool2", "dense1")] == [
+        (6, 28, 28), (6, 14, 14), (16, 10, 10), (16, 5, 5), (120,)]
+
+
+def test_lenet_rejects_an_unknown_variant():
+    with pytest.raises(ValueError, match="lenet5_mnist, lenet5"):
+        lenet("alexnet")
+
+
+def test_first_layer_is_the_first_convolution_with_six_5x5_filters():
+    for variant in ("lenet5_mnist", "lenet5"):
+        first = lenet(variant).layers[0]
+        assert isinstance(first, Conv2d) and first.name == "conv1"
+        assert first.kernels.shape == (6, 1, 5, 5) and first.w.shape == (5, 5, 1, 6)
+
+
+def test_predict_gives_probabilities_for_a_batch_or_one_image(images):
+    model = lenet(seed=1)
+    probs = model.predict(images)
+    assert probs.shape == (8, 10) and probs.dtype == np.float32
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
+    np.testing.assert_allclose(model.predict(images[3]), probs[3:4], rtol=1e-5)
+    np.testing.assert_allclose(model.predict(images, batch_size=3), probs, rtol=1e-5)
+
+
+def test_predict_accepts_floats_scaled_to_one_like_uint8(images):
+    model = lenet(seed=1)
+    np.testing.assert_allclose(model.predict(images / 255.0), model.predict(images), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("bad, message", [
+    (np.zeros((2, 32, 32), np.uint8), "28×28"),
+    (np.zeros((0, 28, 28), np.uint8), "28×28"),
+    (np.full((1, 28, 28), 3.0), "between 0 and 1"),
+    (np.full((1, 28, 28), np.nan), "between 0 and 1"),
+    (np.zeros((1, 28, 28), bool), "numbers"),
+])
+def test_predict_rejects_bad_images_in_words(bad, message):
+    with pytest.raises(ValueError, match=message):
+        lenet().predict(bad)
+
+
+@pytest.mark.parametrize("variant, act, side", [("lenet5_mnist", "relu", 28), ("lenet5", "tanh", 32)])
+def test_activations_list_every_stage_channels_first(images, variant, act, side):
+    model = lenet(variant, seed=0)
+    stages = model.activations(images[0])
+    names = [name for name, _ in stages]
+    assert names == ["input", "conv1", f"{act}1", "pool1", "conv2", f"{act}2", "pool2", "flatten",
+                     "dense1", f"{act}3", "dense2", f"{act}4", "dense3", "softmax"]
+    shapes = dict(stages)
+    assert shapes["input"].shape == (1, side, side)
+    for name, shape, _ in model.summary():
+        assert shapes[name].shape == shape
+    np.testing.assert_allclose(shapes["softmax"], model.predict(images[0])[0], rtol=1e-5)
+    # channels-first maps hold the same numbers as the channels-last forward pass
+    conv1, _ = model.layers[0].forward(model.prepare(images[:1]))
+    np.testing.assert_array_equal(shapes["conv1"], conv1[0].transpose(2, 0, 1))
+    if variant == "lenet5":
+        assert shapes["input"][0, :2].sum() == 0 and shapes["input"][0, 2:30, 2:30].max() == 1.0
+
+
+def test_activations_need_exactly_one_image(images):
+    with pytest.raises(ValueError, match="one image"):
+        lenet().activations(images[:2])
+
+
+@pytest.mark.parametrize("variant", ["lenet5_mnist", "lenet5"])
+def test_weights_round_trip_through_a_file_and_through_memory(tmp_path, images, variant):
+    model = lenet(variant, seed=4)
+    path = tmp_path / "weights.npz"
+    model.save(path)
+    from_file = load_model(path)
+    from_bytes = load_model(model.to_bytes())
+    buffer = io.BytesIO()
+    model.save(buffer)
+    buffer.seek(0)
+    from_buffer = load_model(buffer)
+    for loaded in (from_file, from_bytes, from_buffer):
+        assert loaded.variant == variant
+        np.testing.assert_array_equal(loaded.flat_params, model.flat_params)
+        np.testing.assert_array_equal(loaded.predict(images), model.predict(images))
+
+
+def test_weights_file_holds_named_arrays_without_pickles():
+    with np.load(io.BytesIO(lenet().to_bytes()), allow_pickle=False) as data:
+        assert {"variant", "conv1.w", "conv1.b", "dense3.w"} <= set(data.files)
+        assert str(data["variant"]) == "lenet5_mnist" and data["conv1.w"].shape == (5, 5, 1, 6)
+
+
+def _npz(**arrays) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def test_loading_bad_weights_files_explains_what_is_wrong():
+    good = dict(np.load(io.BytesIO(lenet().to_bytes())))
+    with pytest.raises(ValueError, match="not a cnnviz weights file"):
+        load_model(b"this is no zip file")
+    with pytest.raises(ValueError, match="not a cnnviz weights file"):
+        load_model(lenet().to_bytes()[:500])  # truncated download
+    with pytest.raises(ValueError, match="single array"):
+        buffer = io.BytesIO()
+        np.save(buffer, np.zeros(3))
+        load_model(buffer.getvalue())
+    with pytest.raises(ValueError, match="not saved by cnnviz"):
+        load_model(_npz(w=np.zeros(3)))
+    with pytest.raises(ValueError, match="unknown network"):
+        load_model(_npz(**{**good, "variant": np.array("vgg16")}))
+    with pytest.raises(ValueError, match="lack conv2.b"):
+        load_model(_npz(**{k: v for k, v in good.items() if k != "conv2.b"}))
+    with pytest.raises(ValueError, match=r"conv1.w has shape \(3, 3, 1, 6\)"):
+        load_model(_npz(**{**good, "conv1.w": np.zeros((3, 3, 1, 6))}))
+    with pytest.raises(ValueError, match="finite"):
+        load_model(_npz(**{**good, "dense1.b": np.full(128, np.inf)}))
+
+
+def test_weights_file_with_pickled_objects_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        obj = io.BytesIO()
+        np.save(obj, np.array([{"evil": 1}], dtype=object), allow_pickle=True)
+        z.writestr("variant.npy", obj.getvalue())
+    with pytest.raises(ValueError, match="not a cnnviz weights file"):
+        load_model(buffer.getvalue())
+
+
+def test_copies_are_independent_and_keep_training_correctly(images):
+    model = lenet(seed=2)
+    twin = copy.deepcopy(model)
+    np.testing.assert_array_equal(twin.flat_params, model.flat_params)
+    labels = np.arange(8) % 10
+    for _ in train(twin, images, labels, epochs=2, batch_size=4):
+        pass
+    assert not np.array_equal(twin.flat_params, model.flat_params)  # the original did not move
+    assert twin.layers[0].params["w"].base is twin.flat_params  # layers still see the trained vector
+    np.testing.assert_array_equal(twin.state_dict()["conv1.w"], twin.layers[0].w)
+
+
+def test_forward_matches_pytorch_with_the_same_weights(images):
+    torch = pytest.importorskip("torch")  # optional dev check: an outside reference
+    model = lenet("lenet5_mnist", seed=3)
+    s = model.state_dict()
+    net = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 6, 5), torch.nn.ReLU(), torch.nn.AvgPool2d(2),
+        torch.nn.Conv2d(6, 16, 5), torch.nn.ReLU(), torch.nn.AvgPool2d(2),
+        torch.nn.Flatten(), torch.nn.Linear(256, 128), torch.nn.ReLU(),
+        torch.nn.Linear(128, 84), torch.nn.ReLU(), torch.nn.Linear(84, 10))
+    with torch.no_grad():
+        for i, name in ((0, "conv1"), (3, "conv2")):
+            net[i].weight[...] = torch.from_numpy(s[f"{name}.w"].transpose(3, 2, 0, 1).copy())
+            net[i].bias[...] = torch.from_numpy(s[f"{name}.b"])
+        # Keras flattens (H, W, C), PyTorch (C, H, W): permute dense1's input rows to match
+        hwc_rows = np.arange(256).reshape(4, 4, 16).transpose(2, 0, 1).ravel()
+        net[7].weight[...] = torch.from_numpy(s["dense1.w"][hwc_rows].T.copy())
+        for i, name in ((7, "dense1"), (9, "dense2"), (11, "dense3")):
+            if name != "dense1":
+                net[i].weight[...] = torch.from_numpy(s[f"{name}.w"].T.copy())
+            net[i].bias[...] = torch.from_numpy(s[f"{name}.b"])
+        x = torch.from_numpy(images[:, None].astype(np.float32) / 255)
+        expected = torch.softmax(net(x), dim=1).numpy()
+    np.testing.assert_allclose(model.predict(images), expected, rtol=1e-4, atol=1e-6)

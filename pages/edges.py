@@ -54,7 +54,7 @@ class EdgeSettings:
     custom_pair: bool = True
     colour: str = "luma"
     border: str = "zeros"
-    threshold: int = 30  # percent of the largest magnitude
+    threshold: int = 25  # percent of the largest magnitude
     row: int = 0
     col: int = 0
 
@@ -227,7 +227,7 @@ left, right = st.columns([1, 2], vertical_alignment="bottom")
 what = left.selectbox("Download as PNG", list(download_names), key="edges.download_what")
 kind, values, extra = download_names[what]
 right.download_button(f"Download {what.lower()} ({w}×{h} PNG)",
-                      data=lambda: fig.png_bytes(fig.picture(kind, values, extra)),
+                      data=lambda: fig.png_bytes(fig.map_picture(kind, values, extra)),
                       file_name=f"{image_name.rsplit('.', 1)[0]}-{settings.kernel}-{what.lower()}.png",
                       mime="image/png", icon=":material/download:", key="edges.download")
 

@@ -128,20 +128,64 @@ def display_uri(rgb: np.ndarray, max_side: int = DISPLAY_SIDE) -> tuple[str, flo
 
 
 # ------------------------------------------------------------------------------ map figures
-def _frame(h: int, w: int, height: int) -> dict:
-    axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "tickfont": {"size": 13}}
-    return {"font": style.FONT, "height": height, "margin": {"l": 48, "r": 10, "t": 8, "b": 36},
+PLOT_WIDTH = 340  # px a map gets in a third of a wide page; sets the figure height for the image's shape
+LEGEND_STRIP = 92  # px under every map for its colour bar or colour wheel, so rows of maps line up
+
+
+def display_limit(values: np.ndarray, percentile: float = 99.0) -> float:
+    """Where the colours of a large map saturate: the 99th percentile of its non-zero |values|.
+
+    A few very strong pixels would otherwise leave every other edge nearly invisible. The numbers
+    themselves are never changed; the colour bar marks the saturated ends with ≤ / ≥.
+    """
+    a = np.abs(np.asarray(values, dtype=np.float32)).ravel()
+    a = a[:: max(1, a.size // 250_000)]  # a regular subsample is plenty for a percentile
+    a = a[a > 0]
+    return float(np.percentile(a, percentile)) if a.size else 1.0
+
+
+def picture(kind: str, values: np.ndarray, magnitude: np.ndarray | None = None,
+            limit: float | None = None) -> np.ndarray:
+    """The (H, W, 3) uint8 picture of a map, saturating at ``limit`` (default: the largest value)."""
+    if kind == "image":
+        return colour_image(values)
+    if kind == "signed":
+        return colour_signed(values, limit)
+    if kind == "magnitude":
+        return colour_sequential(values, "magnitude", limit)
+    if kind == "direction":
+        lim = signed_limit(magnitude) if limit is None else limit
+        return colour_direction(values, np.minimum(magnitude, lim))
+    if kind == "binary":
+        return colour_binary(values)
+    raise ValueError(f"unknown map kind {kind!r}")
+
+
+def _frame(h: int, w: int) -> dict:
+    """Layout of one map: pixel axes (columns on top, rows down, like a matrix), square pixels."""
+    top = 30
+    height = int(np.clip(PLOT_WIDTH * h / w, 150, 560)) + top + LEGEND_STRIP
+    axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "tickfont": {"size": 13}, "fixedrange": False}
+    return {"font": style.FONT, "height": height, "margin": {"l": 48, "r": 12, "t": top, "b": LEGEND_STRIP},
             "plot_bgcolor": "white", "paper_bgcolor": "white", "showlegend": False,
-            "xaxis": {**axis, "range": [-0.5, w - 0.5], "constrain": "domain", "title": None},
+            "xaxis": {**axis, "range": [-0.5, w - 0.5], "constrain": "domain", "side": "top"},
             "yaxis": {**axis, "range": [h - 0.5, -0.5], "scaleanchor": "x", "constrain": "domain"},
             "dragmode": "pan", "hoverlabel": {"font": {"size": 15}}}
 
 
-def _colourbar(colorscale, lo: float, hi: float, title: str = "") -> dict:
-    """An invisible trace whose only job is to show a colour bar for a picture sent as an image."""
+def _colourbar(colorscale, lo: float, hi: float, saturated: bool) -> dict:
+    """An invisible trace whose only job is a horizontal colour bar under a map sent as a picture."""
+    ticks = [lo, (lo + hi) / 2, hi]
+    text = [format_number(t, 2) for t in ticks]
+    if saturated:
+        text[-1] = "≥ " + text[-1]
+        if lo < 0:
+            text[0] = "≤ " + text[0]
     return {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "hoverinfo": "skip",
             "marker": {"color": [lo, hi], "cmin": lo, "cmax": hi, "colorscale": colorscale, "showscale": True,
-                       "colorbar": {"thickness": 14, "len": 0.85, "title": {"text": title}, "tickfont": {"size": 13}}}}
+                       "colorbar": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.04, "yanchor": "top",
+                                    "len": 0.9, "thickness": 14, "tickvals": ticks, "ticktext": text,
+                                    "tickfont": {"size": 13}, "outlinewidth": 0}}}
 
 
 def _marker(row: int | None, col: int | None) -> list[dict]:
@@ -152,22 +196,23 @@ def _marker(row: int | None, col: int | None) -> list[dict]:
 
 
 def map_figure(kind: str, values: np.ndarray, *, magnitude: np.ndarray | None = None, row: int | None = None,
-               col: int | None = None, height: int = 420, colourbar_title: str = "") -> dict:
+               col: int | None = None) -> dict:
     """One map as a figure dict.
 
     ``kind``: 'image' (original pixels, grey or RGB uint8), 'signed' (Gx, Gy, a filter's output),
     'magnitude', 'direction' (radians; needs ``magnitude`` for brightness) or 'binary'.
-    ``(row, col)`` marks the zoomed pixel. Small maps show their numbers.
+    ``(row, col)`` marks the zoomed pixel. Maps of at most ``NUMBERS_MAX`` pixels a side show their
+    numbers on the full range; larger ones are one picture whose colours saturate at :func:`display_limit`.
     """
     values = np.asarray(values)
     h, w = values.shape[:2]
-    layout = _frame(h, w, height)
+    layout = _frame(h, w)
     if max(h, w) <= NUMBERS_MAX:
         traces = [_small_map(kind, values, magnitude)]
     else:
-        traces = _large_map(kind, values, magnitude, colourbar_title)
-    if kind == "direction" and max(h, w) > NUMBERS_MAX:  # small maps print their angles instead
-        traces, layout = _with_wheel(traces, layout)
+        traces = _large_map(kind, values, magnitude)
+        if kind == "direction":
+            layout.update(_wheel_legend(layout["height"] - layout["margin"]["t"] - LEGEND_STRIP))
     return {"data": traces + _marker(row, col), "layout": layout}
 
 
@@ -183,25 +228,24 @@ def _direction_scale(steps: int = 24) -> list:
     return [[i / steps, f"rgb({r},{g},{b})"] for i, (r, g, b) in enumerate(rgb)]
 
 
-def _with_wheel(traces: list[dict], layout: dict, size: int = 96) -> tuple[list[dict], dict]:
-    """Add the direction colour key at the right: hue = angle, 0° → (right), 90° ↓ (down)."""
+def _wheel_uri(size: int = 96) -> str:
     c = (size - 1) / 2
     yy, xx = np.mgrid[0:size, 0:size]
     r = np.hypot(yy - c, xx - c) / c
     rgb = colour_direction(np.arctan2(yy - c, xx - c), np.clip(r, 0, 1))
     rgb[r > 1] = 255
-    uri, _ = display_uri(rgb)
-    wheel = {"type": "image", "source": uri, "xaxis": "x2", "yaxis": "y2", "hoverinfo": "skip"}
-    hidden = {"visible": False, "fixedrange": True}
-    layout = {**layout, "xaxis": {**layout["xaxis"], "domain": [0, 0.76]},
-              "xaxis2": {**hidden, "domain": [0.8, 1], "range": [-30, size + 30], "anchor": "y2"},
-              "yaxis2": {**hidden, "domain": [0.45, 1], "range": [size + 26, -26], "anchor": "x2",
-                         "scaleanchor": "x2"},
-              "annotations": [{"x": x, "y": y, "text": t, "xref": "x2", "yref": "y2", "showarrow": False,
-                               "font": {"size": 13}}
-                              for t, x, y in (("0°", size + 15, c), ("90°", c, size + 14), ("180°", -16, c),
-                                              ("−90°", c, -14))]}
-    return traces + [wheel], layout
+    return display_uri(rgb)[0]
+
+
+def _wheel_legend(plot_height_px: int) -> dict:
+    """The colour key of the direction map, in the strip under it: hue = θ, rows grow downwards."""
+    side = LEGEND_STRIP - 16  # px
+    return {"images": [{"source": _wheel_uri(), "xref": "paper", "yref": "paper", "x": 0.04, "y": -0.02,
+                        "sizex": side / PLOT_WIDTH, "sizey": side / plot_height_px, "xanchor": "left",
+                        "yanchor": "top", "sizing": "contain", "layer": "above"}],
+            "annotations": [{"xref": "paper", "yref": "paper", "x": 0.1 + side / PLOT_WIDTH, "y": -0.03, "xanchor": "left",
+                             "yanchor": "top", "showarrow": False, "align": "left", "font": {"size": 13},
+                             "text": "hue = direction θ<br>0° → right, 90° ↓ down,<br>±180° ← left"}]}
 
 
 def _small_map(kind: str, values: np.ndarray, magnitude) -> dict:
@@ -217,7 +261,7 @@ def _small_map(kind: str, values: np.ndarray, magnitude) -> dict:
         z = [[float(d) if s else None for d, s in zip(dr, sr)] for dr, sr in zip(deg, strong)]
         text = [[format_number(d, 1) + "°" if s else "" for d, s in zip(dr, sr)] for dr, sr in zip(deg, strong)]
         scale = {"colorscale": _direction_scale(), "zmin": -180, "zmax": 180}  # cyclic, as the wheel
-        return {**heatmap(v, "", scale=scale, text=text, hover=hover), "z": z}
+        return {**heatmap(v, "", scale=scale, text=text, hover=hover, textfont={"size": 13}), "z": z}
     if kind == "binary":
         text = [["1" if x else "0" for x in r] for r in values]
         return heatmap(v, "", scale={"colorscale": BINARY, "zmin": 0, "zmax": 1}, text=text, hover=hover)
@@ -231,44 +275,32 @@ def _small_map(kind: str, values: np.ndarray, magnitude) -> dict:
     return heatmap(v, "", scale=scale, text=cell_texts(v, 2), hover=hover, textfont={"size": 15})
 
 
-def _large_map(kind: str, values: np.ndarray, magnitude, colourbar_title: str) -> list[dict]:
+def _limit(kind: str, values: np.ndarray, magnitude) -> float | None:
+    if max(values.shape[:2]) <= NUMBERS_MAX:
+        return None  # small maps: the full range, numbers printed
+    if kind in ("signed", "magnitude"):
+        return display_limit(values)
+    return display_limit(magnitude) if kind == "direction" else None
+
+
+def map_picture(kind: str, values: np.ndarray, magnitude: np.ndarray | None = None) -> np.ndarray:
+    """The picture ``map_figure`` shows, at full resolution (H, W, 3) uint8: what the download hands out."""
+    values = np.asarray(values)
+    return picture(kind, values, magnitude, _limit(kind, values, magnitude))
+
+
+def _large_map(kind: str, values: np.ndarray, magnitude) -> list[dict]:
     """The map as one compressed picture, plus a colour bar for numeric maps."""
     extra: list[dict] = []
-    if kind == "image":
-        rgb = colour_image(values)
-    elif kind == "signed":
-        m = signed_limit(values)
-        rgb = colour_signed(values, m)
-        extra.append(_colourbar(SIGNED, -m, m, colourbar_title))
-    elif kind == "magnitude":
-        hi = float(values.max()) or 1.0
-        rgb = colour_sequential(values, "magnitude", hi)
-        extra.append(_colourbar(MAGNITUDE, 0, hi, colourbar_title))
-    elif kind == "direction":
-        rgb = colour_direction(values, magnitude)
-    elif kind == "binary":
-        rgb = colour_binary(values)
-    else:
-        raise ValueError(f"unknown map kind {kind!r}")
-    uri, factor = display_uri(rgb)
+    limit = _limit(kind, values, magnitude)
+    if kind in ("signed", "magnitude"):
+        saturated = limit < float(np.max(np.abs(values)))
+        lo = -limit if kind == "signed" else 0.0
+        extra.append(_colourbar(SIGNED if kind == "signed" else MAGNITUDE, lo, limit, saturated))
+    uri, factor = display_uri(picture(kind, values, magnitude, limit))
     image = {"type": "image", "source": uri, "x0": (factor - 1) / 2, "y0": (factor - 1) / 2, "dx": factor,
              "dy": factor, "hovertemplate": "row %{y:.0f}, column %{x:.0f}<extra></extra>"}
     return [image] + extra
-
-
-def picture(kind: str, values: np.ndarray, magnitude: np.ndarray | None = None) -> np.ndarray:
-    """The full-resolution (H, W, 3) uint8 picture of a map, as drawn (for downloads)."""
-    if kind == "image":
-        return colour_image(values)
-    if kind == "signed":
-        return colour_signed(values)
-    if kind == "magnitude":
-        return colour_sequential(values, "magnitude")
-    if kind == "direction":
-        return colour_direction(values, magnitude)
-    if kind == "binary":
-        return colour_binary(values)
-    raise ValueError(f"unknown map kind {kind!r}")
 
 
 # ------------------------------------------------------------------------------ one pixel's arithmetic
@@ -285,19 +317,21 @@ def pixel_figure(trace: PixelTrace, image_hw: tuple[int, int], names: tuple[str,
         y = 0.9 + k * (fh + 1.6)
         for m in range(3):
             slots.append(Slot(m * (fw + gap) + (0.9 if m else 0), y, fh, fw))
-    board = Board.fit(slots, max_width_px=760, max_cell_px=74 if fw == 3 else 56, top_px=6, bottom_px=6)
+    board = Board.fit(slots, max_width_px=900, max_cell_px=80 if fw <= 3 else 56, top_px=6, bottom_px=6)
     h, w = image_hw
     outside = [(i, j) for i, r in enumerate(trace.rows) for j, c in enumerate(trace.cols)
                if not (0 <= r < h and 0 <= c < w)]
-    font = {"size": 17 if fw == 3 else 13}  # plotly picks black or white per cell for contrast
     for k, (step, name) in enumerate(zip(trace.steps, names)):
-        for m, (values, title) in enumerate(((step.patch, "window"), (step.kernel, f"kernel {name}"),
-                                             (step.products, "window × kernel"))):
+        matrices = ((step.patch, "window"), (step.kernel, f"kernel {name}"), (step.products, "window × kernel"))
+        texts = [cell_texts(values, 3) for values, _ in matrices]
+        longest = max(len(t) for rows in texts for row in rows for t in row)
+        font = {"size": int(np.clip(board.cell_px * 1.8 / max(longest, 1), 10, 17))}  # numbers fit their cells
+        for m, ((values, title), text) in enumerate(zip(matrices, texts)):
             n = 3 * k + m
             a = Board.axis(n)
             scale = {"colorscale": GREY, "zmin": grey_range[0], "zmax": max(grey_range[1], grey_range[0] + 1)} if m == 0 else \
                 {"colorscale": SIGNED, "zmin": -signed_limit(values), "zmax": signed_limit(values)}
-            traces.append(heatmap(values, a, scale=scale, text=cell_texts(values, 3), textfont=font))
+            traces.append(heatmap(values, a, scale=scale, text=text, textfont=font))  # plotly picks black/white ink
             notes.append(board.title(n, title, size=15))
             if m == 0:
                 shapes += [box(i, j, i, j, a, "#555555", width=1, fill=PADDING_FILL, dash="dot") for i, j in outside]

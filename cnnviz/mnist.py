@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import http.client
 import os
 import sys
 import tempfile
@@ -135,12 +136,12 @@ def read_idx(raw: bytes, magic: int, name: str = "IDX file") -> np.ndarray:
     """
     ndim = magic - 2048
     header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise MnistFileError(f"{name} is truncated: {len(raw)} bytes is shorter than its {header}-byte header")
-    found = int.from_bytes(raw[:4], "big")
-    if found != magic:
+    found = int.from_bytes(raw[:4], "big") if len(raw) >= 4 else None
+    if found is not None and found != magic:
         kind = "labels" if magic == LABELS_MAGIC else "images"
         raise MnistFileError(f"{name} does not hold MNIST {kind}: magic number {found}, expected {magic}")
+    if len(raw) < header:
+        raise MnistFileError(f"{name} is truncated: {len(raw)} bytes is shorter than its {header}-byte header")
     dims = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
     if magic == IMAGES_MAGIC and dims[1:] != (28, 28):
         raise MnistFileError(f"{name} holds images of {dims[1]}×{dims[2]} pixels; MNIST digits are 28×28")
@@ -308,7 +309,7 @@ def download_mnist(split: str | None = None, data_dir=None, progress: Callable[[
             try:
                 _fetch(url, folder / name, spec, timeout, report)
                 break
-            except (OSError, MnistFileError, EOFError, ValueError) as err:  # URLError and timeouts are OSErrors
+            except (OSError, http.client.HTTPException, MnistFileError, ValueError) as err:  # URLError, timeouts: OSError
                 failures.append(f"{url}: {_describe(err)}")
         else:
             raise MnistDownloadError(f"could not download {name}: " + "; ".join(failures))
@@ -322,6 +323,8 @@ def _describe(err: Exception) -> str:
         return f"HTTP {err.code} {err.reason}"
     if isinstance(err, urllib.error.URLError):
         return f"unreachable ({err.reason})"
+    if isinstance(err, http.client.IncompleteRead):
+        return f"the connection broke after {len(err.partial)} bytes"
     return str(err) or type(err).__name__
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from cnnviz.mnist import load_mnist
 from cnnviz.nn import Adam, SGD, evaluate, lenet, random_shift, softmax_cross_entropy, train
-from cnnviz.nn.train import learning_rate
+from cnnviz.nn.training import learning_rate
 from tests.test_nn_layers import numeric_gradient
 
 

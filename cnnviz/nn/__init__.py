@@ -12,12 +12,12 @@ what the engine hands out for display (activations, ``Conv2d.kernels``) is chann
 from .augment import random_shift
 from .conv import Conv2d
 from .layers import Dense, Flatten, Layer, ReLU, Tanh
-from .lenet import VARIANTS, lenet, load_model
+from .architectures import VARIANTS, lenet, load_model
 from .loss import softmax, softmax_cross_entropy
 from .model import Model, as_images
 from .optim import OPTIMIZERS, SGD, Adam, make_optimizer
 from .pooling import AvgPool2d, MaxPool2d
-from .train import Evaluation, Progress, evaluate, train
+from .training import Evaluation, Progress, evaluate, train
 
 __all__ = [
     "OPTIMIZERS", "SGD", "VARIANTS", "Adam", "AvgPool2d", "Conv2d", "Dense", "Evaluation", "Flatten",

@@ -166,7 +166,7 @@ def _decode(data: bytes, max_pixels: int, working_side: int) -> LoadedImage:
         im.load()
         orientation = im.getexif().get(0x0112, 1)
         upright = ImageOps.exif_transpose(im)
-        source_size = upright.size[::-1]
+        source_size = (w, h) if orientation in (5, 6, 7, 8) else (h, w)  # as stored, before any draft scaling
         arr, flattened, scaled = _normalise(upright)
     if min(source_size) < MIN_SIDE:
         raise ImageError("too_small", f"The image is {source_size[1]}×{source_size[0]} pixels; edge filters need "

@@ -1,0 +1,245 @@
+"""Edge maps against scipy.ndimage and hand-worked synthetic edges; one pixel's trace; the direction error."""
+import numpy as np
+import pytest
+from scipy import ndimage
+
+from cnnviz.edges import (
+    BORDERS, corner_maps, direction_error, edge_map, edge_maps, filter2d, pixel_trace, same_pads, strongest_pixel,
+)
+from cnnviz.images import smooth_disk
+from cnnviz.kernels import KERNELS
+
+SCIPY_MODE = {"zeros": "constant", "reflect": "mirror", "replicate": "nearest"}  # PyTorch names → scipy names
+RNG = np.random.default_rng(3)
+IMG = RNG.integers(0, 256, (13, 17)).astype(np.float32)
+STEP = np.repeat([[10, 10, 10, 0, 0, 0]], 6, axis=0).astype(np.float32)
+
+
+def scipy_same(image, kernel, border):
+    """scipy's correlate centres a kernel at its middle tap, or for even sizes one tap after it —
+    our 'same' puts the odd padding after (bottom/right), i.e. origin −1 for even kernels."""
+    origin = [-1 if n % 2 == 0 else 0 for n in kernel.shape]
+    return ndimage.correlate(image.astype(np.float64), kernel, mode=SCIPY_MODE[border], cval=0.0, origin=origin)
+
+
+@pytest.mark.parametrize("border", BORDERS)
+@pytest.mark.parametrize("name", ["sobel", "scharr", "prewitt", "roberts", "difference", "laplacian8", "gaussian5",
+                                  "box", "sharpen"])
+def test_filter2d_matches_scipy_correlate_for_every_border(name, border):
+    for kernel in KERNELS[name].weights:
+        np.testing.assert_allclose(filter2d(IMG, kernel, border), scipy_same(IMG, kernel, border), rtol=1e-5, atol=1e-3)
+
+
+@pytest.mark.parametrize("border", BORDERS)
+def test_sobel_maps_match_scipy_sobel(border):
+    """scipy.ndimage.sobel differentiates right − left; the course kernels give left − right."""
+    m = edge_maps(IMG, KERNELS["sobel"].weights, border)
+    gx = -ndimage.sobel(IMG.astype(np.float64), axis=1, mode=SCIPY_MODE[border])
+    gy = -ndimage.sobel(IMG.astype(np.float64), axis=0, mode=SCIPY_MODE[border])
+    np.testing.assert_allclose(m.responses[0], gx, atol=1e-3)
+    np.testing.assert_allclose(m.responses[1], gy, atol=1e-3)
+    np.testing.assert_allclose(m.magnitude, np.hypot(gx, gy), rtol=1e-5, atol=1e-3)
+    wrapped = (m.direction - np.arctan2(gy, gx) + np.pi) % (2 * np.pi) - np.pi  # +180° and −180° agree
+    np.testing.assert_allclose(wrapped, 0, atol=1e-5)
+
+
+def test_course_step_edge_with_the_vertical_mask():
+    """6×6 10|0 image: inside, the vertical mask gives 0 30 30 0 (the course's 4×4 'valid' answer)."""
+    out = filter2d(STEP, KERNELS["vertical"].weights[0], "replicate")
+    np.testing.assert_array_equal(out[1:-1, 1:-1], [[0, 30, 30, 0]] * 4)
+    zeros = filter2d(STEP, KERNELS["vertical"].weights[0], "zeros")
+    np.testing.assert_array_equal(zeros[:, 0], [-20, -30, -30, -30, -30, -20])  # the false edge zeros make
+    np.testing.assert_array_equal(zeros[:, -1], 0)  # no false edge where the image is 0 anyway
+
+
+@pytest.mark.parametrize("border", ["reflect", "replicate"])
+def test_a_flat_image_has_no_edges_except_with_zero_padding(border):
+    flat = np.full((7, 9), 100.0)
+    assert np.all(edge_maps(flat, KERNELS["sobel"].weights, border).magnitude == 0)
+    zero = edge_maps(flat, KERNELS["sobel"].weights, "zeros").magnitude
+    assert np.all(zero[1:-1, 1:-1] == 0) and np.all(zero[0] > 0) and np.all(zero[:, -1] > 0)
+
+
+@pytest.mark.parametrize("angle_deg", [0, 30, 45, 90, 135, 180, -60, -90])
+def test_magnitude_and_direction_of_a_linear_ramp(angle_deg):
+    """I = a·x + b·y (x to the right, y down). Sobel gives Gx = −8a, Gy = −8b exactly inside the image."""
+    t = np.radians(angle_deg)
+    a, b = np.cos(t), np.sin(t)
+    yy, xx = np.mgrid[0:9, 0:11]
+    ramp = (a * xx + b * yy).astype(np.float64)
+    m = edge_maps(ramp, KERNELS["sobel"].weights, "replicate")
+    inner = (slice(1, -1), slice(1, -1))
+    np.testing.assert_allclose(m.responses[0][inner], -8 * a, atol=1e-5)
+    np.testing.assert_allclose(m.responses[1][inner], -8 * b, atol=1e-5)
+    np.testing.assert_allclose(m.magnitude[inner], 8.0, atol=1e-5)
+    # (Gx, Gy) points down the slope: the angle is the ramp's plus 180°
+    diff = (np.degrees(m.direction[inner]) - (angle_deg + 180) + 180) % 360 - 180
+    np.testing.assert_allclose(diff, 0, atol=1e-3)
+
+
+def test_vertical_edge_direction_is_0_or_180_degrees():
+    m = edge_maps(STEP, KERNELS["sobel"].weights, "replicate")
+    assert np.all(m.magnitude[:, 2:4] == 40) and np.all(m.magnitude[:, [0, 1, 4, 5]] == 0)
+    np.testing.assert_array_equal(np.degrees(m.direction[:, 2:4]), 0)  # bright left, dark right: Gx > 0
+    m2 = edge_maps(STEP[:, ::-1], KERNELS["sobel"].weights, "replicate")
+    np.testing.assert_allclose(np.abs(np.degrees(m2.direction[:, 2:4])), 180)
+
+
+def test_single_filter_magnitude_is_the_absolute_output_and_has_no_direction():
+    m = edge_maps(IMG, KERNELS["laplacian4"].weights, "reflect")
+    assert m.direction is None and m.responses.shape == (1, *IMG.shape)
+    np.testing.assert_array_equal(m.magnitude, np.abs(m.responses[0]))
+
+
+def test_per_channel_picks_the_strongest_channel_at_each_pixel():
+    rgb = RNG.integers(0, 256, (3, 10, 12)).astype(np.float32)
+    m = edge_maps(rgb, KERNELS["scharr"].weights, "replicate")
+    per = [edge_maps(c, KERNELS["scharr"].weights, "replicate") for c in rgb]
+    mags = np.stack([p.magnitude for p in per])
+    np.testing.assert_array_equal(m.channel_magnitude, mags)
+    np.testing.assert_array_equal(m.channel, np.argmax(mags, axis=0))
+    np.testing.assert_array_equal(m.magnitude, mags.max(axis=0))
+    for k in range(2):
+        expected = np.choose(m.channel, [p.responses[k] for p in per])
+        np.testing.assert_array_equal(m.responses[k], expected)
+
+
+def test_per_channel_finds_an_edge_luma_cannot_see():
+    rgb = np.zeros((3, 8, 8), np.float32)
+    rgb[:, :, :4] = np.array([255, 67, 40])[:, None, None]  # left: red of luma 120.13
+    rgb[:, :, 4:] = np.array([0, 180, 126])[:, None, None]  # right: green of luma 120.02
+    grey = (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2])
+    assert edge_maps(grey, KERNELS["sobel"].weights, "replicate").magnitude.max() < 1
+    assert edge_maps(rgb, KERNELS["sobel"].weights, "replicate").magnitude.max() > 900
+
+
+@pytest.mark.parametrize("border", BORDERS)
+@pytest.mark.parametrize("name", ["sobel", "roberts", "gaussian5"])
+def test_corner_maps_equal_the_corner_of_the_full_maps(border, name):
+    rgb = RNG.standard_normal((3, 30, 25)).astype(np.float32)
+    for image in (rgb, rgb[0], rgb[0, :9, :11]):  # colour, grey, and smaller than corner + margin
+        full = edge_maps(image, KERNELS[name].weights, border)
+        corner = corner_maps(image, KERNELS[name].weights, border, size=8)
+        r, c = min(8, image.shape[-2]), min(8, image.shape[-1])
+        np.testing.assert_array_equal(corner.responses, full.responses[..., :r, :c])
+        np.testing.assert_array_equal(corner.magnitude, full.magnitude[:r, :c])
+
+
+def test_edge_map_is_strictly_above_the_threshold():
+    mag = np.array([[0.0, 1.0], [2.0, 3.0]])
+    np.testing.assert_array_equal(edge_map(mag, 1.0), [[False, False], [True, True]])
+    assert edge_map(mag, 0).sum() == 3 and edge_map(mag, 3).sum() == 0
+    with pytest.raises(ValueError, match="finite"):
+        edge_map(mag, float("nan"))
+
+
+@pytest.mark.parametrize("border", BORDERS)
+@pytest.mark.parametrize("pixel", [(0, 0), (0, 16), (12, 0), (12, 16), (6, 7)])
+def test_pixel_trace_reproduces_the_map_value_with_its_arithmetic(border, pixel):
+    weights = KERNELS["sobel"].weights
+    m = edge_maps(IMG, weights, border)
+    t = pixel_trace(IMG, weights, border, *pixel)
+    for k, step in enumerate(t.steps):
+        np.testing.assert_allclose(step.value, m.responses[k][pixel], rtol=1e-6, atol=1e-3)
+        np.testing.assert_allclose(step.products, step.patch * step.kernel)
+        assert step.total == pytest.approx(step.products.sum())
+    assert t.magnitude == pytest.approx(float(m.magnitude[pixel]), rel=1e-6)
+    assert t.direction == pytest.approx(float(m.direction[pixel]), abs=1e-5)
+    # the window: rows/cols in image coordinates, border values by the rule (np.pad as the reference)
+    padded = np.pad(IMG, 1, mode={"zeros": "constant", "reflect": "reflect", "replicate": "edge"}[border])
+    r, c = pixel
+    np.testing.assert_array_equal(t.steps[0].patch, padded[r: r + 3, c: c + 3])
+    assert t.rows == (r - 1, r, r + 1) and t.cols == (c - 1, c, c + 1)
+
+
+def test_pixel_trace_equation_reads_like_the_course():
+    t = pixel_trace(STEP, KERNELS["vertical"].weights, "zeros", 2, 2)
+    assert t.steps[0].equation.endswith("= 30")
+    assert t.steps[0].equation.startswith("10·1 + 10·0 + 0·(−1)")
+
+
+def test_pixel_trace_follows_the_chosen_channel():
+    rgb = RNG.integers(0, 256, (3, 6, 7)).astype(np.float32)
+    t = pixel_trace(rgb, KERNELS["sobel"].weights, "reflect", 3, 3, channel=2)
+    assert t.channel == 2
+    np.testing.assert_array_equal(t.steps[0].patch, rgb[2, 2:5, 2:5])
+    with pytest.raises(ValueError, match="channel"):
+        pixel_trace(rgb, KERNELS["sobel"].weights, "reflect", 3, 3)
+
+
+def test_pixel_trace_of_a_2x2_kernel_pads_after():
+    t = pixel_trace(IMG, KERNELS["roberts"].weights, "zeros", 12, 16)
+    assert t.rows == (12, 13) and t.cols == (16, 17)  # the odd padding pixel sits after (bottom/right)
+    np.testing.assert_array_equal(t.steps[0].patch, [[IMG[12, 16], 0], [0, 0]])
+    assert same_pads((13, 17), (2, 2)) == ((0, 1), (0, 1))
+
+
+def test_strongest_pixel_avoids_the_border_band():
+    mag = np.zeros((6, 6))
+    mag[0, 0], mag[3, 2], mag[4, 4] = 100, 5, 5
+    assert strongest_pixel(mag) == (3, 2)
+    assert strongest_pixel(np.array([[1.0, 9.0], [2.0, 3.0]])) == (0, 1)
+
+
+@pytest.mark.parametrize("bad, message", [
+    (dict(border="wrap"), "border must be one of"),
+    (dict(image=np.zeros((4,))), r"image must be \(H, W\)"),
+    (dict(image=np.array([[1.0, np.nan, 2], [1, 2, 3], [1, 2, 3]])), "not finite"),
+    (dict(kernels=(np.ones((3, 3)), np.ones((5, 5)))), "same size"),
+    (dict(kernels=(np.ones((3, 3)),) * 3), "one 2-D kernel, or a pair"),
+    (dict(image=np.ones((2, 2)), border="reflect", kernels=(np.ones((5, 5)),)), "reflect padding"),
+])
+def test_bad_arguments_raise_readable_errors(bad, message):
+    args = {"image": IMG, "kernels": KERNELS["sobel"].weights, "border": "zeros", **bad}
+    with pytest.raises(ValueError, match=message):
+        edge_maps(args["image"], args["kernels"], args["border"])
+
+
+def test_pixel_outside_the_image_is_refused():
+    with pytest.raises(ValueError, match="outside the 13×17 image"):
+        pixel_trace(IMG, KERNELS["sobel"].weights, "zeros", 13, 0)
+
+
+def test_inputs_are_not_modified():
+    img = IMG.copy()
+    edge_maps(img, KERNELS["sobel"].weights, "reflect")
+    pixel_trace(img, KERNELS["sobel"].weights, "reflect", 0, 0)
+    np.testing.assert_array_equal(img, IMG)
+
+
+# ------------------------------------------------------------------------------ Sobel vs Scharr
+def test_direction_error_is_measured_against_the_true_radial_direction():
+    """Independent check: scipy's Sobel on the same disk, angles compared as orientations."""
+    size, radius, softness = 129, 40.0, 1.0
+    disk = smooth_disk(size, radius, softness)
+    gx = ndimage.sobel(disk, axis=1, mode="nearest")
+    gy = ndimage.sobel(disk, axis=0, mode="nearest")
+    c = (size - 1) / 2
+    yy, xx = np.mgrid[0:size, 0:size]
+    rim = np.cosh((radius - np.hypot(yy - c, xx - c)) / softness) ** -2 >= 0.25
+    err = (np.degrees(np.arctan2(gy, gx) - np.arctan2(yy - c, xx - c))[rim] + 90) % 180 - 90
+    got = direction_error(KERNELS["sobel"].weights, size, radius, softness)
+    assert got.mean_abs == pytest.approx(np.abs(err).mean(), rel=1e-4)
+    assert got.max_abs == pytest.approx(np.abs(err).max(), rel=1e-4)
+    assert len(got.angles) == rim.sum()
+
+
+def test_scharr_is_more_rotation_invariant_than_sobel():
+    sobel = direction_error(KERNELS["sobel"].weights)
+    scharr = direction_error(KERNELS["scharr"].weights)
+    assert scharr.mean_abs < sobel.mean_abs / 2
+    assert scharr.max_abs < sobel.max_abs / 2
+    assert sobel.max_abs < 2  # both are good gradient estimators on a smooth edge
+
+
+def test_sobel_is_exact_along_the_axes_and_diagonals():
+    """By symmetry Sobel's error vanishes at multiples of 45° and is largest in between."""
+    r = direction_error(KERNELS["sobel"].weights, bin_width=5.0)
+    centres = r.bin_centres
+    near_axes = np.isin(np.round(centres - 2.5) % 45, [0]) | np.isin(np.round(centres + 2.5) % 45, [0])
+    assert np.abs(r.bin_errors[near_axes]).max() < np.abs(r.bin_errors).max() / 2
+
+
+def test_direction_error_needs_a_pair():
+    with pytest.raises(ValueError, match="pair"):
+        direction_error(KERNELS["laplacian4"].weights)

@@ -30,7 +30,7 @@ class EdgeMaps:
 
     responses: np.ndarray  # (K, H, W) float32: (Gx, Gy) for a gradient pair, (out,) for one filter
     magnitude: np.ndarray  # (H, W) float32: √(Gx² + Gy²), or |out| for one filter
-    direction: np.ndarray | None  # (H, W) float32 radians in [−π, π]: atan2(Gy, Gx); None for one filter
+    direction: np.ndarray | None  # (H, W) float32 radians in (−π, π]: atan2(Gy, Gx), 0 where both are 0; None for one filter
     channel: np.ndarray | None  # (H, W) uint8: per-channel mode, the channel with the largest magnitude
     channel_magnitude: np.ndarray | None  # (C, H, W) float32: each channel's own magnitude
     border: str
@@ -111,7 +111,7 @@ def _combine(responses: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     if len(responses) == 1:
         return np.abs(responses[0]), None
     gx, gy = responses
-    return np.sqrt(gx * gx + gy * gy), np.arctan2(gy, gx)
+    return np.sqrt(gx * gx + gy * gy), np.arctan2(gy + 0.0, gx + 0.0)  # + 0.0 turns −0 into 0: θ in (−π, π]
 
 
 def _maps(image: np.ndarray, kernels, border: str, pads) -> EdgeMaps:
@@ -204,7 +204,7 @@ def pixel_trace(image, kernels, border: str, row: int, col: int, channel: int | 
     steps = tuple(conv2d_steps(window.astype(np.float64), k.astype(np.float64))[0] for k in kernels)
     values = np.array([s.value for s in steps])
     magnitude = float(np.sqrt(np.sum(values ** 2)))
-    direction = float(np.arctan2(values[1], values[0])) if len(steps) == 2 else None
+    direction = float(np.arctan2(values[1] + 0.0, values[0] + 0.0)) if len(steps) == 2 else None
     return PixelTrace(row, col, channel, tuple(range(row - top, row - top + fh)),
                       tuple(range(col - left, col - left + fw)), steps, magnitude, direction)
 

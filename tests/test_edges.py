@@ -39,8 +39,11 @@ def test_sobel_maps_match_scipy_sobel(border):
     np.testing.assert_allclose(m.responses[0], gx, atol=1e-3)
     np.testing.assert_allclose(m.responses[1], gy, atol=1e-3)
     np.testing.assert_allclose(m.magnitude, np.hypot(gx, gy), rtol=1e-5, atol=1e-3)
+    moving = np.hypot(gx, gy) > 1e-3
     wrapped = (m.direction - np.arctan2(gy, gx) + np.pi) % (2 * np.pi) - np.pi  # +180° and −180° agree
-    np.testing.assert_allclose(wrapped, 0, atol=1e-5)
+    np.testing.assert_allclose(wrapped[moving], 0, atol=1e-5)
+    assert np.all(m.direction[~moving] == 0)  # no gradient: θ = 0, not ±180° from signed zeros
+    assert np.all((m.direction > -np.pi) & (m.direction <= np.pi))
 
 
 def test_course_step_edge_with_the_vertical_mask():

@@ -8,6 +8,9 @@ import streamlit as st
 from cnnviz.shapes import conv_geometry, coverage, torch_same_padding
 from cnnviz.viz.geometry import coverage_figure, padded_grid_figure, same_padding_figure
 from pages.common.charts import show_figure
+from pages.common.entry import run_inside_app
+
+run_inside_app()
 
 PREFIX = "padstride."
 PADDING_MODES = {"explicit": "Number", "valid": "valid", "same": "same", "full": "full"}

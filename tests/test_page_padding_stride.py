@@ -17,7 +17,7 @@ def figures(at) -> list[dict]:
 
 def coverage_counts(at) -> np.ndarray:
     """The numbers the coverage heatmap writes into the input cells (padding cells are blank)."""
-    fig = next(f for f in figures(at) if "Windows that use each input pixel" in json.dumps(f["layout"]["annotations"]))
+    fig = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-padstride.coverage"))
     z = np.array(fig["data"][1]["z"], dtype=object)
     real = np.array([[v is not None for v in row] for row in z])
     rows = [r for r in range(z.shape[0]) if real[r].any()]

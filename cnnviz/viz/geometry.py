@@ -20,7 +20,10 @@ EXTRA_COLOUR = "#fdd0a2"  # the odd padding row/column of 'same'
 INSERTED_COLOUR = "#fff3b0"  # zeros inserted between input pixels (transposed convolution)
 OUTPUT_PADDING_COLOUR = "#dadaf0"
 TITLE_SIZE = 18
-TITLE_CHAR_PX = 10  # roughly, for bold titles at TITLE_SIZE
+TITLE_CHAR_PX = 11  # roughly, for bold titles at TITLE_SIZE
+TITLE_LINE_PX = 24
+LEGEND_SIZE = 16
+LEGEND_LINE_PX = 21
 HOVER = "row %{y}, column %{x}<br>%{text}<extra></extra>"
 
 
@@ -33,24 +36,42 @@ class Panel:
     cols: int
 
 
-def panel_layout(panels: list[Panel], gap: float = 1.5, max_cell_px: float = 60, max_width_px: float = 760,
-                 top_px: int = 60, bottom_px: int = 20) -> tuple[dict, float]:
-    """Side-by-side grids with square cells and their titles; grid ``k`` draws on axes ``x{k+1}``/``y{k+1}``.
+def _wrap(title: str, width_px: float) -> list[str]:
+    """Break a title into lines of at most ``width_px`` (at least one word per line)."""
+    lines: list[str] = []
+    for word in title.split():
+        if lines and (len(lines[-1]) + 1 + len(word)) * TITLE_CHAR_PX <= width_px:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
-    Returns the layout and the cell size in pixels (as large as fits in ``max_width_px``). A grid
-    narrower than its title gets a wider slot and sits in its middle.
+
+def panel_layout(panels: list[Panel], gap: float = 1.5, max_cell_px: float = 60, max_width_px: float = 620,
+                 bottom_px: int = 20, legend_items=(), legend_rows: int = 1) -> tuple[dict, float]:
+    """Side-by-side grids with square cells; grid ``k`` draws on axes ``x{k+1}``/``y{k+1}``.
+
+    Returns the layout and the cell size in pixels (as large as fits in ``max_width_px``). Titles
+    wrap to their grid's width (a grid narrower than its longest word gets a wider slot); the
+    ``legend_items`` ``(colour, word)`` go above the titles, in ``legend_rows`` lines.
     """
     rows_max = max(p.rows for p in panels)
+    words = [max(len(w) for w in (p.title.split() or [""])) * TITLE_CHAR_PX + 10 for p in panels]
     cell = max_cell_px
-    for _ in range(3):  # title slots depend on the cell size, which depends on the slots
-        slots = [max(p.cols, (len(p.title) * TITLE_CHAR_PX + 10) / cell) for p in panels]
-        total = sum(slots) + gap * (len(panels) - 1)
-        cell = min(max_cell_px, max_width_px / total)
+    for _ in range(40):  # word-wide slots depend on the cell size and it on them: settle to the fixed point
+        slots = [max(p.cols, w / cell) for p, w in zip(panels, words)]
+        cell = min(max_cell_px, max_width_px / (sum(slots) + gap * (len(panels) - 1)))
+    slots = [max(p.cols, w / cell) for p, w in zip(panels, words)]
+    total = sum(slots) + gap * (len(panels) - 1)
+    titles = [_wrap(p.title, slot * cell - 10) for p, slot in zip(panels, slots)]
+    title_px = max(len(t) for t in titles) * TITLE_LINE_PX + 8
+    legend_px = (legend_rows * LEGEND_LINE_PX + 8) if legend_items else 0
+    top_px = title_px + legend_px + 6
     layout: dict = {"font": style.FONT, "plot_bgcolor": "white", "paper_bgcolor": "white", "showlegend": False,
                     "width": int(total * cell) + 40, "height": int(rows_max * cell) + top_px + bottom_px,
                     "margin": {"l": 20, "r": 20, "t": top_px, "b": bottom_px}, "annotations": [], "shapes": []}
     left = 0.0
-    for k, (p, slot) in enumerate(zip(panels, slots)):
+    for k, (p, slot, lines) in enumerate(zip(panels, slots, titles)):
         a = axis_name(k)
         right = left + slot / total
         extra = (slot - p.cols) / 2
@@ -58,23 +79,22 @@ def panel_layout(panels: list[Panel], gap: float = 1.5, max_cell_px: float = 60,
                                "visible": False, "fixedrange": True, "anchor": f"y{a}"}
         layout[f"yaxis{a}"] = {"domain": [1 - p.rows / rows_max, 1], "range": [p.rows - 0.5, -0.5], "visible": False,
                                "fixedrange": True, "anchor": f"x{a}"}
-        layout["annotations"].append({"text": f"<b>{p.title}</b>", "x": (left + right) / 2, "y": 1, "xref": "paper",
-                                      "yref": "paper", "yanchor": "bottom", "yshift": 4, "showarrow": False,
-                                      "font": {"size": TITLE_SIZE}})
+        layout["annotations"].append({"text": "<br>".join(f"<b>{line}</b>" for line in lines), "x": (left + right) / 2,
+                                      "y": 1, "xref": "paper", "yref": "paper", "yanchor": "bottom", "yshift": 4,
+                                      "showarrow": False, "font": {"size": TITLE_SIZE}})
         left = right + gap / total
+    if legend_items:
+        sep = "<br>" if legend_rows > 1 else "   "
+        layout["annotations"].append({
+            "text": sep.join(f"<span style='color:{c}'>■</span> {w}" for c, w in legend_items), "x": 0, "y": 1,
+            "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "bottom", "yshift": title_px,
+            "showarrow": False, "align": "left", "font": {"size": LEGEND_SIZE}})
     return layout, cell
 
 
 def cell_font(cell: float) -> dict:
     """Cell numbers sized to the cell; none at all when cells are too small to read."""
     return {"size": int(min(20, cell * 0.42))} if cell >= 16 else {"size": 1, "color": "rgba(0,0,0,0)"}
-
-
-def legend(items, x: float = 0, yshift: int = 40) -> dict:
-    """A line of coloured squares and words above the grids: ``items`` are ``(colour, word)``."""
-    text = "   ".join(f"<span style='color:{c}'>■</span> {w}" for c, w in items)
-    return {"text": text, "x": x, "y": 1, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "bottom",
-            "yshift": yshift, "showarrow": False, "font": {"size": 16}}
 
 
 def axis_name(k: int) -> str:
@@ -145,8 +165,10 @@ def padded_grid_figure(geo: Geometry2D, labels: GridLabels = GridLabels()) -> di
     rows, cols = geo.rows, geo.cols
     hp, wp = rows.padded, cols.padded
     ho, wo = geo.out_shape
+    keys = [(style.WINDOW_COLOUR, labels.first), (style.OUTPUT_COLOUR, labels.last), ("#bbb", labels.padding),
+            ("#e88", labels.unreached)]
     layout, cell = panel_layout([Panel(f"{labels.input} {hp}×{wp}", hp + 1, wp + 1),
-                                 Panel(f"{labels.output} {ho}×{wo}", ho + 1, wo + 1)], gap=2, top_px=80)
+                                 Panel(f"{labels.output} {ho}×{wo}", ho + 1, wo + 1)], gap=2, legend_items=keys)
     font = cell_font(cell)
     real = np.zeros((hp, wp), dtype=bool)
     real[rows.before: rows.before + rows.n, cols.before: cols.before + cols.n] = True
@@ -179,8 +201,6 @@ def padded_grid_figure(geo: Geometry2D, labels: GridLabels = GridLabels()) -> di
                                 dash="dash")
         shapes.append(rect(ho, wo, ho, wo, 1, style.OUTPUT_COLOUR, 4, dash="dash"))
     layout["shapes"] = shapes
-    layout["annotations"].append(legend([(style.WINDOW_COLOUR, labels.first), (style.OUTPUT_COLOUR, labels.last),
-                                         ("#bbb", labels.padding), ("#e88", labels.unreached)], yshift=44))
     return {"data": data, "layout": layout}
 
 
@@ -199,7 +219,7 @@ def coverage_figure(counts, pads=((0, 0), (0, 0)), labels: CoverageLabels = Cove
     (t, b), (l, r) = pads
     h, w = counts.shape
     hp, wp = h + t + b, w + l + r
-    layout, cell = panel_layout([Panel(labels.title, hp, wp)], top_px=50)
+    layout, cell = panel_layout([Panel(labels.title, hp, wp)])
     ring = np.zeros((hp, wp))
     ring[t: t + h, l: l + w] = np.nan
     full = np.full((hp, wp), np.nan)
@@ -234,7 +254,9 @@ def same_padding_figure(input_hw: tuple[int, int], pads, kernel_hw: tuple[int, i
     (t, b), (l, r) = pads
     fh, fw = kernel_hw
     hp, wp = h + t + b, w + l + r
-    layout, cell = panel_layout([Panel(labels.title, hp, wp)], max_width_px=420, max_cell_px=48, top_px=90)
+    keys = [(EXTRA_COLOUR, labels.extra), (style.WINDOW_COLOUR, labels.window), (style.OUTPUT_COLOUR, labels.output)]
+    layout, cell = panel_layout([Panel(labels.title, hp, wp)], max_width_px=320, max_cell_px=48, legend_items=keys,
+                                legend_rows=3)
     codes = np.zeros((hp, wp))
     codes[t: t + h, l: l + w] = 1
     codes[hp - max(b - t, 0):, :] = np.where(codes[hp - max(b - t, 0):, :] == 1, 1, 2)
@@ -249,9 +271,6 @@ def same_padding_figure(input_hw: tuple[int, int], pads, kernel_hw: tuple[int, i
                                                                                                "color": style.WINDOW_COLOUR}},
              "hovertemplate": labels.centre + "<extra></extra>", "xaxis": "x", "yaxis": "y"}]
     layout["shapes"] = [rect(0, 0, fh - 1, fw - 1, 0, style.WINDOW_COLOUR, 4), rect(t, l, t, l, 0, style.OUTPUT_COLOUR, 4)]
-    layout["annotations"].append(legend([(EXTRA_COLOUR, labels.extra), (style.WINDOW_COLOUR, labels.window),
-                                         (style.OUTPUT_COLOUR, labels.output)], yshift=34))
-    layout["annotations"][-1]["font"] = {"size": 14}
     return {"data": data, "layout": layout}
 
 
@@ -279,7 +298,8 @@ def stretched_input_figure(view: DirectConvolution, output, labels: StretchLabel
     hp, wp = padded.shape
     panels = [Panel(f"{labels.input} {hp}×{wp}", hp, wp), Panel(labels.kernel, *kernel.shape),
               Panel(f"{labels.output} {output.shape[0]}×{output.shape[1]}", *output.shape)]
-    layout, cell = panel_layout(panels, max_width_px=1000, top_px=80)
+    keys = [(ROLE_COLOURS[k][1], name) for k, name in zip(sorted(ROLE_COLOURS), labels.roles)]
+    layout, cell = panel_layout(panels, legend_items=keys)
     font = cell_font(cell)
     names = np.array(labels.roles, dtype=object)[view.roles]
     data = [grid_trace(view.roles, 0, {**font, "color": "#333"}, colours=[ROLE_COLOURS[k][0] for k in sorted(ROLE_COLOURS)],
@@ -290,6 +310,4 @@ def stretched_input_figure(view: DirectConvolution, output, labels: StretchLabel
     d_r, d_c = view.geometry.rows.dilation, view.geometry.cols.dilation
     layout["shapes"] = window_shapes(d_r * np.arange(kh), d_c * np.arange(kw), 0) + [
         rect(0, 0, 0, 0, 2, style.WINDOW_COLOUR)]
-    layout["annotations"].append(legend([(ROLE_COLOURS[k][1], name) for k, name in zip(sorted(ROLE_COLOURS), labels.roles)],
-                                        yshift=44))
     return {"data": data, "layout": layout}

@@ -1,0 +1,142 @@
+"""Transposed convolution page: AppTest at defaults, examples and extremes; the numbers it shows equal
+the engine's; a browser run of the scatter animation."""
+import json
+
+import numpy as np
+import pytest
+
+from cnnviz.transpose import as_direct_convolution, conv_transpose2d, transpose_geometry
+from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
+
+PAGE = "pages/transposed.py"
+KEY = "transposed."
+
+
+def figure(at, key: str) -> dict:
+    """The figure shown with ``st.plotly_chart(key=key)`` (its element id ends with the key)."""
+    for chart in at.get("plotly_chart"):
+        if chart.proto.id.endswith("-" + key):
+            return json.loads(chart.proto.spec)
+    raise AssertionError(f"no figure with key {key!r}")
+
+
+def cells(trace: dict) -> np.ndarray:
+    return np.array([[np.nan if v is None else v for v in row] for row in trace["z"]], dtype=float)
+
+
+def metric(at, label_start: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(label_start))
+
+
+def click(at, label: str):
+    next(b for b in at.button if b.label == label).click()
+    return at.run()
+
+
+def test_default_is_the_textbook_stride_2_example():
+    at = run_page(PAGE)
+    assert_no_exception(at)
+    assert not at.error
+    x = np.array([[0, 1], [2, 3]])
+    # d2l.ai §14.10, worked by hand: the four 2×2 stamps side by side
+    expected = np.array([[0, 0, 0, 1], [0, 0, 2, 3], [0, 2, 0, 3], [4, 6, 6, 9]])
+    np.testing.assert_array_equal(conv_transpose2d(x, x, stride=2), expected)
+    direct = figure(at, "transposed.direct")
+    np.testing.assert_array_equal(cells(direct["data"][2]), expected)
+    assert metric(at, "Output size") == "4 × 4"
+    assert any("o = 2·(2 − 1) + 2 = 4" in m.value for m in at.markdown)
+    assert metric(at, "Stretched input") == "3" and metric(at, "Implicit padding") == "1"
+
+
+def test_direct_view_numbers_are_the_engine_view():
+    at = run_page(PAGE)
+    click(at, "upsample ×2")
+    assert_no_exception(at)
+    ones4, ones3 = np.ones((4, 4)), np.ones((3, 3))
+    view = as_direct_convolution(ones4, ones3, stride=2, padding=1, output_padding=1)
+    direct = figure(at, "transposed.direct")
+    np.testing.assert_array_equal(cells(direct["data"][0]), view.roles)
+    assert [[float(t) for t in row] for row in direct["data"][0]["text"]] == view.padded.tolist()
+    np.testing.assert_array_equal(cells(direct["data"][1]), view.kernel)
+    np.testing.assert_array_equal(cells(direct["data"][2]), conv_transpose2d(ones4, ones3, stride=2, padding=1, output_padding=1))
+    assert metric(at, "Output size") == "8 × 8"
+    assert any("o = 2·(4 − 1) + 3 − 2·1 + 1 = 8" in m.value for m in at.markdown)
+
+
+def test_scatter_animation_ends_on_the_output_before_cropping():
+    at = run_page(PAGE)
+    click(at, "upsample ×2")
+    fig = figure(at, "transposed.stamps")
+    assert len(fig["frames"]) == 16  # one stamp per input pixel
+    last = cells(fig["frames"][-1]["data"][1])  # frames update the contribution and the canvas
+    geo = transpose_geometry(4, 3, 2, 1, 1)
+    kept = last[1: 1 + geo.rows.out, 1: 1 + geo.cols.out]
+    np.testing.assert_array_equal(np.nan_to_num(kept), conv_transpose2d(np.ones((4, 4)), np.ones((3, 3)), stride=2, padding=1,
+                                                                   output_padding=1))
+
+
+def test_checkerboard_example_shows_uneven_overlap():
+    at = run_page(PAGE)
+    click(at, "checkerboard")
+    assert_no_exception(at)
+    out = cells(figure(at, "transposed.direct")["data"][2])
+    assert set(np.unique(out)) == {1.0, 2.0, 4.0}  # 3-wide stamps, 2 apart: 1, 2 or 2×2 overlaps
+
+
+@pytest.mark.parametrize("state, message", [
+    ({"stride": 1, "output_padding": 1}, "output padding 1 must be smaller than the stride 1 or the dilation 1"),
+    ({"size": 1, "kernel": 1, "padding": 1}, "crops away the whole output"),
+])
+def test_impossible_settings_show_an_error_and_keep_the_controls(state, message):
+    at = run_page(PAGE, **{KEY + k: v for k, v in state.items()})
+    assert_no_exception(at)
+    assert len(at.error) == 1 and message in at.error[0].value
+    assert len(at.slider) == 6
+    assert at.slider(key=KEY + "stride").value == state.get("stride", 2)
+
+
+@pytest.mark.parametrize("state", [
+    {"size": 1, "kernel": 1, "stride": 1, "padding": 0, "output_padding": 0, "dilation": 1},
+    {"size": 8, "kernel": 5, "stride": 4, "padding": 4, "output_padding": 3, "dilation": 3},
+    {"size": 8, "kernel": 5, "stride": 1, "padding": 4, "output_padding": 0, "dilation": 3,
+     "input_values": "random", "kernel_values": "random", "seed": 9999},
+    {"size": 2, "kernel": 1, "stride": 1, "padding": 0, "output_padding": 2, "dilation": 3},
+])
+def test_extreme_settings_match_the_engine(state):
+    at = run_page(PAGE, **{KEY + k: v for k, v in state.items()})
+    assert_no_exception(at)
+    args = (state["stride"], state["padding"], state["output_padding"], state["dilation"])
+    try:
+        geo = transpose_geometry(state["size"], state["kernel"], *args)
+    except ValueError:
+        assert at.error
+        return
+    assert not at.error
+    assert metric(at, "Output size") == f"{geo.rows.out} × {geo.cols.out}"
+    assert metric(at, "Implicit padding") == str(geo.rows.implicit_padding)
+
+
+def test_padding_beyond_the_kernel_reports_a_negative_implicit_padding():
+    """p > k − 1: the direct view crops the stretched input; the page says so with a negative number."""
+    at = run_page(PAGE, **{KEY + "size": 4, KEY + "kernel": 2, KEY + "padding": 2})
+    assert_no_exception(at)
+    assert metric(at, "Implicit padding") == "-1"
+    x = np.arange(16).reshape(4, 4)
+    np.testing.assert_array_equal(cells(figure(at, "transposed.direct")["data"][2]),
+                                  conv_transpose2d(x, np.arange(4).reshape(2, 2), stride=2, padding=2))
+
+
+@pytest.mark.browser
+def test_scatter_animation_plays_in_chromium(open_page):
+    page = open_page("transposed")
+    page.get_by_role("button", name="upsample ×2").click()
+    wait_idle(page)
+    page.get_by_role("tab", name="Scatter: each pixel stamps the kernel").click()
+    page.wait_for_timeout(800)
+    chart = page.locator(".st-key-transposed-stamps")  # key dots become dashes
+    chart.locator("g.updatemenu-button").first.click()  # ▶ Play
+    page.wait_for_timeout(3000)
+    playing = chart.locator("text.slider-label").first.text_content()  # "Pixel i,j"
+    assert playing.strip() not in ("", "Pixel 0,0")  # the frames advanced in the browser
+    assert error_elements(page) == []
+    screenshot(page, "transposed-scatter")

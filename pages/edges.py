@@ -227,9 +227,9 @@ left, right = st.columns([1, 2], vertical_alignment="bottom")
 what = left.selectbox("Download as PNG", list(download_names), key="edges.download_what")
 kind, values, extra = download_names[what]
 right.download_button(f"Download {what.lower()} ({w}×{h} PNG)",
-                      data=lambda: fig.png_bytes(fig.map_picture(kind, values, extra)),
+                      data=lambda kind=kind, values=values, extra=extra: fig.png_bytes(fig.map_picture(kind, values, extra)),
                       file_name=f"{image_name.rsplit('.', 1)[0]}-{settings.kernel}-{what.lower()}.png",
-                      mime="image/png", icon=":material/download:", key="edges.download")
+                      mime="image/png", icon=":material/download:", key="edges.download", on_click="ignore")
 
 st.header("One pixel's arithmetic")
 a, b, c = st.columns([1, 1, 3], vertical_alignment="bottom")

@@ -1,0 +1,318 @@
+"""The Edge detection page, driven like a user: AppTest for every control and every bad upload; a browser upload."""
+import io
+import json
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import cnnviz.edges
+from cnnviz.images import SAMPLES
+from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
+
+PAGE = "pages/edges.py"
+
+
+def encode(array: np.ndarray, fmt: str, **kwargs) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(array).save(out, fmt, **kwargs)
+    return out.getvalue()
+
+
+def photo_like(h: int, w: int, seed: int = 0) -> np.ndarray:
+    """A synthetic 'photo': smooth shading, a few shapes and sensor noise (RGB uint8)."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:h, 0:w] / max(h, w)
+    base = np.stack([120 + 80 * np.sin(6 * xx), 100 + 60 * np.cos(5 * yy), 90 + 50 * xx * yy], axis=-1)
+    base[h // 4: h // 2, w // 5: w // 2] = (230, 200, 40)
+    base[(yy - 0.6) ** 2 + (xx - 0.7) ** 2 < 0.02] = (30, 60, 200)
+    return np.clip(base + rng.normal(0, 6, base.shape), 0, 255).astype(np.uint8)
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+
+
+GOOD_PNG = encode(photo_like(120, 160), "PNG")
+GOOD_JPEG = encode(photo_like(1200, 1600, seed=1), "JPEG", quality=85)
+_full = encode(photo_like(64, 64), "PNG")
+BROKEN = {
+    "zero-byte": (b"", "empty"),
+    "bomb": (png_claiming(10000, 10000), "decompression bomb"),
+    "truncated": (_full[: len(_full) // 2], "ends too early"),
+    "corrupt": (_full[:60] + b"\xff" * 200 + _full[260:], "damaged"),
+    "non-image": (b"These are my lecture notes, not a picture.\n" * 20, "not an image"),
+    "oversize": (b"\x89PNG\r\n\x1a\n" + b"\0" * (20 * 2**20 + 10), "the limit is 20 MB"),
+    "tiny": (encode(np.zeros((2, 2), np.uint8), "PNG"), "at least 3×3"),
+}
+
+
+def charts(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def map_titles(at) -> list[str]:
+    return [m.value.strip("*") for m in at.markdown if m.value.startswith("**")]
+
+
+def equations(at) -> str:
+    return "\n".join(m.value for m in at.markdown if "atan2" in m.value or "|out|" in m.value)
+
+
+@pytest.fixture
+def page():
+    at = run_page(PAGE)
+    assert_no_exception(at)
+    return at
+
+
+def upload(at, name: str, data: bytes, mime: str = "image/png"):
+    at.file_uploader(key="edges.upload").set_value((name, data, mime)).run()
+    assert_no_exception(at)
+    return at
+
+
+# ------------------------------------------------------------------------------ default
+def test_default_shows_the_course_step_edge_with_sobel(page):
+    titles = map_titles(page)
+    assert titles[0] == "Original" and titles[1].startswith("Gx") and titles[2].startswith("Gy")
+    assert any(t.startswith("Magnitude") for t in titles) and any(t.startswith("Direction") for t in titles)
+    assert any(t.startswith("Edges: magnitude >") for t in titles)
+    original = charts(page)[0]["data"][0]
+    assert original["type"] == "heatmap"  # 6×6: drawn cell by cell with its numbers
+    assert original["text"][0] == ["10", "10", "10", "0", "0", "0"]
+    assert not page.error
+
+
+def test_default_zooms_into_the_strongest_edge_and_shows_its_sums(page):
+    assert page.number_input(key="edges.row").value == 1 and page.number_input(key="edges.col").value == 2
+    text = equations(page)
+    assert "Gx = 10·1 + 10·0 + 0·(−1)" in text and "= 40" in text
+    assert "|G| = √(Gx² + Gy²) = √(40² + 0²) = 40" in text
+    assert "atan2(0, 40) = 0°" in text
+
+
+def test_gx_numbers_are_signed_and_not_clamped(page):
+    gx = charts(page)[1]["data"][0]
+    assert gx["text"][2] == ["−40", "0", "40", "40", "0", "0"]  # zero padding's false edge on the left
+    assert gx["zmin"] == -gx["zmax"]  # symmetric: 0 sits in the middle (mid-grey)
+
+
+def test_border_rules_change_the_border_only(page):
+    zeros = charts(page)[1]["data"][0]["text"]
+    page.radio(key="edges.border").set_value("replicate").run()
+    assert_no_exception(page)
+    replicate = charts(page)[1]["data"][0]["text"]
+    assert replicate[2] == ["0", "0", "40", "40", "0", "0"]
+    assert [row[1:-1] for row in zeros[1:-1]] == [row[1:-1] for row in replicate[1:-1]]  # inside: identical
+    page.radio(key="edges.border").set_value("reflect").run()
+    assert_no_exception(page)
+
+
+def test_border_comparison_shows_all_three_rules(page):
+    titles = [a["text"] for c in charts(page) for a in c["layout"].get("annotations", [])]
+    assert {"Zeros", "Reflect", "Replicate"} <= set(titles)
+
+
+def test_sobel_scharr_table_has_numbers(page):
+    table = page.table[0].value
+    assert list(table["kernel"]) == ["Sobel", "Scharr"]
+    sobel, scharr = (float(v.rstrip("°")) for v in table["mean error"])
+    assert 0 < scharr < sobel
+
+
+# ------------------------------------------------------------------------------ samples and kernels
+@pytest.mark.parametrize("sample", list(SAMPLES))
+def test_every_sample_draws(page, sample):
+    page.selectbox(key="edges.sample").set_value(sample).run()
+    assert_no_exception(page)
+    assert not page.error
+    h, w = SAMPLES[sample]().size
+    assert page.number_input(key="edges.row").max == h - 1 and page.number_input(key="edges.col").max == w - 1
+
+
+def test_large_samples_travel_as_compressed_pictures(page):
+    page.selectbox(key="edges.sample").set_value("shapes").run()
+    for spec in charts(page)[:6]:
+        first = spec["data"][0]
+        assert first["type"] == "image" and first["source"].startswith("data:image/")
+    total = sum(len(c.proto.spec) for c in page.get("plotly_chart"))
+    assert total < 400_000
+
+
+def test_colour_sample_per_channel_finds_what_grey_misses(page):
+    page.selectbox(key="edges.sample").set_value("colour").run()
+    page.radio(key="edges.border").set_value("replicate").run()  # zeros would add a false edge at the border
+    grey_title = [t for t in map_titles(page) if t.startswith("Edges")][0]
+    page.radio(key="edges.colour").set_value("channels").run()
+    assert_no_exception(page)
+    titles = map_titles(page)
+    assert any(t.startswith("Colour edges") for t in titles)
+    colour_title = [t for t in titles if t.startswith("Edges")][0]
+    largest = [float(t.split(" of ")[1].rstrip(")")) for t in (grey_title, colour_title)]
+    assert largest[1] > 20 * largest[0]
+    assert any("channel has the strongest edge" in m.value for m in page.markdown)
+
+
+@pytest.mark.parametrize("kernel", ["scharr", "prewitt", "roberts", "difference", "vertical", "horizontal",
+                                    "laplacian4", "laplacian8", "box", "gaussian3", "gaussian5", "sharpen"])
+def test_every_kernel_draws(page, kernel):
+    page.selectbox(key="edges.kernel").set_value(kernel).run()
+    assert_no_exception(page)
+    assert not page.error
+    titles = map_titles(page)
+    pair = kernel in ("scharr", "prewitt", "roberts", "difference")
+    assert any(t.startswith("Direction") for t in titles) == pair
+
+
+def test_vertical_mask_reproduces_the_courses_30s(page):
+    page.selectbox(key="edges.kernel").set_value("vertical").run()
+    page.radio(key="edges.border").set_value("replicate").run()
+    out = charts(page)[1]["data"][0]["text"]
+    assert [row[1:5] for row in out[1:5]] == [["0", "30", "30", "0"]] * 4
+
+
+def test_custom_kernel_error_points_at_the_entry_and_keeps_the_text(page):
+    page.selectbox(key="edges.kernel").set_value("custom").run()
+    bad = "1 0 -1\n2 0 x\n1 0 -1"
+    page.text_area(key="edges.custom_text").set_value(bad).run()
+    assert_no_exception(page)
+    assert "row 2, entry 3: 'x' is not a number" in page.error[0].value
+    assert page.text_area(key="edges.custom_text").value == bad  # nothing the user typed is lost
+    assert not page.get("plotly_chart")
+    page.text_area(key="edges.custom_text").set_value("1 0 -1\n2 0 -2\n1 0 -1").run()
+    assert not page.error and page.get("plotly_chart")
+
+
+def test_custom_5x5_single_kernel_with_reflect_on_the_6x6_image(page):
+    page.selectbox(key="edges.kernel").set_value("custom").run()
+    page.toggle(key="edges.custom_pair").set_value(False).run()
+    page.text_area(key="edges.custom_text").set_value("\n".join(["1 1 1 1 1"] * 5)).run()
+    page.radio(key="edges.border").set_value("reflect").run()
+    assert_no_exception(page)
+    assert not page.error
+    out = charts(page)[1]["data"][0]["text"]
+    assert out[2][2] == "150"  # inside: 5 rows of 10 + 10 + 10 + 0 + 0
+    assert out[0][0] == "250"  # corner: the mirror shows rows/columns 2 1 0 1 2, all 10 (zeros would give 90)
+    assert "|out|" in equations(page)
+
+
+# ------------------------------------------------------------------------------ extreme settings
+# Sobel on the step with zero padding: columns 0, 2 and 3 everywhere, column 1 in the top and bottom rows
+@pytest.mark.parametrize("threshold, edges", [(0, 6 + 2 + 6 + 6), (100, 0)])
+def test_threshold_extremes(page, threshold, edges):
+    page.slider(key="edges.threshold").set_value(threshold).run()
+    assert_no_exception(page)
+    binary = [c for c in charts(page) if c["data"][0].get("colorscale", [[0, ""]])[0][1] == "#f4f4f4"][0]
+    assert sum(v == "1" for row in binary["data"][0]["text"] for v in row) == edges
+
+
+def test_threshold_does_not_recompute_the_convolutions(monkeypatch):
+    calls = []
+    original = cnnviz.edges.edge_maps
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(cnnviz.edges, "edge_maps", counting)
+    at = run_page(PAGE)
+    first = len(calls)
+    assert first >= 1
+    for value in (0, 50, 100):
+        at.slider(key="edges.threshold").set_value(value).run()
+        assert_no_exception(at)
+    at.number_input(key="edges.row").set_value(5).run()
+    assert len(calls) == first
+
+
+def test_pixel_in_the_far_corner(page):
+    page.number_input(key="edges.row").set_value(5).run()
+    page.number_input(key="edges.col").set_value(5).run()
+    assert_no_exception(page)
+    assert any("lie outside the image" in c.value for c in page.caption)
+    assert "= 0" in equations(page)
+
+
+# ------------------------------------------------------------------------------ uploads
+def test_upload_of_a_good_png(page):
+    upload(page, "board.png", GOOD_PNG)
+    assert not page.error
+    first = charts(page)[0]["data"][0]
+    assert first["type"] == "image"
+    assert page.number_input(key="edges.row").max == 119 and page.number_input(key="edges.col").max == 159
+    assert page.download_button[0].label.startswith("Download edges (160×120")
+
+
+def test_upload_of_a_big_jpeg_is_downscaled_with_a_notice(page):
+    upload(page, "phone.jpg", GOOD_JPEG, "image/jpeg")
+    assert not page.error
+    notes = [i.value for i in page.info]
+    assert any("Reduced from 1600×1200 to 1024×768" in n for n in notes)
+    assert page.number_input(key="edges.col").max == 1023
+    total = sum(len(c.proto.spec) for c in page.get("plotly_chart"))
+    assert total < 1_500_000, total  # a 0.8-megapixel image must not travel as numbers
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_each_broken_upload_gets_one_clear_message_and_the_sample_stays(page, case):
+    data, words = BROKEN[case]
+    upload(page, f"{case}.png", data)
+    assert len(page.error) == 1
+    message = page.error[0].value
+    assert words in message and f"{case}.png" in message and "Showing the sample" in message
+    assert charts(page)[0]["data"][0]["text"][0][0] == "10"  # still the step edge sample
+
+
+def test_a_bad_upload_after_a_good_one_keeps_the_good_one(page):
+    upload(page, "good.png", GOOD_PNG)
+    upload(page, "broken.png", BROKEN["truncated"][0])
+    assert "Showing your previous image, good.png" in page.error[0].value
+    assert page.number_input(key="edges.col").max == 159
+    page.file_uploader(key="edges.upload").set_value(None).run()  # removing it returns to the samples
+    assert_no_exception(page)
+    assert not page.error and page.number_input(key="edges.col").max == 5
+
+
+def test_uploaded_image_is_zoomed_at_its_strongest_edge_once(page):
+    upload(page, "good.png", GOOD_PNG)
+    row, col = page.number_input(key="edges.row").value, page.number_input(key="edges.col").value
+    assert (row, col) != (1, 2)
+    page.number_input(key="edges.row").set_value(0).run()
+    page.selectbox(key="edges.kernel").set_value("scharr").run()
+    assert page.number_input(key="edges.row").value == 0  # the user's choice survives other changes
+
+
+# ------------------------------------------------------------------------------ real browser
+@pytest.mark.browser
+def test_upload_and_download_in_chromium(open_page, tmp_path):
+    page = open_page("edges")
+    path = tmp_path / "photo.png"
+    path.write_bytes(encode(photo_like(300, 400), "PNG"))
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.wait_for_timeout(1000)
+    wait_idle(page)
+    page.get_by_text("Download edges (400×300 PNG)").wait_for(timeout=30_000)
+    screenshot(page, "edges-upload")
+    assert error_elements(page) == []
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_text("Download edges (400×300 PNG)").click()
+    png = Image.open(info.value.path())
+    assert png.format == "PNG" and png.size == (400, 300)
+
+
+@pytest.mark.browser
+def test_broken_upload_in_chromium_shows_one_message(open_page, tmp_path):
+    page = open_page("edges")
+    path = tmp_path / "notes.png"
+    path.write_bytes(BROKEN["non-image"][0])
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.wait_for_timeout(1000)
+    wait_idle(page)
+    errors = error_elements(page)
+    assert len(errors) == 1 and "not an image" in errors[0]

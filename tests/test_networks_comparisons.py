@@ -1,15 +1,19 @@
 """The course's design comparisons, with the numbers worked out by hand."""
 import pytest
 
+from cnnviz.networks import Conv2d
 from cnnviz.networks.comparisons import alexnet_grouping, bottleneck, conv_vs_dense, single_vs_stacked
 
 
 def test_conv_vs_dense_for_the_same_input_and_output_size():
-    c = conv_vs_dense((3, 32, 32), out_channels=6, kernel=5)
+    c = conv_vs_dense((3, 32, 32), Conv2d(6, 5))
     assert c.alternative.total_params == 6 * (5 * 5 * 3) + 6
     assert c.baseline.total_params == (32 * 32 * 3) * (28 * 28 * 6) + 28 * 28 * 6
     assert c.baseline.rows[-1].activations == c.alternative.rows[-1].activations == 4704
     assert c.params_saved > 0.9999
+    strided = conv_vs_dense((1, 28, 28), Conv2d(4, 3, stride=2, padding="same", bias=False))
+    assert strided.alternative.total_params == 36
+    assert strided.baseline.total_params == 784 * (14 * 14 * 4) + 14 * 14 * 4
 
 
 def test_two_3x3_convs_replace_one_5x5_with_the_same_field_and_fewer_weights():

@@ -32,13 +32,12 @@ class Comparison:
         return 1 - self.alternative.total_macs / self.baseline.total_macs
 
 
-def conv_vs_dense(input_shape=(3, 32, 32), out_channels: int = 6, kernel: int = 5, stride: int = 1,
-                  padding=0) -> Comparison:
-    """Baseline: flatten + a dense layer with as many outputs as the conv; alternative: the conv."""
-    conv = summarize(Sequential([Conv2d(out_channels, kernel, stride, padding)]), input_shape)
-    units = math.prod(conv.output_shape)
+def conv_vs_dense(input_shape=(3, 32, 32), conv: Conv2d = Conv2d(6, 5)) -> Comparison:
+    """Baseline: flatten + a dense layer with as many outputs as ``conv`` makes; alternative: the conv."""
+    conv_summary = summarize(Sequential([conv]), input_shape)
+    units = math.prod(conv_summary.output_shape)
     dense = summarize(Sequential([Flatten(), Dense(units)]), input_shape)
-    return Comparison(dense, conv)
+    return Comparison(dense, conv_summary)
 
 
 def single_vs_stacked(channels: int = 64, size: int = 28, kernel: int = 5, bias: bool = False) -> Comparison:

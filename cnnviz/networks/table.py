@@ -18,7 +18,8 @@ API:
 - ``network_from_table(rows) -> Sequential``: one block per row, named as the row; raises
   ``TableRowError`` (a ``ValueError`` with ``.index`` 0-based and ``.reason``) on the first bad row.
 - ``table_from_network(network) -> list[dict]``: the inverse for chains without branches (nested
-  ``Sequential`` blocks are flattened; an activation right after a conv/dense folds into its row).
+  ``Sequential`` blocks are flattened; an activation right after a conv/dense folds into its row);
+  ``is_chain(network)`` says whether a network is such a chain.
 - ``summarize_table(rows, input_shape) -> TableSummary``: ``.rows`` has one ``TableRowResult`` per table
   row (``status`` ``'ok'`` / ``'error'`` / ``'skipped'`` / ``'empty'``, ``reason``, and for ok rows
   ``.result``, a ``summary.Row`` with ``output_shape``, ``params``, ``macs``, ``activations``, ``rf``).
@@ -245,6 +246,15 @@ def _leaves(layer) -> list:
     return [layer]
 
 
+def is_chain(network) -> bool:
+    """Whether ``network`` is a plain chain of layers that ``table_from_network`` can show."""
+    try:
+        _leaves(network)
+    except ValueError:
+        return False
+    return True
+
+
 def _cell(value):
     if isinstance(value, tuple):
         return f"{value[0]}x{value[1]}" if value[0] != value[1] else value[0]
@@ -331,6 +341,7 @@ def summarize_table(rows, input_shape) -> TableSummary:
     by_name = {r.name: r for r in summary.grouped(1)}
     failed = summary.error.name.split(".")[0] if summary.error else None
     names = iter(child.name for child in network.layers)
+    first_kind = {c.name: kind(c.layers[0] if isinstance(c, Sequential) else c) for c in network.layers}
     results, stopped = [], False
     for index, row in enumerate(rows):
         if _row_blank(row):
@@ -346,5 +357,6 @@ def summarize_table(rows, input_shape) -> TableSummary:
                 results.append(TableRowResult(index, name, "error", summary.error.reason))
                 stopped = True
             else:
-                results.append(TableRowResult(index, name, "ok", result=by_name[name]))
+                row_result = replace(by_name[name], kind=first_kind[name])  # conv + its activation: a Conv2d row
+                results.append(TableRowResult(index, name, "ok", result=row_result))
     return TableSummary(tuple(results), summary)

@@ -12,6 +12,9 @@ from cnnviz.volume_demo import random_filters
 from cnnviz.viz.pooling import ChannelLabels, WinnerLabels, channels_figure, winners_figure
 from cnnviz.viz.slide import MAX_FRAMES, SlideLabels, slide_figure
 from pages.common.charts import show_figure
+from pages.common.entry import run_inside_app
+
+run_inside_app()
 
 EXAMPLES = {
     "dlai_4x4": "4×4 course example (2×2, stride 2)",
@@ -80,7 +83,13 @@ def read_settings() -> PoolSettings:
         st.toggle("Ceil mode", key="pool.ceil",
                   help="Round the output size up: a last window may hang over the edge, "
                        "as long as it starts inside the input or the left/top padding.")
-    return PoolSettings(**{name: st.session_state[f"pool.{name}"] for name in DEFAULTS.__dict__})
+    return current_settings()
+
+
+def current_settings() -> PoolSettings:
+    """The settings as the widgets hold them now (defaults for widgets not drawn yet)."""
+    return PoolSettings(**{name: st.session_state.get(f"pool.{name}", value)
+                           for name, value in DEFAULTS.__dict__.items()})
 
 
 def input_image(s: PoolSettings):
@@ -161,9 +170,12 @@ def compute_channels(s: PoolSettings):
     return x, pooled, parts, conv_out, bank
 
 
-def show_channels(s: PoolSettings) -> None:
+@st.fragment
+def show_channels() -> None:
+    """Its own fragment: changing the channels does not resend (and restart) the animation above."""
     controls, counts = st.columns([2, 3], gap="large")
     controls.slider("Input channels C", 1, 4, key="pool.channels")
+    s = current_settings()
     x, pooled, parts, conv_out, bank = compute_channels(s)
     c = s.channels
     conv_params = cnnviz.conv2d_params(c, 1, s.size)
@@ -199,4 +211,4 @@ st.header("Several channels: pooling keeps them apart, convolution adds them up"
 st.markdown("With the same window and stride, pooling gives **one output channel per input channel**, "
             "while a convolution filter multiplies every channel by its own weights and **adds them into one "
             "map** (K filters → K maps, whatever C is).")
-show_channels(settings)
+show_channels()

@@ -1,7 +1,7 @@
 """Convolution over volumes: C input channels, K filters of C×f×f, one output map per filter."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -12,6 +12,9 @@ from cnnviz.volume_demo import random_filters, random_volume, rgb_picture
 from cnnviz.viz.volumes import (MAX_FRAMES, BottleneckLabels, LayerLabels, VolumeLabels, bottleneck_figure,
                                 layer_figure, volume_figure)
 from pages.common.charts import show_figure
+from pages.common.entry import run_inside_app
+
+run_inside_app()
 
 SOURCES = {"random": "Random whole numbers 0…2", "picture": "RGB picture (0…255)"}
 ACTIVATION_NAMES = {"relu": "ReLU", "leaky_relu": "Leaky ReLU", "sigmoid": "Sigmoid", "tanh": "tanh"}
@@ -50,6 +53,11 @@ class VolumeSettings:
     def input_channels(self) -> int:
         return 3 if self.source == "picture" else self.channels
 
+    def volume_part(self) -> "VolumeSettings":
+        """Only what the input volume and its filters depend on (the rest at defaults): a cache key."""
+        return replace(DEFAULTS, source=self.source, size=self.size, channels=self.channels, filters=self.filters,
+                       kernel=self.kernel, stride=self.stride, padding=self.padding, seed=self.seed)
+
 
 DEFAULTS = VolumeSettings()
 
@@ -75,7 +83,13 @@ def read_settings() -> VolumeSettings:
     with geometry:
         st.slider("Padding p", 0, 3, key="volumes.padding")
         st.slider("Stride s", 1, 3, key="volumes.stride")
-    return VolumeSettings(**{name: st.session_state[f"volumes.{name}"] for name in DEFAULTS.__dict__})
+    return current_settings()
+
+
+def current_settings() -> VolumeSettings:
+    """The settings as the widgets hold them now (defaults for widgets not drawn yet)."""
+    return VolumeSettings(**{name: st.session_state.get(f"volumes.{name}", value)
+                             for name, value in DEFAULTS.__dict__.items()})
 
 
 def channel_names(s: VolumeSettings) -> tuple[str, ...]:
@@ -93,6 +107,13 @@ def compute_volume(s: VolumeSettings):
     """Trace every output cell. Raises ValueError with a readable message for impossible settings."""
     x, bank = example(s)
     return cnnviz.conv2d_trace(x, bank.w, bank.b, s.stride, s.padding), bank
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def volume_spec(s: VolumeSettings, pick: int, animate: bool) -> dict:
+    trace, _ = compute_volume(s)
+    return volume_figure(trace.padded, trace.real, trace.steps, trace.output.shape, channel_names(s),
+                         VolumeLabels(), start=pick, animate=animate)
 
 
 def show_shapes(s: VolumeSettings, trace) -> None:
@@ -118,9 +139,7 @@ def show_cells(s: VolumeSettings, trace) -> None:
             st.session_state["volumes.step"] = n_steps
         st.caption(f"{n_steps} output cells are too many to animate: pick one with this slider.")
         pick = st.slider("Output cell", 1, n_steps, key="volumes.step") - 1
-    figure = volume_figure(trace.padded, trace.real, trace.steps, trace.output.shape, channel_names(s),
-                           VolumeLabels(), start=pick, animate=animate)
-    show_figure(figure, key="volumes.figure", width="content")
+    show_figure(volume_spec(s.volume_part(), pick, animate), key="volumes.figure", width="content")
 
 
 def show_parameters(s: VolumeSettings) -> None:
@@ -149,19 +168,25 @@ def show_parameters(s: VolumeSettings) -> None:
             icon=":material/lightbulb:")
 
 
-def show_layer(s: VolumeSettings, bank) -> None:
+@st.fragment
+def show_layer() -> None:
+    """Its own fragment: changing the activation does not resend (and restart) the animation above."""
+    s = current_settings()
     choice, slope, formula = st.columns([1.6, 1, 1.4], gap="large", vertical_alignment="center")
     choice.radio("Activation", ACTIVATIONS, format_func=ACTIVATION_NAMES.get, key="volumes.activation",
                  horizontal=True)
     if s.activation == "leaky_relu":
         slope.slider("Slope for z < 0", 0.0, 0.5, step=0.01, key="volumes.slope")
+    s = current_settings()
     formula.latex(ACTIVATION_FORMULAS[s.activation].replace("SLOPE", f"{s.slope:g}"))
-    x, _ = example(s)
+    x, bank = example(s)
     maps = conv_layer(x, bank.w, bank.b, s.stride, s.padding, s.activation, s.slope)
     show_figure(layer_figure(maps, bank.b, LayerLabels()), key="volumes.layer", width="content")
 
 
-def show_bottleneck(s: VolumeSettings) -> None:
+@st.fragment
+def show_bottleneck() -> None:
+    """Its own fragment: these inputs do not touch the figures above."""
     controls, result = st.columns([1, 2.4], gap="large")
     with controls:
         st.number_input("Input channels C", 1, 4096, key="volumes.bn_in")
@@ -171,6 +196,7 @@ def show_bottleneck(s: VolumeSettings) -> None:
         st.number_input("Map size H = W", 1, 512, key="volumes.bn_size")
         st.checkbox("Count biases too", key="volumes.bn_bias",
                     help="The course counts weights only: 3×3×128×128 = 147,456.")
+    s = current_settings()
     try:
         bn = bottleneck(s.bn_in, s.bn_reduced, s.bn_out, s.bn_kernel, s.bn_size, s.bn_bias)
     except ValueError as err:
@@ -200,11 +226,11 @@ st.caption("A colour image has channels. A filter has the same number of channel
 _init_state()
 settings = read_settings()
 try:
-    volume, filter_bank = compute_volume(settings)
+    volume, _ = compute_volume(settings.volume_part())
 except ValueError as err:
     st.error(f"These settings cannot be drawn: {err}. Try a smaller filter, more padding or a larger input.",
              icon=":material/error:")
-    volume = filter_bank = None
+    volume = None
 
 if volume is not None:
     show_shapes(settings, volume)
@@ -212,10 +238,10 @@ if volume is not None:
     st.header("How many parameters?")
     show_parameters(settings)
     st.header("One layer of a CNN: convolution → + bias → activation")
-    show_layer(settings, filter_bank)
+    show_layer()
 
 st.header("1×1 convolution: fewer channels, far fewer parameters")
 st.markdown("A 1×1 filter looks at one pixel at a time and mixes its C channel values, "
             "$w_1 x_1 + w_2 x_2 + \\dots + w_C x_C + b$ — a small dense layer applied at every pixel. With R < C filters it shrinks the "
             "depth from C to R, so the expensive f×f convolution that follows works on R channels instead of C.")
-show_bottleneck(settings)
+show_bottleneck()

@@ -63,8 +63,8 @@ def test_each_frame_shows_the_channel_products_their_sums_the_bias_and_the_value
                 caption = frame["layout"]["annotations"][-1]["text"]
                 value = sum(sums) + bank.b[k]
                 assert value == expected[k, i, j]
-                assert f"<b>{_num(value)}</b>  in map {k + 1}, row {i + 1}, column {j + 1}" in caption
-                assert f"= {_num(sum(sums))}   ·   + bias b{k + 1} = {_num(bank.b[k])}" in caption
+                assert f"<b>{_num(value)}</b> in map {k + 1}, row {i + 1}, column {j + 1}" in caption
+                assert f"= {_num(sum(sums))},   + bias b{k + 1} = {_num(bank.b[k])}" in caption
                 window_box = frame["layout"]["shapes"][0]
                 assert (window_box["x0"], window_box["y0"]) == (2 * j - 0.5, 2 * i - 0.5)
                 n += 1

@@ -105,7 +105,7 @@ def heatmap(values, axis: str, *, scale: dict | None = None, text=None, textfont
             hover: str = HOVER) -> dict:
     """One matrix as a heatmap trace with its numbers; NaN cells stay blank."""
     v = np.asarray(values, dtype=float)
-    z = [[float(c) if np.isfinite(c) else None for c in row] for row in v]
+    z = [[(int(c) if c == int(c) else float(c)) if np.isfinite(c) else None for c in row] for row in v]  # 2, not 2.0
     return {"type": "heatmap", "z": z, "text": cell_texts(v) if text is None else text, "texttemplate": "%{text}",
             "textfont": textfont or style.CELL_FONT, "xgap": 2, "ygap": 2, "showscale": False,
             "hovertemplate": hover, **(scale or style.value_scale(v)), "xaxis": f"x{axis}", "yaxis": f"y{axis}"}

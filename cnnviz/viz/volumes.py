@@ -12,7 +12,7 @@ from ..trace import ConvStep, format_number
 from . import style
 from .board import TEXT_COLOUR, Board, Slot, box, cell_texts, channel_scale, flat, heatmap
 
-MAX_FRAMES = 200  # more output cells than this: the page steps on the server instead
+MAX_FRAMES = 150  # more output cells than this: the page steps on the server instead (keeps figures ≲ 1.5 MB)
 CHANNEL_COLOURS = ("#e06666", "#6aa84f", "#6d9eeb", "#8e7cc3", "#f6b26b", "#76a5af")
 GAP = 1.6  # cells between channel columns, and between a filter slice and its products
 TITLE = 1.1  # cells above a matrix for its title
@@ -26,8 +26,8 @@ class VolumeLabels:
     kernel: str = "W{k} · {channel}"
     products: str = "sum <b>{sum}</b>"
     output: str = "output map {k}"
-    caption: str = ("channel sums {partials} = {total}   ·   + bias b{k} = {bias}   →   <b>{value}</b>"
-                    "  in map {k}, row {row}, column {col}")
+    caption: str = ("channel sums {partials} = {total},   + bias b{k} = {bias}<br>"
+                    "→ <b>{value}</b> in map {k}, row {row}, column {col}")
     play: str = "▶ Play"
     fast: str = "▶▶ Fast"
     pause: str = "❚❚ Pause"
@@ -40,7 +40,7 @@ def _operand(text: str) -> str:
 
 def volume_figure(xp: np.ndarray, real: np.ndarray, steps: Sequence[ConvStep], out_shape: tuple[int, int, int],
                   channel_names: Sequence[str], labels: VolumeLabels = VolumeLabels(), start: int = 0,
-                  animate: bool = True, max_width_px: float = 900, max_height_px: float = 620) -> dict:
+                  animate: bool = True, max_width_px: float = 880, max_height_px: float = 620) -> dict:
     """Each input channel with the window, the filter's slice for it and their products with the
     channel's partial sum; on the right the K output maps filling in.
 
@@ -61,7 +61,7 @@ def volume_figure(xp: np.ndarray, real: np.ndarray, steps: Sequence[ConvStep], o
                   Slot(x0 + fw + GAP, TITLE + hp + TITLE + 0.3, fh, fw)]
     out_x = c_count * (col_w + GAP) + 0.6
     slots += [Slot(out_x, TITLE + k * (ho + TITLE + 0.3), ho, wo) for k in range(k_count)]
-    board = Board.fit(slots, max_width_px, max_height_px, top_px=10, bottom_px=150 if animate else 60)
+    board = Board.fit(slots, max_width_px, max_height_px, top_px=10, bottom_px=175 if animate else 75)
     layout = board.layout()
 
     kernels = np.stack([s.kernel for s in steps])  # (steps, C, fh, fw)
@@ -128,7 +128,8 @@ def volume_figure(xp: np.ndarray, real: np.ndarray, steps: Sequence[ConvStep], o
     frames = []
     for n in range(len(steps)):
         traces, frame_layout = state(n)
-        frames.append({"name": str(n), "data": traces, "traces": dynamic, "layout": frame_layout})
+        changed = [{"type": "heatmap", "z": t["z"], "text": t["text"]} for t in traces]  # merged into the traces
+        frames.append({"name": str(n), "data": changed, "traces": dynamic, "layout": frame_layout})
     figure["frames"] = frames
     _add_player(layout, len(steps), start, labels)
     return figure
@@ -142,14 +143,14 @@ def _add_player(layout: dict, n_steps: int, start: int, labels: VolumeLabels) ->
 
     layout["updatemenus"] = [{
         "type": "buttons", "direction": "left", "x": 0.0, "y": 0, "xanchor": "left", "yanchor": "top",
-        "pad": {"t": 55}, "showactive": False, "font": {"size": 15},
+        "pad": {"t": 80}, "showactive": False, "font": {"size": 15},
         "buttons": [{"label": labels.play, "method": "animate", "args": [None, play(1200)]},
                     {"label": labels.fast, "method": "animate", "args": [None, play(350)]},
                     {"label": labels.pause, "method": "animate",
                      "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}]}],
     }]
     layout["sliders"] = [{
-        "active": start, "x": 0.32, "len": 0.68, "y": 0, "yanchor": "top", "pad": {"t": 45},
+        "active": start, "x": 0.32, "len": 0.68, "y": 0, "yanchor": "top", "pad": {"t": 70},
         "currentvalue": {"prefix": labels.step, "font": {"size": 15}, "visible": True},
         "steps": [{"label": str(n + 1), "method": "animate",
                    "args": [[str(n)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},

@@ -1,4 +1,4 @@
-"""Padding & stride explorer: output size, the floor, coverage, odd kernels and a chain of layers."""
+"""Padding & stride explorer: output size, the floor, coverage and why kernels have odd sizes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
@@ -219,3 +219,5 @@ with main:
             show_coverage(counts, cover)
     with odd_tab:
         show_odd_kernels(settings)
+    st.page_link("pages/layer_chain.py", label="Stack several layers: the layer-chain calculator",
+                 icon=":material/stacks:")

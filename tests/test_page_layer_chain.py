@@ -1,0 +1,91 @@
+"""Layer-chain calculator: presets, edits through the table, the first layer that cannot fit, extremes."""
+import pytest
+
+from cnnviz.networks import Conv2d, MaxPool2d, Sequential, summarize
+from tests.conftest import assert_no_exception, run_page
+
+PAGE = "pages/layer_chain.py"
+KEY = "chain."
+
+
+def flow(at) -> str:
+    return next(m.value for m in at.markdown if "font-size:2rem" in m.value)
+
+
+def results(at) -> list[dict]:
+    return at.dataframe[1].value.to_dict("records")  # [0] is the editable table
+
+
+def edit(at, preset: str, edited_rows=None, added_rows=(), deleted_rows=()):
+    at.session_state[f"{KEY}table.{preset}"] = {"edited_rows": edited_rows or {}, "added_rows": list(added_rows),
+                                               "deleted_rows": list(deleted_rows)}
+    return at.run()
+
+
+def test_lenet_default_shows_32_28_14_10_5_with_receptive_fields():
+    at = run_page(PAGE)
+    assert_no_exception(at)
+    assert not at.error
+    assert "32 → 28 → 14 → 10 → 5" in flow(at)
+    lenet = summarize(Sequential([Conv2d(6, 5), MaxPool2d(2), Conv2d(16, 5), MaxPool2d(2)]), (1, 32, 32))
+    rows = results(at)
+    assert [r["Output C × H × W"] for r in rows] == [" × ".join(map(str, r.output_shape)) for r in lenet.rows]
+    assert [r["Receptive field"] for r in rows] == [f"{r.rf.size[0]} × {r.rf.size[1]}" for r in lenet.rows]
+    # by hand: 5, then +1 (pool 2 at jump 1), +4·2 (conv 5 at jump 2), +1·4 (pool 2 at jump 4)
+    assert [r["Receptive field"] for r in rows] == ["5 × 5", "6 × 6", "14 × 14", "16 × 16"]
+    assert rows[2]["Height"] == "(14 − 5) + 1 = 9 + 1 = 10"
+    assert rows[2]["Parameters"] == "2,416"  # 16·(5·5·6) + 16
+
+
+def test_too_deep_preset_names_the_first_layer_that_cannot_fit():
+    at = run_page(PAGE)
+    at.selectbox(key=KEY + "preset").set_value("too_deep").run()
+    assert_no_exception(at)
+    assert at.number_input(key=KEY + "height").value == 28
+    assert "28 → 24 → 12 → 8 → 4" in flow(at)
+    assert len(at.error) == 1
+    assert "Layer 5 cannot work: kernel 5 is larger than the padded input 4" in at.error[0].value
+    rows = results(at)
+    assert rows[4]["Output C × H × W"] == "cannot fit" and rows[5]["Output C × H × W"] == "—"
+
+
+def test_editing_a_kernel_changes_every_size_after_it():
+    at = run_page(PAGE)
+    edit(at, "lenet", edited_rows={0: {"kernel": "3"}})
+    assert_no_exception(at)
+    assert "32 → 30 → 15 → 11 → 5" in flow(at)
+
+
+def test_a_bad_cell_is_reported_in_words_and_the_table_stays():
+    at = run_page(PAGE)
+    edit(at, "lenet", edited_rows={1: {"stride": "two"}})
+    assert_no_exception(at)
+    assert len(at.error) == 1 and "Layer 2 cannot work" in at.error[0].value and "'two'" in at.error[0].value
+    assert "32 → 28" in flow(at)
+    assert len(at.dataframe) == 2
+
+
+def test_added_rows_extend_the_chain():
+    at = run_page(PAGE)
+    edit(at, "lenet", added_rows=[{"type": "conv", "out": 120, "kernel": "5"}])
+    assert_no_exception(at)
+    assert "→ 5 → 1" in flow(at)
+    assert results(at)[-1]["Receptive field"] == "32 × 32"  # LeNet's C5 sees the whole 32×32 input
+
+
+@pytest.mark.parametrize("height, width", [(1, 1), (4096, 4096), (7, 300)])
+def test_extreme_input_sizes_never_raise(height, width):
+    at = run_page(PAGE, **{KEY + "height": height, KEY + "width": width})
+    assert_no_exception(at)
+    if height < 12:
+        assert at.error
+    else:
+        assert "→" in flow(at)
+
+
+def test_empty_table_shows_only_the_input():
+    at = run_page(PAGE)
+    edit(at, "lenet", deleted_rows=[0, 1, 2, 3])
+    assert_no_exception(at)
+    assert not at.error
+    assert flow(at).endswith(">32</div>")

@@ -153,6 +153,7 @@ class JobStatus:
     epochs: int
     steps: np.ndarray  # (S,) step numbers of the per-batch records
     loss: np.ndarray  # (S,) training loss of each batch
+    running_loss: np.ndarray  # (S,) its exponential average (nn.train's running_loss)
     accuracy: np.ndarray  # (S,) running training accuracy, fraction
     eval_steps: np.ndarray  # (E,) steps at which the held-out sample was evaluated
     eval_accuracy: np.ndarray  # (E,) held-out accuracy, fraction
@@ -179,6 +180,7 @@ class JobStatus:
 class _History:
     steps: list = field(default_factory=list)
     loss: list = field(default_factory=list)
+    running_loss: list = field(default_factory=list)
     accuracy: list = field(default_factory=list)
     eval_steps: list = field(default_factory=list)
     eval_accuracy: list = field(default_factory=list)
@@ -284,6 +286,7 @@ class TrainingJob:
             return JobStatus(
                 state=self._state, step=self._step, total_steps=self._total_steps, epoch=self._epoch,
                 epochs=self.config.epochs, steps=np.array(h.steps, np.int64), loss=np.array(h.loss, float),
+                running_loss=np.array(h.running_loss, float),
                 accuracy=np.array(h.accuracy, float), eval_steps=np.array(h.eval_steps, np.int64),
                 eval_accuracy=np.array(h.eval_accuracy, float),
                 images_per_s=last.images_per_s if last else None, eta_s=last.eta_s if last else None,
@@ -423,6 +426,7 @@ class TrainingJob:
                 h = self._history
                 h.steps.append(record.step)
                 h.loss.append(float(record.loss))
+                h.running_loss.append(float(record.running_loss))
                 h.accuracy.append(float(record.accuracy))
             if self._step % self.config.eval_every == 0:
                 self._evaluate()
@@ -452,19 +456,23 @@ class TrainingJob:
 
 
 class TrainingSession:
-    """A browser session's training: at most one job at a time; replacing it stops the old one."""
+    """A browser session's training: at most one job at a time; replacing it stops the old one.
+
+    ``tag`` is whatever the caller wants to remember about how the job was made (e.g. page settings).
+    """
 
     def __init__(self):
         self._lock = threading.Lock()
         self._job: TrainingJob | None = None
+        self.tag = None
 
     @property
     def job(self) -> TrainingJob | None:
         return self._job
 
-    def replace(self, job: TrainingJob | None) -> TrainingJob | None:
+    def replace(self, job: TrainingJob | None, tag=None) -> TrainingJob | None:
         with self._lock:
-            old, self._job = self._job, job
+            old, self._job, self.tag = self._job, job, tag
         if old is not None and old is not job:
             old.stop()
         return job

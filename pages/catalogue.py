@@ -33,4 +33,6 @@ PAGES = (
              "Upsampling: stretch the input with zeros and convolve, or let every pixel stamp the kernel."),
     PageInfo("pages/pooling.py", "pooling", "Pooling", ":material/filter_center_focus:", "Convolution",
              "Max, average and min pooling, animated: the winning pixel, the output size, and zero parameters."),
+    PageInfo("pages/training.py", "training", "Watch a CNN learn", ":material/model_training:", "Training",
+             "Train LeNet on MNIST live: falling loss, forming filters, every layer's activations, your own digit."),
 )

@@ -8,13 +8,14 @@ from cnnviz.viz.training import (
     activations_figure,
     confusion_figure,
     curves_figure,
+    digits_figure,
     enlarge,
+    fit_square,
     filters_figure,
     mosaic,
     per_class_figure,
     probabilities_figure,
     shape_text,
-    smooth,
     vector_grid,
     with_box,
     with_centre_marks,
@@ -45,17 +46,11 @@ def test_vector_grid_keeps_every_unit_in_order_and_pads_with_nan():
     assert np.isnan(grid.ravel()[84:]).all()
 
 
-def test_smooth_leaves_a_constant_unchanged_and_follows_a_step():
-    np.testing.assert_allclose(smooth(np.full(50, 2.3)), 2.3)
-    s = smooth(np.r_[np.zeros(10), np.ones(200)])
-    assert s[9] == 0 and 0 < s[10] < 1 and s[-1] == pytest.approx(1, abs=1e-6)
-
-
 def test_curves_figure_is_valid_spans_the_whole_run_and_thins_long_histories():
     n = 5000
     steps = np.arange(1, n + 1)
-    fig = curves_figure(steps, np.linspace(2.3, 0.1, n), np.linspace(0.1, 0.99, n), [0, 100, 200],
-                        [0.1, 0.5, 0.9], total_steps=9380)
+    fig = curves_figure(steps, np.linspace(2.3, 0.1, n), np.linspace(2.2, 0.2, n), np.linspace(0.1, 0.99, n),
+                        [0, 100, 200], [0.1, 0.5, 0.9], total_steps=9380)
     go.Figure(fig)  # raises on an invalid figure
     loss = fig["data"][0]
     assert len(loss["x"]) <= MAX_POINTS and loss["x"][0] == 1 and loss["x"][-1] == n
@@ -64,7 +59,7 @@ def test_curves_figure_is_valid_spans_the_whole_run_and_thins_long_histories():
 
 
 def test_curves_figure_draws_an_empty_run():
-    go.Figure(curves_figure([], [], [], [], [], total_steps=None))
+    go.Figure(curves_figure([], [], [], [], [], [], total_steps=None))
 
 
 def test_filters_figure_shares_one_scale_centred_at_zero():
@@ -84,8 +79,8 @@ def test_activations_figure_labels_every_layer_with_its_shape():
     fig = activations_figure(layers)
     go.Figure(fig)
     texts = [a["text"] for a in fig["layout"]["annotations"]]
-    assert texts == ["<b>input</b><br>28×28×1", "<b>conv1</b><br>24×24×6", "<b>pool1</b><br>12×12×6",
-                     "<b>dense</b><br>84", "<b>softmax</b><br>10"]
+    assert texts == ["<b>28×28×1</b><br>input", "<b>24×24×6</b><br>conv1", "<b>12×12×6</b><br>pool1",
+                     "<b>84</b><br>dense", "<b>10</b><br>softmax"]
     assert fig["data"][3]["colorscale"] != fig["data"][1]["colorscale"]  # signed values: diverging scale
 
 
@@ -141,3 +136,37 @@ def test_with_centre_marks_puts_the_cross_at_the_target():
     assert out.shape == (224, 224, 3)
     assert tuple(out[int(14.5 * f), 3]) == (44, 160, 44)
     assert tuple(out[int(10.5 * f), int(10.5 * f)]) == (255, 127, 14)
+
+
+def test_course_stages_of_the_course_lenet_follow_the_course_notation():
+    from cnnviz.nn import lenet
+    from cnnviz.viz.training import course_stages
+
+    model = lenet("lenet5_mnist", seed=0)
+    stages = model.activations(np.zeros((28, 28), np.uint8))
+    shown = course_stages(stages, [layer.kind for layer in model.layers])
+    assert " → ".join(shape_text(a.shape) for _, a in shown) == \
+        "28×28×1 → 24×24×6 → 12×12×6 → 8×8×16 → 4×4×16 → 256 → 128 → 84 → 10"
+    named = dict(stages)
+    np.testing.assert_array_equal(dict(shown)["conv1"], named["relu1"])  # the map after its ReLU
+    np.testing.assert_array_equal(dict(shown)["dense3"], named["dense3"])  # logits, before the softmax
+
+
+def test_fit_square_centres_any_shape_on_one_tile_size():
+    tall = np.ones((20, 5))
+    tile = fit_square(tall, size=160, fill=(1, 2, 3))
+    assert tile.shape == (160, 160, 3)
+    assert (tile[0, 0] == (1, 2, 3)).all() and (tile[80, 80] == 255).all()  # 8× blocks: 160×40 in the middle
+    assert (tile[:, 60:100] == 255).all() and (tile[:, 59] == (1, 2, 3)).all()
+    big = fit_square(np.zeros((400, 300)), size=160)
+    assert big.shape == (160, 160, 3)
+
+
+def test_digits_figure_places_every_digit_with_its_caption():
+    images = np.stack([np.full((28, 28), 10 * k) for k in range(7)])
+    fig = digits_figure(images, [f"d{k}" for k in range(7)], columns=5)
+    go.Figure(fig)
+    z = np.array([[np.nan if v is None else v for v in row] for row in fig["data"][0]["z"]])
+    assert z.shape == (2 * (28 + 16), 5 * 28 + 4 * 6)
+    assert (z[44:72, 34:62] == 60).all()  # digit 6: second row, second column
+    assert [a["text"] for a in fig["layout"]["annotations"]] == [f"d{k}" for k in range(7)]

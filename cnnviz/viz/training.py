@@ -20,7 +20,6 @@ TEST_COLOUR = "#2ca02c"
 WRONG_COLOUR = "#d62728"
 INK = "#222222"
 GREYS = [[0.0, "#000000"], [1.0, "#ffffff"]]  # MNIST convention: 0 = black background, 255 = white ink
-SMOOTHING = 0.9  # weight of the past in the loss's exponential moving average
 
 
 @dataclass(frozen=True)
@@ -51,27 +50,17 @@ def _thin(*arrays: np.ndarray, limit: int = MAX_POINTS):
     return tuple(a[keep] for a in arrays)
 
 
-def smooth(values: np.ndarray, weight: float = SMOOTHING) -> np.ndarray:
-    """Bias-corrected exponential moving average (as TensorBoard draws it)."""
-    out = np.empty(len(values))
-    avg = 0.0
-    for i, v in enumerate(np.asarray(values, float)):
-        avg = weight * avg + (1 - weight) * v
-        out[i] = avg / (1 - weight ** (i + 1))
-    return out
-
-
-def curves_figure(steps, loss, accuracy, eval_steps, eval_accuracy, total_steps: int | None,
+def curves_figure(steps, loss, running_loss, accuracy, eval_steps, eval_accuracy, total_steps: int | None,
                   labels: CurveLabels = CurveLabels()) -> dict:
     """Loss (top) and accuracy (bottom) against batches trained; the x axis spans the whole run.
 
-    ``steps, loss, accuracy`` ``(S,)``: one entry per batch (accuracy as a fraction);
-    ``eval_steps, eval_accuracy`` ``(E,)``: the periodic held-out evaluation.
+    ``steps, loss, running_loss, accuracy`` ``(S,)``: one entry per batch — the batch's loss, its
+    smoothed average, the running training accuracy (a fraction); ``eval_steps, eval_accuracy``
+    ``(E,)``: the periodic held-out evaluation.
     """
-    steps, loss, accuracy = (np.asarray(a, float) for a in (steps, loss, accuracy))
+    steps, loss, running_loss, accuracy = (np.asarray(a, float) for a in (steps, loss, running_loss, accuracy))
     eval_steps, eval_accuracy = np.asarray(eval_steps, float), np.asarray(eval_accuracy, float)
-    smoothed = smooth(loss) if len(loss) else loss
-    t_steps, t_loss, t_smooth, t_acc = _thin(steps, loss, smoothed, accuracy)
+    t_steps, t_loss, t_smooth, t_acc = _thin(steps, loss, running_loss, accuracy)
     x_max = max(total_steps or 0, float(steps.max()) if len(steps) else 1.0, 1.0)
     y_loss = max(2.5, float(np.nanmax(loss)) * 1.05) if len(loss) else 2.5
     line = {"mode": "lines", "hoverinfo": "x+y"}
@@ -126,6 +115,25 @@ def vector_grid(values: np.ndarray, width: int | None = None) -> np.ndarray:
     return out.reshape(rows, width)
 
 
+def course_stages(stages: Sequence[tuple[str, np.ndarray]], kinds: Sequence[str],
+                  activation_kinds: Sequence[str] = ("relu", "tanh")) -> list[tuple[str, np.ndarray]]:
+    """``Model.activations`` output → the stages the course draws (28×28×1 → 24×24×6 → … → 10).
+
+    ``stages`` is ``[("input", …), one per layer …, ("softmax", …)]`` and ``kinds`` the layers' kinds.
+    An activation function's output replaces the stage before it under that stage's name (a conv
+    panel shows its maps after the ReLU); the softmax is left out (it is drawn as bars).
+    """
+    if len(stages) != len(kinds) + 2:
+        raise ValueError(f"expected input, {len(kinds)} layers and softmax; got {len(stages)} stages")
+    out = [stages[0]]
+    for (name, values), kind in zip(stages[1:-1], kinds):
+        if kind in activation_kinds and len(out) > 1:
+            out[-1] = (out[-1][0], values)
+        else:
+            out.append((name, values))
+    return out
+
+
 def _heatmap(z: np.ndarray, axis: str, colour: dict, hover: str) -> dict:
     return {"type": "heatmap", "z": np.where(np.isfinite(z), np.round(z, 3), None).tolist(),
             "xaxis": f"x{axis}", "yaxis": f"y{axis}", "showscale": False, "hoverongaps": False,
@@ -138,7 +146,7 @@ def _panel_axes(axis: str, domain: tuple[float, float], z: np.ndarray) -> dict:
     return {f"xaxis{axis}": {**hidden, "domain": list(domain), "anchor": f"y{axis}", "range": [-0.5, w - 0.5],
                              "constrain": "domain"},
             f"yaxis{axis}": {**hidden, "domain": [0, 1], "anchor": f"x{axis}", "range": [h - 0.5, -0.5],
-                             "scaleanchor": f"x{axis}", "constrain": "domain"}}
+                             "scaleanchor": f"x{axis}", "constrain": "domain", "constraintoward": "top"}}
 
 
 def _colour(values: np.ndarray) -> dict:
@@ -162,7 +170,7 @@ def filters_figure(weights: np.ndarray, title: str = "") -> dict:
     trace = _heatmap(grid, "", {"colorscale": style.DIVERGING, "zmin": -m, "zmax": m}, "%{z}")
     k, kh, kw = w.shape
     ticks = [i * (kw + 1) + (kw - 1) / 2 for i in range(k)]
-    layout = {"font": style.FONT, "height": 190, "margin": {"l": 10, "r": 10, "t": 40 if title else 10, "b": 35},
+    layout = {"font": style.FONT, "height": 150, "margin": {"l": 10, "r": 10, "t": 40 if title else 5, "b": 30},
               "plot_bgcolor": "white", "paper_bgcolor": "white", "title": {"text": title, "x": 0.01},
               "xaxis": {"tickvals": ticks, "ticktext": [str(i + 1) for i in range(k)], "showgrid": False,
                         "zeroline": False, "range": [-0.5, grid.shape[1] - 0.5], "constrain": "domain",
@@ -172,15 +180,15 @@ def filters_figure(weights: np.ndarray, title: str = "") -> dict:
     return {"data": [trace], "layout": layout}
 
 
-def activations_figure(layers: Sequence[tuple[str, np.ndarray]], height: int = 300) -> dict:
+def activations_figure(layers: Sequence[tuple[str, np.ndarray]], height: int = 210) -> dict:
     """Every layer's output for one image, left to right: ``(name, array)`` with arrays ``(C, H, W)``
     (maps in a near-square grid) or ``(N,)`` (units folded into a near-square grid); each panel is
-    captioned with its name and its shape in the course's notation (``24×24×6``).
+    captioned above with its shape in the course's notation (``24×24×6``) and its name.
     """
     n = len(layers)
     gap = 0.012
     width = (1 - gap * (n - 1)) / n
-    data, layout = [], {"font": style.FONT, "height": height, "margin": {"l": 5, "r": 5, "t": 10, "b": 70},
+    data, layout = [], {"font": style.FONT, "height": height, "margin": {"l": 5, "r": 5, "t": 60, "b": 5},
                         "plot_bgcolor": "white", "paper_bgcolor": "white", "annotations": []}
     for i, (name, values) in enumerate(layers):
         values = np.asarray(values, float)
@@ -194,9 +202,9 @@ def activations_figure(layers: Sequence[tuple[str, np.ndarray]], height: int = 3
         lo = i * (width + gap)
         data.append(_heatmap(z, axis, _colour(z), f"{name}<br>%{{z}}"))
         layout.update(_panel_axes(axis, (lo, lo + width), z))
-        layout["annotations"].append({"text": f"<b>{name}</b><br>{shape_text(values.shape)}", "showarrow": False,
-                                      "xref": "paper", "yref": "paper", "x": lo + width / 2, "y": 0,
-                                      "yanchor": "top", "yshift": -6, "font": {"size": 15}})
+        layout["annotations"].append({"text": f"<b>{shape_text(values.shape)}</b><br>{name}", "showarrow": False,
+                                      "xref": "paper", "yref": "paper", "x": lo + width / 2, "y": 1,
+                                      "yanchor": "bottom", "yshift": 4, "font": {"size": 15}})
     return {"data": data, "layout": layout}
 
 
@@ -215,7 +223,7 @@ def probabilities_figure(probabilities: np.ndarray, true_label: int | None = Non
            "textfont": {"size": 15}, "hovertemplate": "%{x}: %{y:.2f}%<extra></extra>", "cliponaxis": False}
     layout = {"font": style.FONT, "height": height, "margin": {"l": 50, "r": 10, "t": 45 if title else 15, "b": 40},
               "plot_bgcolor": "white", "paper_bgcolor": "white", "title": {"text": title, "x": 0.01},
-              "xaxis": {"type": "category", "tickfont": {"size": 18}},
+              "xaxis": {"type": "category", "tickfont": {"size": 18}, "tickvals": bar["x"], "ticktext": bar["x"]},
               "yaxis": {"range": [0, 112], "ticksuffix": "%", "gridcolor": "#e5e5e5", "tickvals": [0, 25, 50, 75, 100]},
               "bargap": 0.25}
     return {"data": [bar], "layout": layout}
@@ -265,7 +273,50 @@ def per_class_figure(per_class: np.ndarray, axis_title: str = "accuracy per digi
     return {"data": [bar], "layout": layout}
 
 
+def digits_figure(images: np.ndarray, captions: Sequence[str], columns: int = 5, height: int | None = None) -> dict:
+    """Small grey images ``(K, H, W)`` (MNIST convention, 0 = black) in a grid, a caption under each."""
+    images = np.asarray(images, float)
+    k, h, w = images.shape
+    rows = int(np.ceil(k / columns))
+    gap_x, gap_y = 6, 16  # image pixels between images; more below each, for its caption (up to 2 lines)
+    grid = np.full((rows * (h + gap_y), columns * (w + gap_x) - gap_x), np.nan)
+    annotations = []
+    for i, (image, caption) in enumerate(zip(images, captions)):
+        r, c = divmod(i, columns)
+        top, left = r * (h + gap_y), c * (w + gap_x)
+        grid[top:top + h, left:left + w] = image
+        annotations.append({"text": caption, "x": left + (w - 1) / 2, "y": top + h + 0.5, "xref": "x", "yref": "y",
+                            "showarrow": False, "yanchor": "top", "font": {"size": 15}})
+    trace = {"type": "heatmap", "z": np.where(np.isfinite(grid), grid, None).tolist(), "colorscale": GREYS,
+             "zmin": 0, "zmax": 255, "showscale": False, "hoverinfo": "skip"}
+    layout = {"font": style.FONT, "height": height or 170 * rows + 10, "margin": {"l": 0, "r": 0, "t": 5, "b": 5},
+              "plot_bgcolor": "white", "paper_bgcolor": "white", "annotations": annotations,
+              "xaxis": {"visible": False, "range": [-0.5, grid.shape[1] - 0.5], "constrain": "domain"},
+              "yaxis": {"visible": False, "range": [grid.shape[0] - 0.5, -0.5], "scaleanchor": "x",
+                        "constrain": "domain"}}
+    return {"data": [trace], "layout": layout}
+
+
 # ---------------------------------------------------------------- images (uint8 arrays for st.image)
+def fit_square(image: np.ndarray, size: int = 160, fill=(225, 225, 225)) -> np.ndarray:
+    """``image`` (grey or RGB) enlarged in whole-pixel blocks to fit a ``size``×``size`` RGB tile,
+    centred on a light-grey ``fill``, so steps of different shapes line up at one size."""
+    a = _rgb(image)
+    h, w = a.shape[:2]
+    factor = max(1, size // max(h, w))
+    if factor > 1:
+        a = np.repeat(np.repeat(a, factor, axis=0), factor, axis=1)
+    elif max(h, w) > size:  # larger than the tile: take every k-th pixel (a preview, not a measurement)
+        step = int(np.ceil(max(h, w) / size))
+        a = a[::step, ::step]
+    h, w = a.shape[:2]
+    out = np.empty((size, size, 3), np.uint8)
+    out[...] = fill
+    top, left = (size - h) // 2, (size - w) // 2
+    out[top:top + h, left:left + w] = a
+    return out
+
+
 def enlarge(image: np.ndarray, size: int = 112) -> np.ndarray:
     """A small image shown about ``size`` px tall: whole-pixel blocks (sharp) when enlarging,
     nothing when it is already that large. Float images in [0, 1] become uint8."""

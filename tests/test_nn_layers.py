@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from cnnviz.conv import conv2d_loop
+from cnnviz.nn.conv import block_size
 from cnnviz.nn import AvgPool2d, Conv2d, Dense, Flatten, MaxPool2d, ReLU, Tanh, softmax, softmax_cross_entropy
 from cnnviz.pool import pool2d
 from cnnviz.shapes import conv_output_size
@@ -60,6 +61,10 @@ CONV_CASES = [
     (7, 7, 1, 2, 3, 1, "same", 2),
     (9, 8, 2, 2, (2, 3), (3, 2), 0, 1),
     (5, 5, 1, 1, 5, 1, 2, 1),
+    # enough filters that the forward pass splits each row into blocks of G < OW outputs
+    (6, 10, 2, 16, 3, 1, 1, 1),
+    (7, 14, 2, 16, 3, (1, 2), (1, 1), (1, 2)),
+    (9, 12, 3, 11, 3, 2, (0, 1), 1),
 ]
 
 
@@ -80,6 +85,10 @@ def test_conv2d_backward_matches_finite_differences(h, w, c, k, kernel, stride, 
     conv = Conv2d(c, k, kernel, stride, padding, dilation, rng=rng, dtype=np.float64)
     conv.params["b"][...] = rng.standard_normal(k)
     check_layer_gradients(conv, rng.standard_normal((2, h, w, c)), rng)
+
+
+def test_conv2d_blocks_split_rows_only_when_enough_filters_share_a_block():
+    assert block_size(24, 6) == 6 and block_size(8, 16) == 2 and block_size(7, 6) == 7 and block_size(5, 40) == 1
 
 
 def test_conv2d_output_size_follows_cnnviz_shapes():

@@ -85,7 +85,9 @@ def test_activations_list_every_stage_channels_first(images, variant, act, side)
     conv1, _ = model.layers[0].forward(model.prepare(images[:1]))
     np.testing.assert_array_equal(shapes["conv1"], conv1[0].transpose(2, 0, 1))
     if variant == "lenet5":
-        assert shapes["input"][0, :2].sum() == 0 and shapes["input"][0, 2:30, 2:30].max() == 1.0
+        background = (0 - 0.1307) / 0.3081
+        np.testing.assert_allclose(shapes["input"][0, :2], background, rtol=1e-6)
+        assert shapes["input"][0, 2:30, 2:30].max() == pytest.approx((1 - 0.1307) / 0.3081)
 
 
 def test_activations_need_exactly_one_image(images):
@@ -186,6 +188,6 @@ def test_forward_matches_pytorch_with_the_same_weights(images):
             if name != "dense1":
                 net[i].weight[...] = torch.from_numpy(s[f"{name}.w"].T.copy())
             net[i].bias[...] = torch.from_numpy(s[f"{name}.b"])
-        x = torch.from_numpy(images[:, None].astype(np.float32) / 255)
+        x = torch.from_numpy((images[:, None].astype(np.float32) / 255 - 0.1307) / 0.3081)
         expected = torch.softmax(net(x), dim=1).numpy()
     np.testing.assert_allclose(model.predict(images), expected, rtol=1e-4, atol=1e-6)

@@ -118,9 +118,17 @@ def test_cosine_schedule_falls_from_lr_to_near_zero_and_constant_stays():
     assert learning_rate(0.01, 70, 100, "constant") == 0.01
 
 
+def test_flat_cosine_schedule_holds_for_half_the_run_then_falls_like_cosine():
+    rates = [learning_rate(0.01, s, 100, "flat_cosine") for s in range(1, 101)]
+    assert rates[:51] == [0.01] * 51
+    assert all(a > b for a, b in zip(rates[50:], rates[51:])) and rates[-1] < 1e-4
+    assert rates[75] == pytest.approx(learning_rate(0.01, 51, 100, "cosine"))  # t = 0.75 → cosine at t = 0.5
+
+
 def test_progress_reports_the_learning_rate_used(digits):
-    records = list(train(lenet(), digits.images[:64], digits.labels[:64], epochs=2, batch_size=32, lr=0.004))
-    assert [p.lr for p in records] == pytest.approx([learning_rate(0.004, s, 4, "cosine") for s in range(1, 5)])
+    records = list(train(lenet(), digits.images[:64], digits.labels[:64], epochs=4, batch_size=32, lr=0.004))
+    assert [p.lr for p in records] == pytest.approx([learning_rate(0.004, s, 8, "flat_cosine") for s in range(1, 9)])
+    assert records[0].lr == 0.004 > records[-1].lr
 
 
 def test_adam_follows_the_textbook_update():
@@ -157,7 +165,7 @@ def test_sgd_optimizer_trains_too(digits):
     (dict(lr=0.0), "learning rate"),
     (dict(lr=float("nan")), "learning rate"),
     (dict(optimizer="rmsprop"), "optimizer"),
-    (dict(schedule="step"), "schedule"),
+    (dict(schedule="step"), "flat_cosine, cosine, constant"),
     (dict(epochs=0), "epochs"),
     (dict(batch_size=2.5), "batch size"),
     (dict(images=np.zeros((10, 32, 32), np.uint8)), "28×28"),

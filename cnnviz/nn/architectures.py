@@ -12,7 +12,9 @@ average-pool subsampling without trainable coefficients, a softmax output instea
     32×32×1 → conv 6@5×5 + tanh → 28×28×6 → avg-pool 2 → 14×14×6 → conv 16@5×5 + tanh → 10×10×16
     → avg-pool 2 → 5×5×16 → flatten 400 → dense 120 + tanh → dense 84 + tanh → dense 10 (softmax)
 
-The same seed always gives the same initial weights (He init for ReLU, Xavier for tanh).
+Pixels are scaled to 0–1 and standardised with MNIST's mean and standard deviation (0.1307,
+0.3081) before the first layer. The same seed always gives the same initial weights (He init for
+ReLU, Xavier for tanh).
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import numpy as np
 
 from .conv import Conv2d
 from .layers import Dense, Flatten, ReLU, Tanh
-from .model import Model, read_weights
+from .model import MNIST_MEAN, MNIST_STD, Model, read_weights
 from .pooling import AvgPool2d
 
 VARIANTS = ("lenet5_mnist", "lenet5")
@@ -54,7 +56,8 @@ def lenet(variant: str = "lenet5_mnist", seed: int = 0, dtype=np.float32) -> Mod
         Dense(d1, d2, name="dense2", **opts), act(name=f"{act.kind}4"),
         Dense(d2, 10, name="dense3", **{**opts, "init": "xavier"}),
     ]
-    return Model(features + classifier, variant=variant, input_padding=pad, dtype=dtype)
+    return Model(features + classifier, variant=variant, input_padding=pad, input_mean=MNIST_MEAN,
+                 input_std=MNIST_STD, dtype=dtype)
 
 
 def load_model(file) -> Model:

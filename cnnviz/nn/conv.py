@@ -1,74 +1,94 @@
-r"""Conv2d with forward and backward as three matrix products ("row-Toeplitz" im2col).
+r"""Conv2d with forward and backward as matrix products over *row windows* (a Toeplitz im2col).
 
 Channels-last: input ``x (N, H, W, C)``, weights ``w (KH, KW, C, K)`` (Keras' layout),
 bias ``b (K,)``, output ``(N, OH, OW, K)``. Stride, dilation and zero padding (numbers or
 ``'valid'``/``'same'``/``'full'``) as in :func:`cnnviz.shapes.conv_geometry`, which also gives the
 output size.
 
-**The idea.** Write each input row as one vector of ``W·C`` numbers. Output row ``i`` depends on
-the ``KH`` (padded) input rows ``r = i·s + a·d``; stacking them gives one *row window* of
-``KH·W·C`` numbers. Everything a column position and a channel do — sliding across, striding,
-dilating, padding left/right, mixing channels — is linear, so it fits in one matrix ``T`` of shape
-``(KH·W·C, OW·K)`` whose entries are copies of the weights (a banded, Toeplitz-like matrix):
+**The idea.** Write each (padded) input row as one vector of ``Wp·C`` numbers. Output row ``i``
+depends on the ``KH`` input rows ``r = i·s + a·d``. Take ``G`` neighbouring outputs of that row:
+they read a block of ``Wg`` input columns of those rows — a *row window* of ``KH·Wg·C`` numbers.
+Sliding along the row, striding, dilating and mixing channels are all linear, so one matrix ``T``
+of shape ``(KH·Wg·C, G·K)``, whose entries are copies of the weights (banded, Toeplitz-like),
+maps a row window to its ``G·K`` outputs:
 
-.. math:: T[a, x', c;\ x, k] = w[a, b, c, k] \quad\text{where}\quad x' = x·s_w + b·d_w − p_{left}
+.. math:: T[a, x', c;\ j, k] = w[a, b, c, k] \quad\text{where}\quad x' = j·s_w + b·d_w
 
-Then, with ``cols`` the row windows ``(N·OH, KH·W·C)``:
+and the same ``T`` serves every block, because a convolution is the same everywhere. With
+``cols`` all row windows ``(N·OH·OW/G, KH·Wg·C)``:
 
-* forward: ``z = cols · T + b``                                  ``(N·OH, OW·K)``
-* weights: ``∂L/∂T = colsᵀ · dz``, and each weight collects its copies in ``T``
-* input: a correlation's gradient is the *full* correlation of ``dz`` with the kernel flipped
-  along its rows — again row windows (over ``dz``, spread out by the stride) times ``Tᵀ``.
+* forward: ``z = cols · T + b``                                   ``(N·OH·OW/G, G·K)`` = ``(N, OH, OW, K)``
+* weights: ``∂L/∂T = colsᵀ · dz``, and each weight adds up its copies in ``∂L/∂T``
+* input: a correlation's gradient is the *full* correlation of ``dz`` (its rows spread out by the
+  stride) with the kernel flipped along its rows: row windows over ``dz`` times ``Tᵀ`` with one
+  block as wide as the whole row (``G = OW``).
 
-``T`` holds each weight ``OW`` times, so this does a few times more multiply-adds than a plain
-im2col, but row windows are ``KW`` times smaller than im2col's patch matrix and every step is one
-large BLAS call or one contiguous copy — the fastest form in numpy for MNIST-sized images.
-The cost grows with ``W²``: meant for small images like MNIST's 28×28.
+``T`` holds each weight ``G`` times, so this does more multiply-adds than a plain im2col, but
+its row windows are much smaller than im2col's patch matrix and every step is one large BLAS
+call or one contiguous copy — the fastest form in numpy for MNIST-sized images. Cost grows with
+the image width: meant for small images like MNIST's 28×28.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..shapes import Geometry2D, check_int, conv_geometry, pair
+from ..shapes import AxisGeometry, Geometry2D, check_int, conv_geometry, pair
 from .initializers import initial_weights
 from .layers import Layer
+
+MIN_BLOCK_OUTPUTS = 32  # G·K: fewer output columns per block leave BLAS underused
 
 
 @dataclass(frozen=True)
 class ToeplitzPlan:
-    """Where each weight sits in ``T`` for one input size (computed once per size, then reused)."""
+    """Where each weight sits in a block ``T (KH·Wg·C, G·K)``: ``T.flat[t_index] = w.flat[w_index]``."""
 
-    geometry: Geometry2D
-    width: int  # W, real input columns
-    t_index: np.ndarray  # flat positions in T (KH·W·C, OW·K) ...
-    w_index: np.ndarray  # ... and the flat position in w (KH, KW, C, K) each one copies
-
-
-def toeplitz_plan(geometry: Geometry2D, width: int, channels: int, filters: int) -> ToeplitzPlan:
-    """Index pairs ``(t_index, w_index)`` with ``T.flat[t_index] = w.flat[w_index]``."""
-    rows, cols = geometry.rows, geometry.cols
-    kh, kw, c, k, ow = rows.f, cols.f, channels, filters, cols.out
-    a, b, ch, x, f = np.meshgrid(np.arange(kh), np.arange(kw), np.arange(c), np.arange(ow), np.arange(k),
-                                 indexing="ij", sparse=True)
-    x_in = x * cols.stride + b * cols.dilation - cols.before  # input column read by tap b at output x
-    inside = (x_in >= 0) & (x_in < width)  # taps on the left/right padding multiply zeros: no entry
-    t_index = ((a * width + x_in) * c + ch) * (ow * k) + x * k + f
-    w_index = ((a * kw + b) * c + ch) * k + f
-    shape = np.broadcast_shapes(t_index.shape, inside.shape)
-    keep = np.broadcast_to(inside, shape)
-    return ToeplitzPlan(geometry, width, np.broadcast_to(t_index, shape)[keep],
-                        np.broadcast_to(w_index, shape)[keep])
+    group: int  # G, outputs per block
+    width: int  # Wg, input columns one block reads
+    t_index: np.ndarray
+    w_index: np.ndarray
 
 
-def row_windows(x_rows: np.ndarray, out: int, stride: int, taps: int, dilation: int) -> np.ndarray:
-    """Row windows ``(N·out, taps·L)`` of ``x_rows (N, R, L)``: window ``i`` = rows ``i·stride + a·dilation``."""
-    n, _, length = x_rows.shape
-    span = dilation * (taps - 1) + 1
-    win = sliding_window_view(x_rows, span, axis=1)[:, : stride * (out - 1) + 1: stride, :, ::dilation]
-    return np.ascontiguousarray(win.transpose(0, 1, 3, 2)).reshape(n * out, taps * length)  # (N·out, taps·L)
+@lru_cache(maxsize=128)
+def toeplitz_plan(kh: int, cols: AxisGeometry, channels: int, filters: int, group: int) -> ToeplitzPlan:
+    """The plan of a block of ``group`` outputs along the columns described by ``cols`` (unpadded)."""
+    width = int(cols.window(group - 1)[-1]) + 1  # one past the last column the block's last output reads
+    a, b, ch, j, f = np.meshgrid(np.arange(kh), np.arange(cols.f), np.arange(channels), np.arange(group),
+                                 np.arange(filters), indexing="ij", sparse=True)
+    x_in = j * cols.stride + b * cols.dilation  # column of the block read by tap b of output j
+    t_index = ((a * width + x_in) * channels + ch) * (group * filters) + j * filters + f
+    w_index = ((a * cols.f + b) * channels + ch) * filters + f
+    shape = np.broadcast_shapes(t_index.shape, w_index.shape)
+    return ToeplitzPlan(group, width, np.broadcast_to(t_index, shape).ravel(),
+                        np.broadcast_to(w_index, shape).ravel())
+
+
+def block_size(out: int, filters: int) -> int:
+    """Outputs per block: the smallest divisor ``G`` of ``out`` with ``G·K ≥ 32``, else the whole row."""
+    return next((g for g in range(1, out + 1) if out % g == 0 and g * filters >= MIN_BLOCK_OUTPUTS), out)
+
+
+def toeplitz(w: np.ndarray, plan: ToeplitzPlan) -> np.ndarray:
+    """``T (KH·Wg·C, G·K)``: every weight copied to the places the plan lists, zeros elsewhere."""
+    kh, _, c, k = w.shape
+    t = np.zeros((kh * plan.width * c, plan.group * k), dtype=w.dtype)
+    t.ravel()[plan.t_index] = w.ravel()[plan.w_index]
+    return t
+
+
+def row_windows(x_rows: np.ndarray, rows: AxisGeometry, blocks: int, step: int, width: int) -> np.ndarray:
+    """Row windows ``(N·OH·blocks, KH·width)`` of padded rows ``x_rows (N, Hp, L)``.
+
+    Window ``(i, g)``: rows ``i·s + a·d`` (``a < KH``), entries ``g·step … g·step + width − 1``.
+    """
+    n = len(x_rows)
+    win = sliding_window_view(x_rows, (rows.span, width), axis=(1, 2))  # (N, ·, ·, span, width), a view
+    win = win[:, : rows.stride * (rows.out - 1) + 1: rows.stride, : step * (blocks - 1) + 1: step, :: rows.dilation]
+    return np.ascontiguousarray(win).reshape(n * rows.out * blocks, -1)  # (N·OH·blocks, KH·width)
 
 
 class Conv2d(Layer):
@@ -91,7 +111,6 @@ class Conv2d(Layer):
         fan_in, fan_out = kh * kw * self.in_channels, kh * kw * self.out_channels
         w = initial_weights(init, (kh, kw, self.in_channels, self.out_channels), fan_in, fan_out, rng, dtype)
         self._set_params(w=w, b=np.zeros(self.out_channels, dtype=dtype))
-        self._plans: dict[tuple[int, int], ToeplitzPlan] = {}
 
     @property
     def w(self) -> np.ndarray:
@@ -113,58 +132,53 @@ class Conv2d(Layer):
         """How the window slides over an ``height × width`` input (sizes from :mod:`cnnviz.shapes`)."""
         return conv_geometry((height, width), self.kernel_size, self.stride, self.padding, self.dilation)
 
-    def plan(self, height: int, width: int) -> ToeplitzPlan:
-        if (height, width) not in self._plans:
-            self._plans[height, width] = toeplitz_plan(self.geometry(height, width), width,
-                                                       self.in_channels, self.out_channels)
-        return self._plans[height, width]
-
     def output_shape(self, shape):
         h, w, c = shape
         if c != self.in_channels:
             raise ValueError(f"{self.name} expects {self.in_channels} input channel(s), got {c}")
         return (*self.geometry(h, w).out_shape, self.out_channels)
 
-    def toeplitz(self, plan: ToeplitzPlan) -> np.ndarray:
-        """``T (KH·W·C, OW·K)``: every weight copied to the places the plan lists, zeros elsewhere."""
-        kh, c, k = self.kernel_size[0], self.in_channels, self.out_channels
-        t = np.zeros((kh * plan.width * c, plan.geometry.cols.out * k), dtype=self.params["w"].dtype)
-        t.ravel()[plan.t_index] = self.params["w"].ravel()[plan.w_index]
-        return t
-
     def forward(self, x):
         n, h, w, c = x.shape
-        plan = self.plan(h, w)
-        rows = plan.geometry.rows
-        x_rows = x.reshape(n, h, w * c)  # one vector per input row
-        if rows.before or rows.after:
-            x_rows = np.pad(x_rows, ((0, 0), (rows.before, rows.after), (0, 0)))
-        cols = row_windows(x_rows, rows.out, rows.stride, rows.f, rows.dilation)  # (N·OH, KH·W·C)
-        t = self.toeplitz(plan)  # (KH·W·C, OW·K)
-        z = cols @ t  # (N·OH, OW·K)
-        ow, k = plan.geometry.cols.out, self.out_channels
-        z.reshape(-1, ow, k)[...] += self.params["b"]
-        return z.reshape(n, rows.out, ow, k), (cols, t, plan, x.shape)
+        geo = self.geometry(h, w)
+        rows, cols = geo.rows, geo.cols
+        k = self.out_channels
+        if geo.pads != ((0, 0), (0, 0)):
+            x = np.pad(x, ((0, 0), *geo.pads, (0, 0)))
+        plan = toeplitz_plan(rows.f, _unpadded(cols), c, k, block_size(cols.out, k))
+        windows = row_windows(x.reshape(n, rows.padded, -1), rows, cols.out // plan.group,
+                              plan.group * cols.stride * c, plan.width * c)  # (N·OH·OW/G, KH·Wg·C)
+        z = windows @ toeplitz(self.params["w"], plan)  # (N·OH·OW/G, G·K)
+        z += np.tile(self.params["b"], plan.group)  # bias of every (column, filter): one row, broadcast down
+        return z.reshape(n, rows.out, cols.out, k), (windows, plan, geo, (n, h, w, c))
 
     def backward(self, dout, cache, need_dx=True):
-        cols, t, plan, x_shape = cache
+        windows, plan, geo, x_shape = cache
         n, h, w, c = x_shape
-        rows = plan.geometry.rows
-        kh, k = rows.f, self.out_channels
-        dz = dout.reshape(n * rows.out, -1)  # (N·OH, OW·K)
-        dt = cols.T @ dz  # (KH·W·C, OW·K): ∂L/∂T
+        rows, cols = geo.rows, geo.cols
+        k = self.out_channels
+        dz = dout.reshape(len(windows), -1)  # (N·OH·OW/G, G·K)
+        dt = windows.T @ dz  # ∂L/∂T
         self.grads["w"].ravel()[...] = np.bincount(plan.w_index, weights=dt.ravel()[plan.t_index],
                                                    minlength=self.grads["w"].size)  # add up each weight's copies
-        self.grads["b"][...] = dout.reshape(-1, k).sum(axis=0)
+        self.grads["b"][...] = dz.sum(axis=0).reshape(-1, k).sum(axis=0)  # rows first: long contiguous sums
         if not need_dx:
             return None
-        # ∂L/∂x: spread dz's rows out by the stride (zeros between), pad (KH−1)·d zero rows on top,
-        # and correlate with the row-flipped kernel: padded input row y receives Σ_a dz[i] · T_aᵀ
-        # over the (i, a) with i·s + a·d = y.
-        top, padded_h = (kh - 1) * rows.dilation, rows.padded
-        spread = np.zeros((n, top + padded_h, dz.shape[1]), dtype=dz.dtype)
-        spread[:, top: top + rows.stride * (rows.out - 1) + 1: rows.stride] = dz.reshape(n, rows.out, -1)
-        dcols = row_windows(spread, padded_h, 1, kh, rows.dilation)  # (N·Hp, KH·OW·K)
-        t_flipped = t.reshape(kh, w * c, -1)[::-1].transpose(0, 2, 1).reshape(-1, w * c)  # (KH·OW·K, W·C)
-        dx_rows = (dcols @ t_flipped).reshape(n, padded_h, w * c)  # gradient of every padded row
-        return dx_rows[:, rows.before: rows.before + h].reshape(x_shape)
+        # ∂L/∂x: spread dz's rows out by the stride (zeros between), put (KH−1)·d zero rows on top, and
+        # correlate with the row-flipped kernel: padded row y receives Σ_a dz[i]·T_aᵀ over i·s + a·d = y.
+        full = toeplitz_plan(rows.f, _unpadded(cols), c, k, cols.out)  # one block = the whole row
+        t = toeplitz(self.params["w"], full)  # (KH·Wf·C, OW·K)
+        top = rows.span - 1
+        spread = np.zeros((n, top + rows.padded, cols.out * k), dtype=dz.dtype)
+        spread[:, top: top + rows.stride * (rows.out - 1) + 1: rows.stride] = dout.reshape(n, rows.out, -1)
+        flipped_rows = AxisGeometry(top + rows.padded, rows.f, 1, rows.dilation, 0, 0, rows.padded)
+        dwindows = row_windows(spread, flipped_rows, 1, 1, cols.out * k)  # (N·Hp, KH·OW·K)
+        t_flipped = t.reshape(rows.f, -1, cols.out * k)[::-1].transpose(0, 2, 1).reshape(-1, full.width * c)
+        dx = np.zeros((n, rows.padded, cols.padded, c), dtype=dz.dtype)
+        dx[:, :, : full.width] = (dwindows @ t_flipped).reshape(n, rows.padded, full.width, c)
+        return dx[:, rows.before: rows.before + h, cols.before: cols.before + w]
+
+
+def _unpadded(cols: AxisGeometry) -> AxisGeometry:
+    """The same columns with their padding made explicit (the input is padded before the windows)."""
+    return AxisGeometry(cols.padded, cols.f, cols.stride, cols.dilation, 0, 0, cols.out)

@@ -80,8 +80,15 @@ class AvgPool2d(_Pool2d):
         (kh, kw), (oh, ow) = self.size, geo.out_shape
         area = kh * kw
         if self.tiles(geo):
-            blocks = x[:, : oh * kh, : ow * kw].reshape(n, oh, kh, ow, kw, c)
-            out = blocks.sum(axis=(2, 4))
+            rows = x[:, : oh * kh].reshape(n * oh, kh, w * c)  # each window's rows, side by side
+            out = rows[:, 0].copy()
+            for a in range(1, kh):  # add the window's rows: contiguous vectors, fast
+                out += rows[:, a]
+            cols = out.reshape(n * oh, w, c)[:, : ow * kw].reshape(n * oh, ow, kw * c)
+            out = cols[:, :, :c].copy()
+            for b in range(1, kw):  # then its columns
+                out += cols[:, :, b * c: (b + 1) * c]
+            out = out.reshape(n, oh, ow, c)
         else:
             out = self.windows(self.padded(x, geo, 0), geo).sum(axis=-1)
         out *= 1.0 / area
@@ -95,8 +102,11 @@ class AvgPool2d(_Pool2d):
         (kh, kw), (oh, ow) = self.size, geo.out_shape
         share = dout * (1.0 / (kh * kw))  # every tap of a window gets an equal share
         if self.tiles(geo):
-            dx = np.zeros(x_shape, dtype=dout.dtype) if (oh * kh, ow * kw) != (h, w) else np.empty(x_shape, dout.dtype)
-            dx[:, : oh * kh, : ow * kw].reshape(n, oh, kh, ow, kw, c)[...] = share[:, :, None, :, None, :]
+            spread = np.repeat(np.repeat(share, kh, axis=1), kw, axis=2)  # (N, OH·KH, OW·KW, C)
+            if spread.shape[1:3] == (h, w):
+                return spread
+            dx = np.zeros(x_shape, dtype=dout.dtype)  # rows/columns no window reaches get 0
+            dx[:, : oh * kh, : ow * kw] = spread
             return dx
         positions = self.tap_positions(x_shape, geo)
         values = np.broadcast_to(share[..., None], positions.shape)

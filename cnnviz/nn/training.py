@@ -21,7 +21,7 @@ from .augment import random_shift
 from .model import Model, as_images
 from .optim import make_optimizer
 
-SCHEDULES = ("cosine", "constant")
+SCHEDULES = ("flat_cosine", "cosine", "constant")
 SMOOTHING = 0.9  # running loss/accuracy: weight of the past in the exponential average
 CLASSES = 10
 
@@ -84,15 +84,16 @@ def check_dataset(images, labels) -> tuple[np.ndarray, np.ndarray]:
 
 def train(model: Model, images, labels, epochs: int = 1, batch_size: int = 64, optimizer: str = "adam",
           lr: float = 1e-3, seed: int = 0, *, momentum: float = 0.9, shift: int = 2,
-          schedule: str = "cosine", shuffle: bool = True) -> Iterator[Progress]:
+          schedule: str = "flat_cosine", shuffle: bool = True) -> Iterator[Progress]:
     """Train ``model`` in place on ``images (N, 28, 28)`` (uint8) and ``labels (N,)``; yield a
     :class:`Progress` after every batch.
 
     ``optimizer``: ``"adam"`` or ``"sgd"`` (with ``momentum``). Each epoch visits every image once in
     a fresh random order (``shuffle``); each image is moved by a random offset of up to ``shift``
-    pixels (0 turns augmentation off). ``schedule``: ``"cosine"`` lowers the learning rate from
-    ``lr`` along half a cosine to 0 at the last step (large steps while far from a minimum, small
-    ones to settle into it); ``"constant"`` keeps ``lr``. All randomness comes from ``seed``.
+    pixels (0 turns augmentation off). ``schedule`` (see :func:`learning_rate`): ``"flat_cosine"``
+    keeps ``lr`` for the first half of the run, then lowers it along half a cosine to 0 — large steps
+    while far from a minimum, small ones to settle into it; ``"cosine"`` starts lowering at once;
+    ``"constant"`` keeps ``lr``. All randomness comes from ``seed``.
     """
     images, labels = check_dataset(images, labels)
     epochs = check_int("epochs", epochs, 1)
@@ -108,10 +109,17 @@ def train(model: Model, images, labels, epochs: int = 1, batch_size: int = 64, o
 
 
 def learning_rate(lr: float, step: int, total_steps: int, schedule: str) -> float:
-    """The learning rate of batch ``step`` (1-based) of ``total_steps``."""
+    r"""The learning rate of batch ``step`` (1-based) of ``total_steps``.
+
+    With ``t = (step − 1)/total_steps`` ∈ [0, 1): ``"constant"`` → ``lr``; ``"cosine"`` →
+    ``lr·(1 + cos πt)/2``; ``"flat_cosine"`` → ``lr`` while ``t < ½``, then ``lr·(1 + cos π(2t − 1))/2``.
+    """
+    t = (step - 1) / total_steps
     if schedule == "constant":
         return lr
-    return lr * 0.5 * (1 + math.cos(math.pi * (step - 1) / total_steps))
+    if schedule == "flat_cosine":
+        t = max(2 * t - 1, 0.0)
+    return lr * 0.5 * (1 + math.cos(math.pi * t))
 
 
 def _run(model, images, labels, epochs, batch_size, opt, rng, shift, schedule, shuffle) -> Iterator[Progress]:

@@ -111,7 +111,8 @@ def depth_of(view: str, summary) -> int:
 
 
 def layer_frame(rows, error_name: str | None = None, reason: str = "", skipped=()) -> pd.DataFrame:
-    records = [{"Layer": r.name, "Type": BLOCK_KINDS.get(r.kind, r.kind) + (f" · {r.count} layers" if r.count > 1 else ""),
+    records = [{"Layer": r.name,
+                "Type": BLOCK_KINDS.get(r.kind, r.kind) + (f" · {r.count} layers" if r.count > 1 else ""),
                 "Output H×W×C": shape_text(r.output_shape), "Parameters": r.params, "MACs": r.macs,
                 "Activations": r.activations, "Receptive field": field_text(r.rf), "Note": ""} for r in rows]
     if error_name:
@@ -120,47 +121,37 @@ def layer_frame(rows, error_name: str | None = None, reason: str = "", skipped=(
     return pd.DataFrame(records)
 
 
-def grouped_error(summary, depth: int):
-    """The error and the skipped layers, named at the depth of the rows on show."""
-    if summary.ok:
-        return None, ()
-    top = ".".join(summary.error.name.split(".")[:depth])
-    skipped = list(dict.fromkeys(".".join(n.split(".")[:depth]) for n in summary.skipped))
-    return top, tuple(n for n in skipped if n != top)
-
-
-COUNTS = ["Parameters", "MACs", "Activations"]
+COUNT = st.column_config.NumberColumn(format="localized")
+TABLE_CONFIG = {"Parameters": COUNT, "MACs": COUNT, "Activations": COUNT,
+                "Receptive field": st.column_config.TextColumn(
+                    help="Input pixels one output pixel can see (padding included); jump = how far it moves "
+                         "per output pixel"),
+                "Note": st.column_config.TextColumn(width="medium")}
 
 
 def styled(frame: pd.DataFrame):
-    """Counts with thousands separators (— when not computed); the bad row shaded red, skipped rows grey."""
+    """The row that cannot fit shaded red, the rows not computed after it in grey."""
     def colour(row):
         note = row.get("Note") or ""
         shade = "background-color: #fde2e1" if note.startswith("⚠") else "color: #999" if note else ""
         return [shade] * len(row)
-    counts = [c for c in COUNTS if c in frame.columns]
-    return frame.style.apply(colour, axis=1).format("{:,.0f}", na_rep="—", subset=counts)
+    return frame.style.apply(colour, axis=1) if "Note" in frame.columns else frame
 
 
-TABLE_CONFIG = {"Layer": st.column_config.TextColumn(width=250),
-                "Receptive field": st.column_config.TextColumn(
-                    help="Input pixels one output pixel can see (padding included); jump = how far it moves "
-                         "per output pixel"),
-                "Note": st.column_config.TextColumn(width="large")}
-
-
-def show_table(frame: pd.DataFrame, key: str) -> None:
+def show_table(frame: pd.DataFrame, key: str, layer_width: int | None = None) -> None:
     if not frame["Note"].astype(bool).any():
         frame = frame.drop(columns="Note")
     height = min(35 * (len(frame) + 1) + 3, 640)
-    st.dataframe(styled(frame), hide_index=True, height=height, column_config=TABLE_CONFIG, key=key)
+    config = {**TABLE_CONFIG, "Layer": st.column_config.TextColumn(width=layer_width)}
+    st.dataframe(styled(frame), hide_index=True, height=height, column_config=config, key=key, placeholder="—")
 
 
 def edit_table(s: ArchSettings):
     """The editable layer table, then its per-row results; returns (chart rows, summary of the good rows)."""
     st.markdown("**Layers** — edit a cell, add rows at the bottom, select rows to delete them")
     edited = st.data_editor(
-        editor_start(s.preset), key=f"{PREFIX}table.{s.preset}", num_rows="dynamic", width="stretch", hide_index=False,
+        editor_start(s.preset), key=f"{PREFIX}table.{s.preset}", num_rows="dynamic", width="stretch",
+        hide_index=False, placeholder="",
         column_config={
             "type": st.column_config.SelectboxColumn("Type", options=LAYER_TYPES, required=True),
             "out": st.column_config.NumberColumn("Out", help="Filters of a conv, units of a dense layer", step=1),
@@ -217,11 +208,12 @@ def show_charts(rows, key: str) -> None:
                "(in VGG-16, the first dense layer alone holds 103 M of 138 M).")
 
 
-def comparison_frame(c, names: tuple[str, str]):
-    return styled(pd.DataFrame([{"": name, "Parameters": s.total_params, "MACs": s.total_macs,
-                          "Output H×W×C": shape_text(s.output_shape),
-                          "Receptive field": field_text(s.rows[-1].rf)}
-                         for name, s in zip(names, (c.baseline, c.alternative))]))
+def comparison_table(c, names: tuple[str, str]) -> None:
+    st.dataframe(pd.DataFrame([{"": name, "Parameters": s.total_params, "MACs": s.total_macs,
+                                "Output H×W×C": shape_text(s.output_shape),
+                                "Receptive field": field_text(s.rows[-1].rf)}
+                               for name, s in zip(names, (c.baseline, c.alternative))]),
+                 hide_index=True, column_config=TABLE_CONFIG)
 
 
 def show_comparisons(first_conv) -> None:
@@ -230,23 +222,20 @@ def show_comparisons(first_conv) -> None:
     shape, conv = first_conv if first_conv else ((3, 32, 32), Conv2d(6, 5))
     c = conv_vs_dense(shape, conv)
     with tabs[0]:
-        st.dataframe(comparison_frame(c, ("Dense layer, same input → same output size", "The conv layer")),
-                     hide_index=True)
+        comparison_table(c, ("Dense layer, same input → same output size", "The conv layer"))
         st.markdown(f"Mapping {shape_text(shape)} to {shape_text(c.alternative.output_shape)}, the conv layer "
                     f"shares one small kernel per filter across all positions: **{c.alternative.total_params:,}** "
                     f"parameters instead of **{c.baseline.total_params:,}** "
                     f"({c.baseline.total_params / c.alternative.total_params:,.0f}× fewer).")
     c = single_vs_stacked(channels=64, size=28)
     with tabs[1]:
-        st.dataframe(comparison_frame(c, ("One 5×5 conv, 64 → 64", "Two 3×3 convs, 64 → 64 → 64")),
-                     hide_index=True)
+        comparison_table(c, ("One 5×5 conv, 64 → 64", "Two 3×3 convs, 64 → 64 → 64"))
         st.markdown(f"Both see a 5×5 patch of the input and give the same output size, but two 3×3 layers need "
                     f"**{c.params_saved:.0%} fewer** weights (18·C² instead of 25·C², no bias) and add a "
                     "second non-linearity.")
     c = bottleneck(channels=128, reduced=32)
     with tabs[2]:
-        st.dataframe(comparison_frame(c, ("3×3 conv, 128 → 128", "1×1 to 32, then 3×3 to 128")),
-                     hide_index=True)
+        comparison_table(c, ("3×3 conv, 128 → 128", "1×1 to 32, then 3×3 to 128"))
         st.markdown(f"Shrinking the channels with a cheap 1×1 conv first: **{c.baseline.total_params:,}** → "
                     f"**{c.alternative.total_params:,}** weights, about **{c.params_saved:.0%} fewer** (and as many "
                     "fewer multiply-adds). GoogLeNet and ResNet-50 use this everywhere.")
@@ -257,8 +246,8 @@ def show_comparisons(first_conv) -> None:
         frame = pd.DataFrame([{"Layer": name, "Groups (2012)": getattr(old[name].layer, "groups", 1),
                                "2012 parameters": old[name].params, "torchvision parameters": new[name].params}
                               for name in old])
-        st.dataframe(frame.style.format("{:,}", subset=["2012 parameters", "torchvision parameters"]),
-                     hide_index=True)
+        st.dataframe(frame, hide_index=True,
+                     column_config={"2012 parameters": COUNT, "torchvision parameters": COUNT})
         st.markdown(f"In 2012 the network was split over two GPUs: conv2, conv4 and conv5 each see only the half "
                     f"of the channels on their own GPU (groups = 2), which halves their weights. Total "
                     f"**{c.alternative.total_params:,}** (2012) vs **{c.baseline.total_params:,}** (torchvision, "
@@ -280,13 +269,13 @@ else:
     summary = preset_summary(settings.preset, settings.input_shape)
     depth = depth_of(settings.view, summary)
     chart_rows = summary.grouped(depth)
-    error_name, skipped = grouped_error(summary, depth)
+    error_name, skipped = summary.failed_block(depth)
     if summary.error:
         st.error(f"With a {shape_text(settings.input_shape)} input, {summary.error.name} cannot fit: "
                  f"{summary.error.reason}. Try a larger input.", icon=":material/error:")
     show_totals(summary, "Totals cover the layers before the one that does not fit." if summary.error else "")
     show_table(layer_frame(chart_rows, error_name, summary.error.reason if summary.error else "", skipped),
-               key=f"{PREFIX}layers")
+               key=f"{PREFIX}layers", layer_width=250)
 
 show_charts(chart_rows, PREFIX + "charts")
 first = next(((r.input_shape, r.layer) for r in summary.rows if r.kind == "Conv2d"), None)

@@ -253,3 +253,12 @@ def test_classic_receptive_fields():
     rows = summarize("alexnet2012").rows
     assert [r.rf.size[0] for r in rows if r.kind == "Conv2d"] == [11, 51, 99, 131, 163]
     assert summarize(Sequential([AvgPool2d(2), AvgPool2d(2)]), (1, 8, 8)).rows[-1].rf.size == (4, 4)
+
+
+def test_failed_block_names_the_error_and_the_skipped_blocks_at_the_shown_depth():
+    s = summarize("vgg16", (3, 16, 16), strict=False)
+    assert s.error.name == "block5.maxpool"
+    assert s.failed_block(1) == ("block5", ("avgpool", "flatten", "classifier"))
+    failed, skipped = s.failed_block(2)
+    assert failed == "block5.maxpool" and skipped[:2] == ("avgpool", "flatten") and "classifier.fc1" in skipped
+    assert summarize("vgg16").failed_block(1) == (None, ())

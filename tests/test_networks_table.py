@@ -129,3 +129,8 @@ def test_dense_before_flatten_is_a_shape_error_on_that_row():
     ts = summarize_table([{"type": "conv", "out": 2, "kernel": 3}, {"type": "dense", "out": 4}], (1, 5, 5))
     assert ts.rows[1].status == "error" and "add a Flatten layer" in ts.rows[1].reason
     assert math.prod(ts.rows[0].result.output_shape) == 18
+
+
+def test_a_row_with_an_activation_reports_the_layer_kind():
+    ts = summarize_table(COURSE_ROWS[:1], (3, 32, 32))
+    assert ts.rows[0].result.kind == "Conv2d" and ts.rows[0].result.count == 2

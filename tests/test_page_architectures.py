@@ -93,7 +93,8 @@ def test_too_small_an_input_marks_the_layer_that_cannot_fit_and_keeps_the_rest()
     at.number_input(key="arch.height").set_value(32).run()
     at.number_input(key="arch.width").set_value(32).run()
     assert_no_exception(at)
-    assert len(at.error) == 1 and "maxpool3" in at.error[0].value and "larger than the padded input" in at.error[0].value
+    assert len(at.error) == 1
+    assert "maxpool3" in at.error[0].value and "larger than the padded input" in at.error[0].value
     table = layer_table(at)
     bad = table[table["Layer"] == "maxpool3"].iloc[0]
     assert bad["Note"].startswith("⚠ pooling window 3 is larger than the padded input 1")
@@ -119,7 +120,8 @@ def test_edit_mode_shows_the_preset_as_editable_rows_with_results():
     assert list(at.data_editor[0].value["type"]) == ["conv", "maxpool", "conv", "maxpool", "flatten", "dense",
                                                     "dense", "dense"]
     results = layer_table(at)
-    assert list(results["Output H×W×C"]) == ["28×28×8", "14×14×8", "10×10×16", "5×5×16", "400", "120", "84", "10"]
+    assert list(results["Output H×W×C"]) == ["28×28×8", "14×14×8", "10×10×16", "5×5×16", "400", "120", "84",
+                                             "10"]
     assert metric(at, "Parameters") == "62,958"
 
 

@@ -184,9 +184,10 @@ def resnet50() -> Sequential:
 # ------------------------------------------------------------------ DenseNet
 def _dense_layer(name: str, growth: int, bn_size: int) -> Concat:
     """One dense layer: its new ``growth`` channels are concatenated to everything before it."""
-    new = Sequential((BatchNorm2d(name="norm1"), ReLU(name="relu1"), Conv2d(bn_size * growth, 1, bias=False, name="conv1"),
-                      BatchNorm2d(name="norm2"), ReLU(name="relu2"), Conv2d(growth, 3, 1, 1, bias=False, name="conv2")),
-                     name="new")
+    new = Sequential((BatchNorm2d(name="norm1"), ReLU(name="relu1"),
+                      Conv2d(bn_size * growth, 1, bias=False, name="conv1"),
+                      BatchNorm2d(name="norm2"), ReLU(name="relu2"),
+                      Conv2d(growth, 3, 1, 1, bias=False, name="conv2")), name="new")
     return Concat((Sequential(name="input"), new), name=name)
 
 

@@ -71,6 +71,11 @@ class LayerError(ValueError):
         return type(self), (self.row,)
 
 
+def _fold(name: str, depth: int) -> str:
+    """``'layer1.0.conv1'`` at depth 2 → ``'layer1.0'``."""
+    return ".".join(name.split(".")[:depth])
+
+
 @dataclass(frozen=True)
 class Summary:
     """Rows of a network for one input shape (see the module docstring)."""
@@ -115,7 +120,7 @@ class Summary:
         kinds = dict(self.blocks)
         groups: list[list[Row]] = []
         for row in self.rows:
-            prefix = ".".join(row.name.split(".")[:depth])
+            prefix = _fold(row.name, depth)
             if groups and groups[-1][0] == prefix:
                 groups[-1][1].append(row)
             else:
@@ -129,6 +134,15 @@ class Summary:
                            members[-1].output_shape, sum(r.params for r in members),
                            sum(r.macs for r in members), members[-1].rf, None, len(members)))
         return tuple(out)
+
+
+    def failed_block(self, depth: int) -> tuple[str | None, tuple[str, ...]]:
+        """The error's name and the skipped names, folded like ``grouped(depth)``: ``(None, ())`` if ok."""
+        if self.error is None:
+            return None, ()
+        failed = _fold(self.error.name, depth)
+        skipped = dict.fromkeys(_fold(name, depth) for name in self.skipped)
+        return failed, tuple(n for n in skipped if n != failed)
 
 
 @dataclass

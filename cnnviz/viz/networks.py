@@ -77,7 +77,8 @@ def layer_bars(rows: Sequence, value: str, title: str, y_title: str, labels: Gro
         group = kind_group(r.kind)
         trace = traces.setdefault(group, {
             "type": "bar", "name": getattr(labels, group), "x": [], "y": [], "customdata": [],
-            "marker": {"color": COLOURS[group]}, "hovertemplate": "<b>%{x}</b> (%{customdata})<br>%{y:,}<extra></extra>"})
+            "marker": {"color": COLOURS[group]},
+            "hovertemplate": "<b>%{x}</b> (%{customdata})<br>%{y:,}<extra></extra>"})
         trace["x"].append(r.name)
         trace["y"].append(int(getattr(r, value)))
         trace["customdata"].append(r.kind)

@@ -75,15 +75,7 @@ def analyse(image_key: str, _image: LoadedImage, weights: tuple, colour: str, bo
     planes = luma(_image.pixels) if colour == "luma" or _image.is_grey else channels(_image.pixels)
     maps = edge_maps(planes, weights, border)
     corners = {BORDER_LABELS[b]: corner_maps(planes, weights, b) for b in BORDERS}
-    figures = {"original": fig.map_figure("image", _image.pixels)}
-    for i, values in enumerate(maps.responses):
-        figures[f"response{i}"] = fig.map_figure("signed", values)
-    figures["magnitude"] = fig.map_figure("magnitude", maps.magnitude)
-    if maps.direction is not None:
-        figures["direction"] = fig.map_figure("direction", maps.direction, magnitude=maps.magnitude)
-    if maps.channel_magnitude is not None:
-        figures["colour_edges"] = fig.map_figure("image", fig.colour_edges(maps.channel_magnitude))
-    return planes, maps, corners, figures, strongest_pixel(maps.magnitude)
+    return planes, maps, corners, fig.map_figures(_image.pixels, maps), strongest_pixel(maps.magnitude)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -215,7 +207,8 @@ for start in range(0, len(panels), 3):
     for column, (panel, title, figure) in zip(st.columns(3), panels[start:start + 3]):
         with column:
             st.markdown(f"**{title}**")
-            show_figure(fig.with_marker(figure, row, col), key=f"edges.{panel}")
+            marked = panel in ("original", "edges")  # only these re-send when the pixel moves (bad Wi-Fi)
+            show_figure(fig.with_marker(figure, row, col) if marked else figure, key=f"edges.{panel}")
 
 download_names = {"Edges": ("binary", edges, None), "Magnitude": ("magnitude", maps.magnitude, None)}
 if pair:
@@ -235,7 +228,8 @@ st.header("One pixel's arithmetic")
 a, b, c = st.columns([1, 1, 3], vertical_alignment="bottom")
 a.number_input("Row", 0, h - 1, key="edges.row")
 b.number_input("Column", 0, w - 1, key="edges.col")
-c.caption("The cyan square on the maps marks this pixel. Hover over a map to read rows and columns.")
+c.caption("The cyan square on the original and on the edge map marks this pixel. Hover over any map to read "
+          "its rows and columns.")
 channel = int(maps.channel[row, col]) if per_channel else None
 trace = pixel_trace(planes, weights, settings.border, row, col, channel)
 if channel is not None:

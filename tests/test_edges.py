@@ -246,3 +246,111 @@ def test_sobel_is_exact_along_the_axes_and_diagonals():
 def test_direction_error_needs_a_pair():
     with pytest.raises(ValueError, match="pair"):
         direction_error(KERNELS["laplacian4"].weights)
+
+
+# ------------------------------------------------------------------------------ figures (cnnviz.viz.edges)
+def _decode_uri(uri: str) -> np.ndarray:
+    import base64
+    import io
+
+    from PIL import Image
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("RGB"))
+
+
+def test_signed_colours_put_zero_at_mid_grey_and_are_symmetric():
+    from cnnviz.viz.edges import colour_signed
+    rgb = colour_signed(np.array([[-5.0, 0.0, 5.0, -10.0, 10.0]]), limit=10.0)
+    np.testing.assert_array_equal(rgb[0, 1], [128, 128, 128])
+    luminance = rgb[0].astype(float) @ [0.2126, 0.7152, 0.0722]
+    assert luminance[3] < luminance[0] < luminance[1] < luminance[2] < luminance[4]  # dark → light
+    assert rgb[0, 3, 2] > rgb[0, 3, 0] and rgb[0, 4, 0] > rgb[0, 4, 2]  # negative blue, positive warm
+
+
+def test_direction_colours_follow_the_hue_wheel_and_fade_with_magnitude():
+    from cnnviz.viz.edges import colour_direction
+    theta = np.radians([[0.0, 120.0, -120.0, 180.0]])
+    rgb = colour_direction(theta, np.ones((1, 4)))
+    np.testing.assert_array_equal(rgb[0, :3], [[255, 0, 0], [0, 255, 0], [0, 0, 255]])
+    np.testing.assert_array_equal(rgb[0, 3], [0, 255, 255])
+    dim = colour_direction(np.zeros((1, 2)), np.array([[0.0, 2.0]]))
+    np.testing.assert_array_equal(dim[0], [[0, 0, 0], [255, 0, 0]])
+
+
+@pytest.mark.parametrize("kind", ["image", "signed", "magnitude", "direction", "binary"])
+@pytest.mark.parametrize("shape", [(6, 6), (300, 200), (1100, 700)])
+def test_map_figures_are_valid_plotly_and_keep_pixel_coordinates(kind, shape):
+    import plotly.graph_objects as go
+
+    from cnnviz.viz.edges import DISPLAY_SIDE, NUMBERS_MAX, map_figure
+    rng = np.random.default_rng(0)
+    values = {"image": rng.integers(0, 256, shape, dtype=np.uint8), "signed": rng.standard_normal(shape),
+              "magnitude": rng.random(shape), "direction": rng.uniform(-np.pi, np.pi, shape),
+              "binary": rng.random(shape) > 0.5}[kind]
+    spec = map_figure(kind, values, magnitude=rng.random(shape), row=shape[0] - 1, col=0)
+    go.Figure(spec)  # raises on anything Plotly does not know
+    h, w = shape
+    assert spec["layout"]["xaxis"]["range"] == [-0.5, w - 0.5] and spec["layout"]["yaxis"]["range"] == [h - 0.5, -0.5]
+    first = spec["data"][0]
+    if max(shape) <= NUMBERS_MAX:
+        assert first["type"] in ("heatmap", "image") and len(first["text"]) == h
+        return
+    picture = _decode_uri(first["source"])
+    assert max(picture.shape[:2]) <= DISPLAY_SIDE
+    # the picture's pixel centres land on the original pixel coordinates
+    assert first["x0"] - first["dx"] / 2 == pytest.approx(-0.5)
+    assert first["x0"] + (picture.shape[1] - 0.5) * first["dx"] == pytest.approx(w - 0.5, abs=1e-6)
+    assert first["y0"] + (picture.shape[0] - 0.5) * first["dy"] == pytest.approx(h - 0.5, abs=0.02 * first["dy"] * h)
+
+
+def test_large_signed_map_saturates_symmetrically_and_says_so():
+    from cnnviz.viz.edges import map_figure
+    values = np.zeros((100, 100))
+    values[10:20] = np.linspace(-50, 50, 100)
+    values[50, 50] = 1000.0  # one outlier would make every other edge grey
+    spec = map_figure("signed", values)
+    bar = spec["data"][1]["marker"]
+    assert bar["cmin"] == -bar["cmax"] and bar["cmax"] < 1000
+    assert bar["colorbar"]["ticktext"][0].startswith("≤") and bar["colorbar"]["ticktext"][-1].startswith("≥")
+
+
+def test_small_map_shows_every_number():
+    from cnnviz.viz.edges import map_figure
+    spec = map_figure("signed", np.array([[-30.0, 0, 30], [1.5, -0.25, 7]]))
+    assert spec["data"][0]["text"] == [["−30", "0", "30"], ["1.5", "−0.25", "7"]]
+
+
+def test_download_picture_is_full_size_png():
+    from PIL import Image as PILImage
+
+    from cnnviz.viz.edges import map_picture, png_bytes
+    values = np.random.default_rng(1).standard_normal((300, 700))
+    data = png_bytes(map_picture("signed", values))
+    import io
+    im = PILImage.open(io.BytesIO(data))
+    assert im.format == "PNG" and im.size == (700, 300)
+
+
+def test_pixel_figure_and_equations():
+    import plotly.graph_objects as go
+
+    from cnnviz.viz.edges import pixel_equations, pixel_figure
+    t = pixel_trace(STEP, KERNELS["sobel"].weights, "zeros", 0, 2)
+    spec = pixel_figure(t, STEP.shape, ("Gx", "Gy"), (0.0, 10.0))
+    go.Figure(spec)
+    assert len(spec["data"]) == 6  # window, kernel, products for Gx and for Gy
+    assert len(spec["layout"]["shapes"]) == 2 * 3  # the three window cells above the image, in both rows
+    lines = pixel_equations(t, ("Gx", "Gy"))
+    assert lines[0].startswith("Gx = 0·1 + 0·0 + 0·(−1) + 10·2")
+    # window rows −1 (zeros), 0 and 1 = [10 10 0]: Gx = 2·10 + 10 = 30, Gy = −(10 + 2·10) = −30
+    assert lines[2] == "|G| = √(Gx² + Gy²) = √(30² + (−30)²) = 42.426"
+    assert lines[3] == "θ = atan2(Gy, Gx) = atan2(−30, 30) = −45°"
+
+
+def test_border_and_direction_error_figures_are_valid():
+    import plotly.graph_objects as go
+
+    from cnnviz.viz.edges import border_figure, direction_error_figure
+    corners = {b: corner_maps(IMG, KERNELS["sobel"].weights, b) for b in BORDERS}
+    go.Figure(border_figure(corners, pair=True))
+    go.Figure(border_figure({b: corner_maps(IMG, KERNELS["sharpen"].weights, b) for b in BORDERS}, pair=False))
+    go.Figure(direction_error_figure({"Sobel": direction_error(KERNELS["sobel"].weights)}))

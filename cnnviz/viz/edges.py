@@ -19,9 +19,10 @@ from . import style
 from .board import Board, Slot, box, cell_texts, heatmap
 
 NUMBERS_MAX = 16  # up to 16×16 pixels a map is drawn cell by cell, with its numbers
-DISPLAY_SIDE = 640  # larger maps are sent downscaled to this longer side (screen pixels are the limit)
-PNG_BUDGET = 150_000  # bytes; a busier picture goes as JPEG
-SIGNED = [[0.0, "#08306b"], [0.25, "#4f86c6"], [0.5, "#808080"], [0.75, "#e6a15a"], [1.0, "#fff5d6"]]
+DISPLAY_SIDE = 512  # larger maps are sent shrunk to this longer side: 1.5× the ~340 px a map gets on screen
+# Signed values: 0 is mid-grey; negatives darker and blue, positives lighter and orange (brightness rises
+# steadily from −limit to +limit, like the grey gradient images of textbooks, and hue tells the sign).
+SIGNED = [[0.0, "#08306b"], [0.25, "#3d6fb0"], [0.5, "#808080"], [0.75, "#e6a15a"], [1.0, "#fff5d6"]]
 # Inferno, written as rgb(): Streamlit's chart theme swaps colours "#000001"…"#000040" for its own (#000004 is one)
 MAGNITUDE = [[i / (len(sequential.Inferno) - 1), "rgb({},{},{})".format(*(int(c[k: k + 2], 16) for k in (1, 3, 5)))]
              for i, c in enumerate(sequential.Inferno)]
@@ -39,11 +40,14 @@ def _rgb(c: str) -> tuple[int, ...]:
     return tuple(int(c[i: i + 2], 16) for i in (1, 3, 5))
 
 
+LUT_STEPS = 256  # a lookup table has LUT_STEPS + 1 colours, so the middle one (0 on a signed scale) is exact
+
+
 def _lut(stops) -> np.ndarray:
-    """A colour scale's stops → a (256, 3) uint8 lookup table."""
+    """A colour scale's stops → a (257, 3) uint8 lookup table."""
     pos = np.array([p for p, _ in stops])
     rgb = np.array([_rgb(c) for _, c in stops], dtype=float)
-    t = np.linspace(0, 1, 256)
+    t = np.linspace(0, 1, LUT_STEPS + 1)
     return np.rint(np.stack([np.interp(t, pos, rgb[:, k]) for k in range(3)], axis=1)).astype(np.uint8)
 
 
@@ -58,7 +62,8 @@ def signed_limit(values) -> float:
 
 def _indices(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     span = hi - lo if hi > lo else 1.0
-    return np.clip(np.rint((values - lo) * (255 / span)), 0, 255).astype(np.uint8)
+    scaled = (np.asarray(values, dtype=np.float32) - np.float32(lo)) * np.float32(LUT_STEPS / span)
+    return np.clip(np.rint(scaled), 0, LUT_STEPS).astype(np.uint16)
 
 
 def colour_signed(values: np.ndarray, limit: float | None = None) -> np.ndarray:
@@ -74,14 +79,22 @@ def colour_sequential(values: np.ndarray, name: str = "magnitude", hi: float | N
     return _LUTS[name][_indices(values, lo, hi if hi > lo else lo + 1.0)]
 
 
+def _hue_lut(n: int = 360) -> np.ndarray:
+    """(n, 3) float32: fully saturated, full-brightness colours around the hue circle."""
+    h6 = np.arange(n, dtype=np.float64) / n * 6
+    k = np.stack([(5 + h6) % 6, (3 + h6) % 6, (1 + h6) % 6], axis=-1)  # HSV → RGB with saturation 1
+    return (255 * (1 - np.clip(np.minimum(k, 4 - k), 0, 1))).astype(np.float32)
+
+
+_HUES = _hue_lut()
+
+
 def colour_direction(direction: np.ndarray, magnitude: np.ndarray) -> np.ndarray:
     """Hue = θ (0° red, 90° yellow-green, ±180° cyan, −90° violet), brightness = magnitude / its maximum."""
-    hue = (direction / (2 * np.pi)) % 1.0
-    value = magnitude / signed_limit(magnitude)
-    h6 = hue * 6
-    k = np.stack([(5 + h6) % 6, (3 + h6) % 6, (1 + h6) % 6], axis=-1)  # HSV → RGB with saturation 1
-    rgb = value[..., None] * (1 - np.clip(np.minimum(k, 4 - k), 0, 1))
-    return np.rint(rgb * 255).astype(np.uint8)
+    n = len(_HUES)
+    index = np.rint(np.asarray(direction, dtype=np.float32) * (n / (2 * np.pi))).astype(np.int64) % n
+    value = np.asarray(magnitude, dtype=np.float32) / np.float32(signed_limit(magnitude))
+    return np.rint(_HUES[index] * value[..., None]).astype(np.uint8)
 
 
 def colour_edges(channel_magnitude: np.ndarray) -> np.ndarray:
@@ -91,7 +104,9 @@ def colour_edges(channel_magnitude: np.ndarray) -> np.ndarray:
 
 
 def colour_binary(mask: np.ndarray) -> np.ndarray:
-    return np.where(mask[..., None], np.uint8(17), np.uint8(244)).repeat(3, axis=-1)
+    """True (or a fraction of edge pixels, once shrunk) → dark; False → near-white."""
+    shade = np.rint(244 - 227 * np.asarray(mask, dtype=np.float32)).astype(np.uint8)
+    return np.repeat(shade[..., None], 3, axis=-1)
 
 
 def colour_image(pixels: np.ndarray) -> np.ndarray:
@@ -107,10 +122,17 @@ def png_bytes(rgb: np.ndarray) -> bytes:
     return out.getvalue()
 
 
+def _is_drawing(rgb: np.ndarray) -> bool:
+    """Flat areas and hard edges (samples, edge maps) rather than a photo: most pixels equal their left neighbour."""
+    rows = rgb.reshape(rgb.shape[0], -1)  # (H, W·3): compare each byte with the one a pixel to the left
+    return rgb.shape[0] * rgb.shape[1] <= 128 * 128 or float(np.mean(rows[:, 3:] == rows[:, :-3])) > 0.6
+
+
 def display_uri(rgb: np.ndarray, max_side: int = DISPLAY_SIDE) -> tuple[str, float]:
     """A data URI of the picture shrunk to at most ``max_side`` pixels, and the shrink factor (≥ 1).
 
-    PNG when it fits ``PNG_BUDGET`` bytes (synthetic pictures, edge maps), else JPEG quality 88 (photos).
+    Drawings go as PNG (exact, and small because flat); photo-like pictures as JPEG quality 80,
+    several times smaller and quicker to make.
     """
     h, w = rgb.shape[:2]
     factor = max(1.0, max(h, w) / max_side)
@@ -118,13 +140,21 @@ def display_uri(rgb: np.ndarray, max_side: int = DISPLAY_SIDE) -> tuple[str, flo
     if factor > 1:
         im = im.resize((max(1, round(w / factor)), max(1, round(h / factor))), Image.Resampling.BOX)
     buf = io.BytesIO()
-    im.save(buf, "PNG", compress_level=1)
-    kind = "png"
-    if buf.tell() > PNG_BUDGET:
-        buf = io.BytesIO()
-        im.save(buf, "JPEG", quality=88)
-        kind = "jpeg"
+    small = np.asarray(im)
+    if np.array_equal(small[..., 0], small[..., 1]) and np.array_equal(small[..., 0], small[..., 2]):
+        im = Image.fromarray(small[..., 0])  # grey pictures (edge maps, grey originals): one channel, 3× less work
+    kind = "png" if _is_drawing(small) else "jpeg"
+    if kind == "png":
+        im.save(buf, "PNG", compress_level=3)
+    else:
+        im.save(buf, "JPEG", quality=80)
     return f"data:image/{kind};base64,{base64.b64encode(buf.getvalue()).decode('ascii')}", w / im.size[0]
+
+
+def _shrink(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """A float map averaged down to ``size`` (width, height), box filter: what a screen pixel covers."""
+    return np.asarray(Image.fromarray(np.ascontiguousarray(values, dtype=np.float32), "F")
+                      .resize(size, Image.Resampling.BOX))
 
 
 # ------------------------------------------------------------------------------ map figures
@@ -216,6 +246,20 @@ def map_figure(kind: str, values: np.ndarray, *, magnitude: np.ndarray | None = 
     return {"data": traces + _marker(row, col), "layout": layout}
 
 
+def map_figures(pixels: np.ndarray, maps: EdgeMaps) -> dict[str, dict]:
+    """Every map of one analysis: 'original', 'response0' (Gx or the output), 'response1' (Gy),
+    'magnitude', 'direction' (pairs) and 'colour_edges' (per-channel analyses)."""
+    figures = {"original": map_figure("image", pixels)}
+    for i, values in enumerate(maps.responses):
+        figures[f"response{i}"] = map_figure("signed", values)
+    figures["magnitude"] = map_figure("magnitude", maps.magnitude)
+    if maps.direction is not None:
+        figures["direction"] = map_figure("direction", maps.direction, magnitude=maps.magnitude)
+    if maps.channel_magnitude is not None:
+        figures["colour_edges"] = map_figure("image", colour_edges(maps.channel_magnitude))
+    return figures
+
+
 def with_marker(figure: dict, row: int, col: int) -> dict:
     """A copy of a map figure with the zoomed pixel marked (the picture itself is shared, not copied)."""
     return {"data": figure["data"] + _marker(row, col), "layout": figure["layout"]}
@@ -290,14 +334,29 @@ def map_picture(kind: str, values: np.ndarray, magnitude: np.ndarray | None = No
 
 
 def _large_map(kind: str, values: np.ndarray, magnitude) -> list[dict]:
-    """The map as one compressed picture, plus a colour bar for numeric maps."""
+    """The map as one compressed picture, plus a colour bar for numeric maps.
+
+    Numbers are averaged down to the screen size before colouring (direction as the average
+    gradient vector), which is much quicker than colouring a megapixel and shrinking the colours.
+    """
     extra: list[dict] = []
     limit = _limit(kind, values, magnitude)
     if kind in ("signed", "magnitude"):
         saturated = limit < float(np.max(np.abs(values)))
         lo = -limit if kind == "signed" else 0.0
         extra.append(_colourbar(SIGNED if kind == "signed" else MAGNITUDE, lo, limit, saturated))
-    uri, factor = display_uri(picture(kind, values, magnitude, limit))
+    h, w = values.shape[:2]
+    factor = max(h, w) / DISPLAY_SIDE
+    if factor > 1 and kind != "image":
+        size = (max(1, round(w / factor)), max(1, round(h / factor)))
+        if kind == "direction":
+            m = np.asarray(magnitude, dtype=np.float32)
+            gx, gy = _shrink(m * np.cos(values), size), _shrink(m * np.sin(values), size)
+            values, magnitude = np.arctan2(gy, gx), _shrink(m, size)
+        else:
+            values = _shrink(values, size)
+    uri, shrink = display_uri(picture(kind, values, magnitude, limit))
+    factor = w / round(w / shrink) if kind == "image" else w / values.shape[1]
     image = {"type": "image", "source": uri, "x0": (factor - 1) / 2, "y0": (factor - 1) / 2, "dx": factor,
              "dy": factor, "hovertemplate": "row %{y:.0f}, column %{x:.0f}<extra></extra>"}
     return [image] + extra

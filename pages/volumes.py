@@ -16,7 +16,7 @@ from pages.common.entry import run_inside_app
 
 run_inside_app()
 
-SOURCES = {"random": "Random whole numbers 0…2", "picture": "RGB picture (0…255)"}
+SOURCES = {"random": "Random 0…2", "picture": "RGB picture 0…255"}
 ACTIVATION_NAMES = {"relu": "ReLU", "leaky_relu": "Leaky ReLU", "sigmoid": "Sigmoid", "tanh": "tanh"}
 ACTIVATION_FORMULAS = {
     "relu": r"\mathrm{ReLU}(z) = \max(z,\,0)",

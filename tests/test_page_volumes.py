@@ -181,3 +181,12 @@ def test_a_wider_bottleneck_reports_extra_parameters():
     at = run_page(PAGE, **{"volumes.bn_in": 32, "volumes.bn_reduced": 128, "volumes.bn_out": 32})
     assert_no_exception(at)
     assert "Parameters extra" in {m.label for m in at.metric}
+
+
+def test_the_largest_bottleneck_inputs_are_counted_exactly():
+    at = run_page(PAGE, **{"volumes.bn_in": 4096, "volumes.bn_reduced": 4096, "volumes.bn_out": 4096,
+                           "volumes.bn_kernel": 7, "volumes.bn_size": 512, "volumes.bn_bias": True})
+    assert_no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["7×7 conv, 4096 → 4096"] == f"{7 * 7 * 4096 * 4096 + 4096:,}"
+    assert any(f"{7 * 7 * 4096 * 4096 * 512 * 512:,} directly" in m.value for m in at.markdown)

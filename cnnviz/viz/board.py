@@ -101,14 +101,26 @@ def cell_texts(values: np.ndarray, digits: int = 4) -> list[list[str]]:
     return [[format_number(v, digits) if np.isfinite(v) else "" for v in row] for row in np.asarray(values, dtype=float)]
 
 
+def fitted_font(texts, cell_px: float, largest: int = 16) -> dict:
+    """A cell font as large as lets the longest of ``texts`` (rows of strings) fit a ``cell_px`` cell."""
+    longest = max((len(t) for row in texts for t in row), default=1)
+    return {**style.CELL_FONT, "size": int(max(9, min(largest, (cell_px - 3) / (0.56 * longest + 0.2))))}
+
+
 def heatmap(values, axis: str, *, scale: dict | None = None, text=None, textfont: dict | None = None,
-            hover: str = HOVER) -> dict:
-    """One matrix as a heatmap trace with its numbers; NaN cells stay blank."""
+            hover: str = HOVER, cell_px: float | None = None) -> dict:
+    """One matrix as a heatmap trace with its numbers; NaN cells stay blank.
+
+    With ``cell_px`` the numbers shrink, if needed, to fit their cells.
+    """
     v = np.asarray(values, dtype=float)
     z = [[(int(c) if c == int(c) else float(c)) if np.isfinite(c) else None for c in row] for row in v]  # 2, not 2.0
-    return {"type": "heatmap", "z": z, "text": cell_texts(v) if text is None else text, "texttemplate": "%{text}",
-            "textfont": textfont or style.CELL_FONT, "xgap": 2, "ygap": 2, "showscale": False,
-            "hovertemplate": hover, **(scale or style.value_scale(v)), "xaxis": f"x{axis}", "yaxis": f"y{axis}"}
+    text = cell_texts(v) if text is None else text
+    if textfont is None:
+        textfont = fitted_font(text, cell_px) if cell_px else style.CELL_FONT
+    return {"type": "heatmap", "z": z, "text": text, "texttemplate": "%{text}", "textfont": textfont,
+            "xgap": 2, "ygap": 2, "showscale": False, "hovertemplate": hover, **(scale or style.value_scale(v)),
+            "xaxis": f"x{axis}", "yaxis": f"y{axis}"}
 
 
 def flat(value_rows: int, value_cols: int, colour: str, axis: str) -> dict:

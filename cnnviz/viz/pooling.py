@@ -47,8 +47,9 @@ def winners_figure(padded: np.ndarray, real: np.ndarray, steps: Sequence[PoolSte
     for s in steps:
         output[s.index[-2], s.index[-1]] = s.value
     scale = style.value_scale(values)
-    data = [heatmap(values, board.axis(0), scale=scale), _padding_trace(padded, real, board.axis(0)),
-            heatmap(output, board.axis(1), scale=scale)]
+    data = [heatmap(values, board.axis(0), scale=scale, cell_px=board.cell_px),
+            _padding_trace(padded, real, board.axis(0)),
+            heatmap(output, board.axis(1), scale=scale, cell_px=board.cell_px)]
     winners = sorted({s.winner for s in steps if s.winner is not None})
     layout["shapes"] = [box(r, c, r, c, board.axis(0), style.WINNER_COLOUR, 4, WINNER_FILL) for r, c in winners]
     layout["annotations"] = [board.title(0, labels.input, size=17), board.title(1, labels.output, size=17),
@@ -92,7 +93,8 @@ def channels_figure(x: np.ndarray, pooled: np.ndarray, parts: np.ndarray, conv_o
     slots.append(Slot(x_sum, y_sum, hc, wc))
     board = Board.fit(slots, max_width_px, max_height_px, top_px=10)
     layout = board.layout()
-    show_text = board.cell_px >= MIN_TEXT_CELL_PX
+    px = board.cell_px
+    show_text = px >= MIN_TEXT_CELL_PX
     pooled_scale = style.value_scale(np.concatenate([x.ravel(), pooled.ravel()]))
     part_scale = style.value_scale(parts)
     mode_name = dict(labels.modes).get(mode, mode)
@@ -104,15 +106,16 @@ def channels_figure(x: np.ndarray, pooled: np.ndarray, parts: np.ndarray, conv_o
     for c in range(c_count):
         a_in, a_pool, a_part = (board.axis(3 * c + q) for q in range(3))
         colour = CHANNEL_COLOURS[c % len(CHANNEL_COLOURS)]
-        data += [heatmap(x[c], a_in, scale=channel_scale(x[c], colour), text=text(x[c])),
-                 heatmap(pooled[c], a_pool, scale=channel_scale(pooled[c], colour), text=text(pooled[c])),
-                 heatmap(parts[c], a_part, scale=part_scale, text=text(parts[c]))]
+        data += [heatmap(x[c], a_in, scale=channel_scale(x[c], colour), text=text(x[c]), cell_px=px),
+                 heatmap(pooled[c], a_pool, scale=channel_scale(pooled[c], colour), text=text(pooled[c]), cell_px=px),
+                 heatmap(parts[c], a_part, scale=part_scale, text=text(parts[c]), cell_px=px)]
         notes += [board.title(3 * c, labels.input.format(c=c + 1), 15),
                   board.title(3 * c + 1, labels.pooled.format(mode=mode_name, c=c + 1), 15),
                   board.title(3 * c + 2, labels.part.format(c=c + 1), 15)]
         notes.append(board.text(w + 1.2, slots[3 * c].y + h / 2, "→", 26))
         shapes.append(board.line(x_part + wc + 0.25, slots[3 * c + 2].y + hc / 2, x_sum - 0.25, y_sum + hc / 2))
-    data.append(heatmap(conv_out, board.axis(3 * c_count), scale=style.value_scale(conv_out), text=text(conv_out)))
+    data.append(heatmap(conv_out, board.axis(3 * c_count), scale=style.value_scale(conv_out), text=text(conv_out),
+                        cell_px=px))
     notes.append(board.title(3 * c_count, labels.total.format(bias=format_number(bias)), 15))
     notes += [board.text((x_pool + wo) / 2, 0.2, labels.pooling, 18, yanchor="top"),
               board.text((x_part + x_sum + wc) / 2, 0.2, labels.convolution, 18, yanchor="top")]

@@ -10,11 +10,11 @@ import numpy as np
 from ..layer import Bottleneck, LayerMaps
 from ..trace import ConvStep, format_number
 from . import style
-from .board import TEXT_COLOUR, Board, Slot, box, cell_texts, channel_scale, flat, heatmap
+from .board import TEXT_COLOUR, Board, Slot, box, cell_texts, channel_scale, fitted_font, flat, heatmap
 
 MAX_FRAMES = 150  # more output cells than this: the page steps on the server instead (keeps figures ≲ 1.5 MB)
 CHANNEL_COLOURS = ("#e06666", "#6aa84f", "#6d9eeb", "#8e7cc3", "#f6b26b", "#76a5af")
-GAP = 1.6  # cells between channel columns, and between a filter slice and its products
+GAP = 1.4  # cells between channel columns, and between a filter slice and its products
 TITLE = 1.1  # cells above a matrix for its title
 
 
@@ -40,7 +40,7 @@ def _operand(text: str) -> str:
 
 def volume_figure(xp: np.ndarray, real: np.ndarray, steps: Sequence[ConvStep], out_shape: tuple[int, int, int],
                   channel_names: Sequence[str], labels: VolumeLabels = VolumeLabels(), start: int = 0,
-                  animate: bool = True, max_width_px: float = 880, max_height_px: float = 620) -> dict:
+                  animate: bool = True, max_width_px: float = 920, max_height_px: float = 620) -> dict:
     """Each input channel with the window, the filter's slice for it and their products with the
     channel's partial sum; on the right the K output maps filling in.
 
@@ -74,13 +74,19 @@ def volume_figure(xp: np.ndarray, real: np.ndarray, steps: Sequence[ConvStep], o
         order[s.index] = n
     out_scale = style.value_scale(final)
 
+    def font(values: np.ndarray) -> dict:  # one size for a whole group, so frames need not change it
+        return fitted_font(cell_texts(values.reshape(-1, values.shape[-1])), board.cell_px)
+
+    input_font, kernel_font, product_font, out_font = font(xp), font(kernels), font(products), font(final)
+
     data, dynamic = [], []
     for c in range(c_count):
         a_in, a_k, a_p = (board.axis(3 * c + i) for i in range(3))
         colour = CHANNEL_COLOURS[c % len(CHANNEL_COLOURS)]
-        data.append(heatmap(np.where(real, xp[c], np.nan), a_in, scale=channel_scale(xp[c][real], colour)))
+        data.append(heatmap(np.where(real, xp[c], np.nan), a_in, scale=channel_scale(xp[c][real], colour),
+                            textfont=input_font))
         data.append(heatmap(np.where(real, np.nan, xp[c]), a_in, scale={"colorscale": [[0, style.PADDING_COLOUR],
-                            [1, style.PADDING_COLOUR]]}, textfont={**style.CELL_FONT, "color": "#888"},
+                            [1, style.PADDING_COLOUR]]}, textfont={**input_font, "color": "#888"},
                             hover="padding<extra></extra>"))
         dynamic += [len(data), len(data) + 1]
         data += [None, None]  # kernel and products: filled per step
@@ -98,7 +104,8 @@ def volume_figure(xp: np.ndarray, real: np.ndarray, steps: Sequence[ConvStep], o
         for c in range(c_count):
             a_in, a_k, a_p = (board.axis(3 * c + q) for q in range(3))
             name = channel_names[c]
-            traces += [heatmap(s.kernel[c], a_k, scale=kernel_scale), heatmap(s.products[c], a_p, scale=product_scale)]
+            traces += [heatmap(s.kernel[c], a_k, scale=kernel_scale, textfont=kernel_font),
+                       heatmap(s.products[c], a_p, scale=product_scale, textfont=product_font)]
             shapes.append(box(s.rows[0], s.cols[0], s.rows[-1], s.cols[-1], a_in, style.WINDOW_COLOUR))
             total_c = format_number(s.channel_sums[c])
             notes += [board.title(3 * c, labels.input.format(channel=name)),
@@ -108,7 +115,7 @@ def volume_figure(xp: np.ndarray, real: np.ndarray, steps: Sequence[ConvStep], o
         for kk in range(k_count):
             written = order[kk] <= n
             a = board.axis(3 * c_count + kk)
-            traces.append(heatmap(np.where(written, final[kk], np.nan), a, scale=out_scale))
+            traces.append(heatmap(np.where(written, final[kk], np.nan), a, scale=out_scale, textfont=out_font))
             notes.append(board.title(3 * c_count + kk, labels.output.format(k=kk + 1)))
         shapes.append(box(i, j, i, j, board.axis(3 * c_count + k), style.OUTPUT_COLOUR))
         caption = labels.caption.format(partials=" + ".join(partials), total=format_number(s.total), k=k + 1,
@@ -185,8 +192,11 @@ def layer_figure(maps: LayerMaps, biases: Sequence[float], labels: LayerLabels =
     data, notes = [], []
     for k in range(k_count):
         axes = [board.axis(3 * k + q) for q in range(3)]
-        data += [heatmap(maps.conv[k], axes[0], scale=pre_scale), heatmap(maps.biased[k], axes[1], scale=pre_scale),
-                 heatmap(maps.activated[k], axes[2], scale=post_scale, text=cell_texts(maps.activated[k], digits))]
+        px = board.cell_px
+        data += [heatmap(maps.conv[k], axes[0], scale=pre_scale, cell_px=px),
+                 heatmap(maps.biased[k], axes[1], scale=pre_scale, cell_px=px),
+                 heatmap(maps.activated[k], axes[2], scale=post_scale, text=cell_texts(maps.activated[k], digits),
+                         cell_px=px)]
         notes += [board.title(3 * k, labels.conv.format(k=k + 1)),
                   board.title(3 * k + 1, labels.biased.format(k=k + 1, bias=format_number(biases[k]))),
                   board.title(3 * k + 2, labels.activated.format(activation=name))]

@@ -153,36 +153,44 @@ def show_coverage(counts, figure) -> None:
     show_figure(figure, key="padstride.coverage", width="content")
 
 
+def _pads(geo) -> str:
+    """``0 / 1 · 0 / 1 → 8 × 8``: top / bottom · left / right → output."""
+    (t, b), (l, r) = geo.pads
+    return f"{t} / {b} · {l} / {r} → {geo.rows.out} × {geo.cols.out}"
+
+
 def _same_case(s: PaddingStrideSettings, f: int) -> None:
-    """'same' padding with a square kernel of size ``f`` on the current input, TF vs PyTorch."""
+    """'same' padding of an f×f kernel on the current input at stride 1 (the figure), TF vs PyTorch."""
+    st.markdown(f"#### Kernel {f}×{f} ({'odd' if f % 2 else 'even'})")
     try:
-        geo = conv_geometry(s.size, f, s.stride, "same", s.dilation)
+        geo = conv_geometry(s.size, f, 1, "same", s.dilation)
+        torch_pads = tuple(torch_same_padding(n, f, 1, d) for n, d in zip(s.size, s.dilation))
+        torch_geo = conv_geometry(s.size, f, 1, torch_pads, s.dilation)
     except ValueError as err:
         st.error(f"Kernel {f}: {err}", icon=":material/error:")
         return
-    (t, b), (l, r) = geo.pads
-    kind = "odd" if f % 2 else "even"
-    st.markdown(f"#### Kernel {f}×{f} ({kind})")
     show_figure(same_padding_figure(s.size, geo.pads, (f, f)), key=f"padstride.same{f}", width="content")
-    rows = ["| | top | bottom | left | right | output |", "|---|---|---|---|---|---|",
-            f"| TensorFlow / Keras `'same'` | {t} | {b} | {l} | {r} | {geo.rows.out} × {geo.cols.out} |"]
-    try:
-        (tt, tb), (tl, tr) = (torch_same_padding(s.size_h, f, s.stride_h, s.dilation_h),
-                              torch_same_padding(s.size_w, f, s.stride_w, s.dilation_w))
-        out = conv_geometry(s.size, f, 1, ((tt, tb), (tl, tr)), s.dilation).out_shape
-        rows.append(f"| PyTorch `padding='same'` | {tt} | {tb} | {tl} | {tr} | {out[0]} × {out[1]} |")
-    except ValueError:
-        rows.append("| PyTorch `padding='same'` | — | — | — | — | refused: stride must be 1 |")
+    rows = ["| padding top/bottom · left/right → output | rule |", "|---|---|",
+            f"| {_pads(geo)} | TensorFlow / Keras `'same'` |", f"| {_pads(torch_geo)} | PyTorch `padding='same'` |"]
+    if s.stride != (1, 1):
+        try:
+            strided = conv_geometry(s.size, f, s.stride, "same", s.dilation)
+            rows.append(f"| {_pads(strided)} | TensorFlow / Keras, stride {s.stride_h}×{s.stride_w} |")
+        except ValueError as err:
+            rows.append(f"| — | TensorFlow / Keras, stride {s.stride_h}×{s.stride_w}: {err} |")
+        rows.append(f"| refused | PyTorch, stride {s.stride_h}×{s.stride_w} |")
     st.markdown("\n".join(rows))
 
 
 def show_odd_kernels(s: PaddingStrideSettings) -> None:
     st.markdown(
-        "'same' keeps the output size ⌈n / s⌉. The padding it needs is d(f − 1) in total at stride 1: "
-        "an **odd** kernel splits it evenly, an **even** kernel cannot — one side gets an extra row and "
-        "column (orange). TensorFlow/Keras and PyTorch both put the extra one at the **bottom/right**; "
-        "PyTorch refuses `padding='same'` when the stride is not 1. The × marks the kernel's centre: "
-        "for an even kernel it sits between pixels, half a pixel off the output pixel it writes (green).")
+        "At stride 1, 'same' keeps the output size n and needs d(f − 1) zeros in total per axis: an **odd** "
+        "kernel splits them evenly, an **even** kernel cannot — one side gets an extra row and column (orange). "
+        "TensorFlow/Keras and PyTorch both put the extra one at the **bottom/right**. The × marks the kernel's "
+        "centre: for an even kernel it sits between pixels, half a pixel off the output pixel it writes (green).")
+    if s.stride != (1, 1):
+        st.caption("With a stride, TensorFlow's 'same' aims at ⌈n / s⌉ outputs and its padding depends on n mod s "
+                   "(last table row); PyTorch refuses padding='same' when the stride is not 1.")
     odd = s.kernel_h if s.kernel_h % 2 else max(s.kernel_h - 1, 1)
     left, right = st.columns(2, gap="large")
     with left:

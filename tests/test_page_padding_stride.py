@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from cnnviz.shapes import conv_geometry, coverage
-from tests.conftest import assert_no_exception, run_page
+from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
 
 PAGE = "pages/padding_stride.py"
 KEY = "padstride."
@@ -136,13 +136,31 @@ def test_odd_kernel_tab_compares_tensorflow_and_pytorch_same_padding():
     tables = [m.value for m in at.markdown if "TensorFlow / Keras" in m.value]
     assert len(tables) == 2  # the odd neighbour (3) and the even kernel (4)
     odd, even = tables
-    assert "| TensorFlow / Keras `'same'` | 1 | 1 | 1 | 1 | 6 × 6 |" in odd
-    assert "| TensorFlow / Keras `'same'` | 1 | 2 | 1 | 2 | 6 × 6 |" in even
-    assert "| PyTorch `padding='same'` | 1 | 2 | 1 | 2 | 6 × 6 |" in even
+    assert "| 1 / 1 · 1 / 1 → 6 × 6 | TensorFlow / Keras `'same'` |" in odd
+    assert "| 1 / 2 · 1 / 2 → 6 × 6 | TensorFlow / Keras `'same'` |" in even  # the extra row/column after
+    assert "| 1 / 2 · 1 / 2 → 6 × 6 | PyTorch `padding='same'` |" in even
 
 
-def test_pytorch_same_padding_is_refused_with_a_stride():
-    at = run_page(PAGE, **{KEY + "size_h": 7, KEY + "kernel_h": 4, KEY + "stride_h": 2})
+def test_with_a_stride_tensorflow_pads_by_n_mod_s_and_pytorch_refuses():
+    at = run_page(PAGE, **{KEY + "size_h": 8, KEY + "kernel_h": 3, KEY + "stride_h": 2})
     assert_no_exception(at)
-    tables = [m.value for m in at.markdown if "TensorFlow / Keras" in m.value]
-    assert all("refused: stride must be 1" in t for t in tables)
+    odd = next(m.value for m in at.markdown if "TensorFlow / Keras" in m.value)
+    # ⌈8/2⌉ = 4 outputs need (4 − 1)·2 + 3 − 8 = 1 zero: none before, one after — even for an odd kernel
+    assert "| 0 / 1 · 0 / 1 → 4 × 4 | TensorFlow / Keras, stride 2×2 |" in odd
+    assert "| refused | PyTorch, stride 2×2 |" in odd
+
+
+@pytest.mark.browser
+def test_every_tab_renders_in_chromium(open_page):
+    # a fresh server knows only file-named pages until app.py has run once: warm it up via the home page,
+    # or a first visit to /padding-stride opens Streamlit's "Page not found" dialog
+    open_page("home")
+    page = open_page("padding-stride")
+    page.get_by_role("button", name="8×8 · s 2").click()
+    wait_idle(page)
+    screenshot(page, "padding-stride-floor")
+    for tab, name in (("Coverage", "padding-stride-coverage"), ("Why odd kernel sizes?", "padding-stride-odd")):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(800)
+        assert error_elements(page) == []
+        screenshot(page, name)

@@ -19,6 +19,7 @@ INPUT_COLOUR = "#cfe3f5"
 EXTRA_COLOUR = "#fdd0a2"  # the odd padding row/column of 'same'
 INSERTED_COLOUR = "#fff3b0"  # zeros inserted between input pixels (transposed convolution)
 OUTPUT_PADDING_COLOUR = "#dadaf0"
+NEVER_USED_COLOUR = "#f6c9c9"  # the unreached tint of style.UNREACHED_COLOUR on white, opaque
 TITLE_SIZE = 18
 TITLE_CHAR_PX = 11  # roughly, for bold titles at TITLE_SIZE
 TITLE_LINE_PX = 24
@@ -214,7 +215,7 @@ class CoverageLabels:
 
 def coverage_figure(counts, pads=((0, 0), (0, 0)), labels: CoverageLabels = CoverageLabels()) -> dict:
     """``counts`` ``(H, W)`` from ``cnnviz.coverage`` with the number in every cell; the padding
-    ``((top, bottom), (left, right))`` drawn as a blank grey ring. Never-used pixels (0) stay white."""
+    ``((top, bottom), (left, right))`` drawn as a blank grey ring. Never-used pixels (0) are red."""
     counts = np.asarray(counts)
     (t, b), (l, r) = pads
     h, w = counts.shape
@@ -224,8 +225,10 @@ def coverage_figure(counts, pads=((0, 0), (0, 0)), labels: CoverageLabels = Cove
     ring[t: t + h, l: l + w] = np.nan
     full = np.full((hp, wp), np.nan)
     full[t: t + h, l: l + w] = counts
-    scale = {"colorscale": [[0, "#ffffff"], [0.5, "#9ecae1"], [1, "#2171b5"]], "zmin": 0,
-             "zmax": max(int(counts.max()), 1)}
+    hi = max(int(counts.max()), 1)
+    cut = 0.5 / hi  # pixels no window uses (0) in the 'never reached' red, the rest light → dark blue
+    scale = {"colorscale": [[0, NEVER_USED_COLOUR], [cut, NEVER_USED_COLOUR], [cut, "#deebf7"], [1, "#2171b5"]],
+             "zmin": 0, "zmax": hi}
     data = [grid_trace(ring, 0, cell_font(cell), colours=[style.PADDING_COLOUR, style.PADDING_COLOUR],
                        text=_blank(hp, wp), hover=labels.padding + "<extra></extra>"),
             grid_trace(full, 0, {**cell_font(cell), "color": "#111"}, scale=scale,
@@ -254,7 +257,7 @@ def same_padding_figure(input_hw: tuple[int, int], pads, kernel_hw: tuple[int, i
     (t, b), (l, r) = pads
     fh, fw = kernel_hw
     hp, wp = h + t + b, w + l + r
-    keys = [(EXTRA_COLOUR, labels.extra), (style.WINDOW_COLOUR, labels.window), (style.OUTPUT_COLOUR, labels.output)]
+    keys = [("#f59f4c", labels.extra), (style.WINDOW_COLOUR, labels.window), (style.OUTPUT_COLOUR, labels.output)]
     layout, cell = panel_layout([Panel(labels.title, hp, wp)], max_width_px=320, max_cell_px=48, legend_items=keys,
                                 legend_rows=3)
     codes = np.zeros((hp, wp))

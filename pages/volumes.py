@@ -149,7 +149,8 @@ def show_parameters(s: VolumeSettings) -> None:
     conv_col, dense_col = st.columns(2, gap="large")
     with conv_col:
         st.metric("Convolution layer", f"{here.conv.total:,} parameters")
-        st.latex(rf"\underbrace{{{k}}}_{{K\text{{ filters}}}}\cdot(\underbrace{{{f}\cdot{f}}}_{{f\cdot f\text{{ kernel}}}}"
+        st.latex(rf"\underbrace{{{k}}}_{{K\text{{ filters}}}}\cdot"
+                 rf"(\underbrace{{{f}\cdot{f}}}_{{f\cdot f\text{{ kernel}}}}"
                  rf"\cdot\underbrace{{{c}}}_{{C\text{{ channels}}}}) + \underbrace{{{k}}}_{{K\text{{ biases}}}}"
                  rf" = {here.conv.total:,}".replace(",", "{,}"))
     ci, hi, wi = here.input_shape
@@ -242,6 +243,7 @@ if volume is not None:
 
 st.header("1×1 convolution: fewer channels, far fewer parameters")
 st.markdown("A 1×1 filter looks at one pixel at a time and mixes its C channel values, "
-            "$w_1 x_1 + w_2 x_2 + \\dots + w_C x_C + b$ — a small dense layer applied at every pixel. With R < C filters it shrinks the "
+            "$w_1 x_1 + w_2 x_2 + \\dots + w_C x_C + b$ — a small dense layer applied at every pixel. "
+            "With R < C filters it shrinks the "
             "depth from C to R, so the expensive f×f convolution that follows works on R channels instead of C.")
 show_bottleneck()

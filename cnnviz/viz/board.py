@@ -98,7 +98,8 @@ class Board:
 
 def cell_texts(values: np.ndarray, digits: int = 4) -> list[list[str]]:
     """Numbers as people write them (at most ``digits`` decimals); blank for NaN (not written yet) and ±∞."""
-    return [[format_number(v, digits) if np.isfinite(v) else "" for v in row] for row in np.asarray(values, dtype=float)]
+    rows = np.asarray(values, dtype=float)
+    return [[format_number(v, digits) if np.isfinite(v) else "" for v in row] for row in rows]
 
 
 def fitted_font(texts, cell_px: float, largest: int = 16) -> dict:

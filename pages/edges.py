@@ -40,6 +40,7 @@ KERNEL_LABELS = {
     "sharpen": "Sharpen",
     "custom": "Custom — type your own",
 }
+PAIR_NAMES = {"prewitt": "Prewitt", "difference": "Simple differences", "custom": "Your kernel"}  # compared too
 BORDER_LABELS = {"zeros": "Zeros", "reflect": "Reflect", "replicate": "Replicate"}
 COLOUR_LABELS = {"luma": "Grey (luma)", "channels": "Each colour channel"}
 
@@ -83,6 +84,11 @@ def circle_errors(pairs: dict) -> dict:
     return {name: direction_error(w) for name, w in pairs.items()}
 
 
+def png_when_clicked(kind: str, values, extra):
+    """The download's bytes, made only when the button is clicked (a full-size PNG takes a moment)."""
+    return lambda: fig.png_bytes(fig.map_picture(kind, values, extra))
+
+
 # ------------------------------------------------------------------------------ controls
 def _init_state() -> None:
     for name, value in DEFAULTS.__dict__.items():
@@ -105,7 +111,8 @@ def choose_image() -> tuple[str, LoadedImage, str]:
     except ImageError as err:
         previous = st.session_state.get("edges.last_good")
         instead = f"your previous image, {previous[2]}" if previous else f"the sample “{fallback[2]}”"
-        st.error(f"**{upload.name}** cannot be used. {err} Showing {instead} instead.", icon=":material/broken_image:")
+        st.error(f"**{upload.name}** cannot be used. {err} Showing {instead} instead.",
+                 icon=":material/broken_image:")
         return previous or fallback
     st.session_state["edges.last_good"] = (key, image, upload.name)
     show_notices(image)
@@ -116,7 +123,8 @@ def show_notices(image: LoadedImage) -> None:
     notes = []
     if image.downscaled:
         (h0, w0), (h, w) = image.source_size, image.size
-        notes.append(f"Reduced from {w0}×{h0} to {w}×{h} pixels to stay quick; edges are computed on the reduced image.")
+        notes.append(f"Reduced from {w0}×{h0} to {w}×{h} pixels to stay quick; "
+                     "edges are computed on the reduced image.")
     if image.rotated:
         notes.append("Turned upright using the camera's orientation tag.")
     if image.frames != 1:
@@ -154,8 +162,13 @@ def choose_kernel() -> tuple | None:
 def read_settings(image: LoadedImage) -> EdgeSettings:
     st.radio("Colour", list(COLOUR_LABELS), format_func=COLOUR_LABELS.get, key="edges.colour",
              disabled=image.is_grey, horizontal=True,
-             help="Grey: one plane, Y = 0.299 R + 0.587 G + 0.114 B (ITU-R 601 luma). Each channel: R, G and B "
-                  "are filtered on their own; at each pixel the channel with the strongest edge wins.")
+             help="What the filters see of a colour image.")
+    if image.is_grey:
+        st.caption("This image is grey: one plane of brightness values.")
+    else:
+        st.caption("**Grey**: one plane, brightness Y = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601 luma). "
+                   "**Each channel**: R, G and B are filtered on their own; at each pixel the channel with the "
+                   "strongest edge supplies Gx and Gy.")
     st.radio("Border", list(BORDER_LABELS), format_func=BORDER_LABELS.get, key="edges.border", horizontal=True,
              help="What the kernel sees beyond the image: zeros, a mirror image, or copies of the edge pixel.")
     st.slider("Edge threshold (% of the largest magnitude)", 0, 100, key="edges.threshold")
@@ -187,7 +200,7 @@ if st.session_state.get("edges.zoom_for") != image_key:  # a new image: zoom in 
     st.session_state["edges.row"], st.session_state["edges.col"] = strongest
 row = min(st.session_state["edges.row"], h - 1)
 col = min(st.session_state["edges.col"], w - 1)
-limit = settings.threshold / 100 * float(maps.magnitude.max())
+limit = settings.threshold / 100 * float(maps.magnitude.max())  # the slider's percent as a magnitude
 edges = edge_map(maps.magnitude, limit)
 
 names = ("Gx", "Gy") if pair else ("Output",)
@@ -198,7 +211,8 @@ panels += [(f"response{i}", f"{n}: negative blue, 0 grey, positive orange", figu
 panels.append(("magnitude", "Magnitude √(Gx² + Gy²)" if pair else "Magnitude |output|", figures["magnitude"]))
 if pair:
     panels.append(("direction", "Direction θ = atan2(Gy, Gx)", figures["direction"]))
-panels.append(("edges", f"Edges: magnitude > {limit:.4g} ({settings.threshold}% of {float(maps.magnitude.max()):.4g})",
+largest = float(maps.magnitude.max())
+panels.append(("edges", f"Edges: magnitude > {limit:.4g} ({settings.threshold}% of {largest:.4g})",
                fig.map_figure("binary", edges)))
 if per_channel:
     panels.append(("colour_edges", "Colour edges: each channel's magnitude as R, G, B", figures["colour_edges"]))
@@ -220,7 +234,7 @@ left, right = st.columns([1, 2], vertical_alignment="bottom")
 what = left.selectbox("Download as PNG", list(download_names), key="edges.download_what")
 kind, values, extra = download_names[what]
 right.download_button(f"Download {what.lower()} ({w}×{h} PNG)",
-                      data=lambda kind=kind, values=values, extra=extra: fig.png_bytes(fig.map_picture(kind, values, extra)),
+                      data=png_when_clicked(kind, values, extra),
                       file_name=f"{image_name.rsplit('.', 1)[0]}-{settings.kernel}-{what.lower()}.png",
                       mime="image/png", icon=":material/download:", key="edges.download", on_click="ignore")
 
@@ -237,7 +251,8 @@ if channel is not None:
 grey_range = (float(planes.min()), float(planes.max()))
 show_figure(fig.pixel_figure(trace, (h, w), names if pair else ("",), grey_range), key="edges.pixel")
 if any(not (0 <= r < h) for r in trace.rows) or any(not (0 <= q < w) for q in trace.cols):
-    st.caption(f"Shaded cells lie outside the image: the “{BORDER_LABELS[settings.border]}” border rule filled them.")
+    st.caption(f"Shaded cells lie outside the image: the “{BORDER_LABELS[settings.border]}” border rule "
+               "filled them.")
 st.markdown("\n".join(f"- {line}" for line in fig.pixel_equations(trace, names)))
 
 st.header("At the border")
@@ -249,8 +264,8 @@ show_figure(fig.border_figure(corners, pair), key="edges.border_fig")
 
 st.header("Sobel or Scharr?")
 pairs = {"Sobel": KERNELS["sobel"].weights, "Scharr": KERNELS["scharr"].weights}
-if pair and settings.kernel not in ("sobel", "scharr", "roberts"):
-    pairs[KERNEL_LABELS[settings.kernel].split(" (")[0].split(" —")[0]] = weights
+if settings.kernel in PAIR_NAMES and pair:
+    pairs[PAIR_NAMES[settings.kernel]] = weights
 errors = circle_errors(pairs)
 st.markdown("Both estimate the direction θ of an edge, but not equally well in every direction. On the synthetic "
             "circle the true direction at every rim pixel is known (straight out from the centre), so the error "

@@ -239,6 +239,8 @@ def map_figure(kind: str, values: np.ndarray, *, magnitude: np.ndarray | None = 
     layout = _frame(h, w)
     if max(h, w) <= NUMBERS_MAX:
         traces = [_small_map(kind, values, magnitude)]
+        layout["height"] -= LEGEND_STRIP - 20  # numbers instead of a colour bar: no strip needed
+        layout["margin"] = {**layout["margin"], "b": 20}
     else:
         traces = _large_map(kind, values, magnitude)
         if kind == "direction":

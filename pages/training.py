@@ -87,8 +87,11 @@ def make_job(s: TrainingSettings) -> TrainingJob:
 
 # ---------------------------------------------------------------- controls
 def init_state() -> None:
+    """Widget values, restored from ``train.saved`` after a visit to another page (Streamlit forgets
+    the state of widgets that a page run did not draw)."""
+    saved = st.session_state.get("train.saved", DEFAULTS)
     for name in NAMES:
-        st.session_state.setdefault(f"train.{name}", getattr(DEFAULTS, name))
+        st.session_state.setdefault(f"train.{name}", getattr(saved, name))
 
 
 def current_settings() -> TrainingSettings:
@@ -114,6 +117,7 @@ def read_settings(locked: bool) -> None:
     right.select_slider("Learning rate", LEARNING_RATES, key="train.lr", format_func=lambda v: f"{v:g}")
     if locked:
         st.caption("New settings take effect when you press **Reset**.")
+    st.session_state["train.saved"] = current_settings()
 
 
 def press_start() -> None:
@@ -163,10 +167,17 @@ def show_status(s) -> None:
         st.progress(s.load_progress or 0.0, text=f"Downloading full MNIST … {100 * (s.load_progress or 0):.0f}%")
         return
     if s.state == WAITING:
-        st.info(f"**Waiting for a free slot.** {training_slots().limit} runs are already training on this "
-                f"server (the limit keeps everyone's runs fast). You are number {s.queue_position or 1} in the "
-                "queue; training starts by itself.", icon=":material/hourglass_top:")
-    if s.state == FAILED:
+        limit = training_slots().limit
+        busy_runs = "the one training run" if limit == 1 else f"all {limit} training runs"
+        st.info(f"**Waiting for a free slot.** This server allows {busy_runs} at a time, so that each stays fast, "
+                f"and they are in use. You are number {s.queue_position or 1} in the queue: training starts "
+                "by itself.", icon=":material/hourglass_top:")
+    if s.state == FAILED and s.total_steps is None:
+        st.error("Full MNIST could not be downloaded — is this computer offline? Choose the bundled subset: "
+                 "it needs no network. Then press Reset.", icon=":material/cloud_off:")
+        with st.expander("What went wrong"):
+            st.write(s.error)
+    elif s.state == FAILED:
         st.error(f"Training stopped: {s.error}", icon=":material/error:")
     total = s.total_steps or 0
     text = f"**{STATE_WORDS[s.state]}** · epoch {max(s.epoch, 1 if s.step else 0)} of {s.epochs}"

@@ -109,6 +109,22 @@ def test_settings_change_the_fresh_network_and_are_locked_once_training_started(
     assert batches(at) == 0 and chart(at, "train.filters")["data"][0]["z"] != seed7
 
 
+def test_leaving_the_page_and_coming_back_keeps_the_run_and_the_settings():
+    at = run_page(PAGE, **LONG_RUN)
+    at.select_slider(key="train.batch_size").set_value(32).run()
+    press(at, "train.start")
+    run_until(at, lambda a: batches(a) >= 2)
+    at.switch_page("pages/home.py").run()
+    assert_no_exception(at)
+    time.sleep(0.3)
+    at.switch_page(PAGE).run()
+    assert_no_exception(at)
+    assert at.select_slider(key="train.batch_size").value == 32 and at.number_input(key="train.epochs").value == 20
+    assert metric(at, "Batches of") != "0" and not at.button(key="train.pause").disabled  # still the same run
+    run_until(at, lambda a: batches(a) >= 4)
+    press(at, "train.pause")
+
+
 def test_extreme_settings_classic_lenet5_sgd_large_batch_train_without_errors():
     at = run_page(PAGE, **{"train.variant": "lenet5", "train.optimizer": "sgd", "train.lr": 0.1,
                            "train.batch_size": 256, "train.epochs": 20, "train.seed": 9999})
@@ -186,7 +202,7 @@ def test_weights_download_and_load_back_and_a_bad_file_is_refused():
 def test_in_chromium_start_makes_the_loss_chart_grow_and_pause_stops_it(open_page):
     open_page("")  # a first visit to the root makes a fresh server use app.py's navigation
     page = open_page("training")
-    epochs = page.get_by_label("Epochs")
+    epochs = page.get_by_role("spinbutton", name="Epochs")
     epochs.fill("20")  # long enough that the run cannot end before Pause
     epochs.press("Enter")
     page.get_by_text("Batches of 1420").wait_for(timeout=30_000)

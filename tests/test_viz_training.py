@@ -84,6 +84,13 @@ def test_activations_figure_labels_every_layer_with_its_shape():
     assert fig["data"][3]["colorscale"] != fig["data"][1]["colorscale"]  # signed values: diverging scale
 
 
+def test_the_input_panel_is_grey_even_when_the_network_standardises_it_to_negative_values():
+    image = np.full((1, 28, 28), -0.42)
+    image[0, 10:18, 12:15] = 2.8
+    trace = activations_figure([("input", image), ("dense", np.ones(4))])["data"][0]
+    assert trace["colorscale"][0][1] == "#000000" and trace["zmin"] == -0.42 and trace["zmax"] == 2.8
+
+
 def test_probabilities_figure_marks_the_prediction_and_the_true_digit():
     p = np.full(10, 0.02)
     p[3] = 0.82

@@ -183,7 +183,9 @@ def filters_figure(weights: np.ndarray, title: str = "") -> dict:
 def activations_figure(layers: Sequence[tuple[str, np.ndarray]], height: int = 210) -> dict:
     """Every layer's output for one image, left to right: ``(name, array)`` with arrays ``(C, H, W)``
     (maps in a near-square grid) or ``(N,)`` (units folded into a near-square grid); each panel is
-    captioned above with its shape in the course's notation (``24×24×6``) and its name.
+    captioned above with its shape in the course's notation (``24×24×6``) and its name. The first
+    panel is the image as the network reads it, in grey levels from its darkest to its brightest value
+    (the engine standardises pixels, so its numbers are not 0–1).
     """
     n = len(layers)
     gap = 0.012
@@ -200,7 +202,8 @@ def activations_figure(layers: Sequence[tuple[str, np.ndarray]], height: int = 2
             z = vector_grid(values)
         axis = "" if i == 0 else str(i + 1)
         lo = i * (width + gap)
-        data.append(_heatmap(z, axis, _colour(z), f"{name}<br>%{{z}}"))
+        colour = _colour(z) if i else {"colorscale": GREYS, "zmin": float(np.nanmin(z)), "zmax": float(np.nanmax(z))}
+        data.append(_heatmap(z, axis, colour, f"{name}<br>%{{z}}"))
         layout.update(_panel_axes(axis, (lo, lo + width), z))
         layout["annotations"].append({"text": f"<b>{shape_text(values.shape)}</b><br>{name}", "showarrow": False,
                                       "xref": "paper", "yref": "paper", "x": lo + width / 2, "y": 1,

@@ -38,8 +38,9 @@ def compare(x: np.ndarray, w: np.ndarray, repeats: int) -> None:
     print(f"{h}×{wd} {x.dtype}, kernel {w.shape[0]}×{w.shape[1]}, 'same' zeros")
     print(f"  cnnviz.conv2d           best {min(a) * 1e3:7.1f} ms   median {statistics.median(a) * 1e3:7.1f} ms")
     print(f"  scipy.ndimage.correlate best {min(b) * 1e3:7.1f} ms   median {statistics.median(b) * 1e3:7.1f} ms")
-    print(f"  ratio cnnviz/scipy      best {min(a) / min(b):.2f}×   median {statistics.median(a) / statistics.median(b):.2f}×"
-          f"   (target ≤ 2×, goal ≤ 1×)")
+    ratio_best, ratio_median = min(a) / min(b), statistics.median(a) / statistics.median(b)
+    print(f"  ratio cnnviz/scipy      best {ratio_best:.2f}×   median {ratio_median:.2f}×"
+          "   (target ≤ 2×, goal ≤ 1×)")
     print(f"  max |difference|        {diff:.3g}   (largest |output| {float(np.max(np.abs(ref()))):.3g})")
 
 

@@ -30,7 +30,8 @@ class EdgeMaps:
 
     responses: np.ndarray  # (K, H, W) float32: (Gx, Gy) for a gradient pair, (out,) for one filter
     magnitude: np.ndarray  # (H, W) float32: √(Gx² + Gy²), or |out| for one filter
-    direction: np.ndarray | None  # (H, W) float32 radians in (−π, π]: atan2(Gy, Gx), 0 where both are 0; None for one filter
+    direction: np.ndarray | None  # (H, W) float32 radians in (−π, π]: atan2(Gy, Gx), 0 where both are 0;
+    #                                   None for one filter
     channel: np.ndarray | None  # (H, W) uint8: per-channel mode, the channel with the largest magnitude
     channel_magnitude: np.ndarray | None  # (C, H, W) float32: each channel's own magnitude
     border: str

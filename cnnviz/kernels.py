@@ -70,6 +70,7 @@ def _single(key: str, w, source: str) -> NamedKernel:
 
 _BINOMIAL_5 = np.array([1, 4, 6, 4, 1], dtype=np.float64)
 _PREWITT_X = [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
+_JAEHNE = "binomial filter; Jähne, Digital Image Processing, 11.4"
 
 KERNELS: dict[str, NamedKernel] = {k.key: k for k in (
     _pair("sobel", [[1, 0, -1], [2, 0, -2], [1, 0, -1]], "Sobel & Feldman, Stanford AI Project, 1968"),
@@ -81,12 +82,13 @@ KERNELS: dict[str, NamedKernel] = {k.key: k for k in (
                                _frozen([[0, -1, 0], [0, 1, 0], [0, 0, 0]])),
                 "backward differences; Gonzalez & Woods, Digital Image Processing, 3.6"),
     _single("vertical", _PREWITT_X, "the course's vertical edge mask (Ng, Convolutional Neural Networks)"),
-    _single("horizontal", np.array(_PREWITT_X).T, "the course's horizontal edge mask (Ng, Convolutional Neural Networks)"),
+    _single("horizontal", np.array(_PREWITT_X).T,
+            "the course's horizontal edge mask (Ng, Convolutional Neural Networks)"),
     _single("laplacian4", [[0, 1, 0], [1, -4, 1], [0, 1, 0]], "Gonzalez & Woods, Digital Image Processing, 3.6"),
     _single("laplacian8", [[1, 1, 1], [1, -8, 1], [1, 1, 1]], "Gonzalez & Woods, Digital Image Processing, 3.6"),
     _single("box", np.full((3, 3), 1 / 9), "Gonzalez & Woods, Digital Image Processing, 3.5"),
-    _single("gaussian3", np.outer([1, 2, 1], [1, 2, 1]) / 16, "binomial filter; Jähne, Digital Image Processing, 11.4"),
-    _single("gaussian5", np.outer(_BINOMIAL_5, _BINOMIAL_5) / 256, "binomial filter; Jähne, Digital Image Processing, 11.4"),
+    _single("gaussian3", np.outer([1, 2, 1], [1, 2, 1]) / 16, _JAEHNE),
+    _single("gaussian5", np.outer(_BINOMIAL_5, _BINOMIAL_5) / 256, _JAEHNE),
     _single("sharpen", [[0, -1, 0], [-1, 5, -1], [0, -1, 0]], "identity − Laplacian; Gonzalez & Woods, 3.6"),
 )}
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-import numpy as np
 import streamlit as st
 
 from cnnviz.edges import BORDERS, corner_maps, direction_error, edge_map, edge_maps, pixel_trace, strongest_pixel

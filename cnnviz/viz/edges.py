@@ -23,7 +23,7 @@ DISPLAY_SIDE = 512  # larger maps are sent shrunk to this longer side: 1.5× the
 # Signed values: 0 is mid-grey; negatives darker and blue, positives lighter and orange (brightness rises
 # steadily from −limit to +limit, like the grey gradient images of textbooks, and hue tells the sign).
 SIGNED = [[0.0, "#08306b"], [0.25, "#3d6fb0"], [0.5, "#808080"], [0.75, "#e6a15a"], [1.0, "#fff5d6"]]
-# Inferno, written as rgb(): Streamlit's chart theme swaps colours "#000001"…"#000040" for its own (#000004 is one)
+# Inferno, written as rgb(): Streamlit's chart theme swaps "#000001"…"#000040" for its own colours (#000004 is one)
 MAGNITUDE = [[i / (len(sequential.Inferno) - 1), "rgb({},{},{})".format(*(int(c[k: k + 2], 16) for k in (1, 3, 5)))]
              for i, c in enumerate(sequential.Inferno)]
 GREY = [[0.0, "#000000"], [1.0, "#ffffff"]]
@@ -51,7 +51,7 @@ def _lut(stops) -> np.ndarray:
     return np.rint(np.stack([np.interp(t, pos, rgb[:, k]) for k in range(3)], axis=1)).astype(np.uint8)
 
 
-_LUTS = {"signed": _lut(SIGNED), "magnitude": _lut(MAGNITUDE), "grey": _lut(GREY)}
+_LUTS = {"signed": _lut(SIGNED), "magnitude": _lut(MAGNITUDE)}
 
 
 def signed_limit(values) -> float:
@@ -72,11 +72,10 @@ def colour_signed(values: np.ndarray, limit: float | None = None) -> np.ndarray:
     return _LUTS["signed"][_indices(values, -m, m)]
 
 
-def colour_sequential(values: np.ndarray, name: str = "magnitude", hi: float | None = None,
-                      lo: float = 0.0) -> np.ndarray:
-    """(H, W) → (H, W, 3) uint8 on the 'magnitude' (inferno) or 'grey' scale from ``lo`` to ``hi``."""
-    hi = float(np.max(values)) if hi is None and np.size(values) else (hi or 1.0)
-    return _LUTS[name][_indices(values, lo, hi if hi > lo else lo + 1.0)]
+def colour_magnitude(values: np.ndarray, hi: float | None = None) -> np.ndarray:
+    """(H, W) → (H, W, 3) uint8 on the inferno scale from 0 (black) to ``hi`` (default: the largest value)."""
+    hi = signed_limit(values) if hi is None else hi
+    return _LUTS["magnitude"][_indices(values, 0.0, hi)]
 
 
 def _hue_lut(n: int = 360) -> np.ndarray:
@@ -182,7 +181,7 @@ def picture(kind: str, values: np.ndarray, magnitude: np.ndarray | None = None,
     if kind == "signed":
         return colour_signed(values, limit)
     if kind == "magnitude":
-        return colour_sequential(values, "magnitude", limit)
+        return colour_magnitude(values, limit)
     if kind == "direction":
         lim = signed_limit(magnitude) if limit is None else limit
         return colour_direction(values, np.minimum(magnitude, lim))
@@ -289,7 +288,8 @@ def _wheel_legend(plot_height_px: int) -> dict:
     return {"images": [{"source": _wheel_uri(), "xref": "paper", "yref": "paper", "x": 0.04, "y": -0.02,
                         "sizex": side / PLOT_WIDTH, "sizey": side / plot_height_px, "xanchor": "left",
                         "yanchor": "top", "sizing": "contain", "layer": "above"}],
-            "annotations": [{"xref": "paper", "yref": "paper", "x": 0.1 + side / PLOT_WIDTH, "y": -0.03, "xanchor": "left",
+            "annotations": [{"xref": "paper", "yref": "paper", "x": 0.1 + side / PLOT_WIDTH, "y": -0.03,
+                             "xanchor": "left",
                              "yanchor": "top", "showarrow": False, "align": "left", "font": {"size": 13},
                              "text": "hue = direction θ<br>0° → right, 90° ↓ down,<br>±180° ← left"}]}
 
@@ -317,7 +317,8 @@ def _small_map(kind: str, values: np.ndarray, magnitude) -> dict:
     elif kind == "magnitude":
         scale = {"colorscale": MAGNITUDE, "zmin": 0, "zmax": float(v.max()) or 1.0}
     else:
-        scale = {"colorscale": GREY, "zmin": float(v.min()), "zmax": float(v.max()) if v.max() > v.min() else v.min() + 1}
+        lo, hi = float(v.min()), float(v.max())
+        scale = {"colorscale": GREY, "zmin": lo, "zmax": hi if hi > lo else lo + 1}
     return heatmap(v, "", scale=scale, text=cell_texts(v, 2), hover=hover, textfont={"size": 15})
 
 
@@ -390,8 +391,10 @@ def pixel_figure(trace: PixelTrace, image_hw: tuple[int, int], names: tuple[str,
         for m, ((values, title), text) in enumerate(zip(matrices, texts)):
             n = 3 * k + m
             a = Board.axis(n)
-            scale = {"colorscale": GREY, "zmin": grey_range[0], "zmax": max(grey_range[1], grey_range[0] + 1)} if m == 0 else \
-                {"colorscale": SIGNED, "zmin": -signed_limit(values), "zmax": signed_limit(values)}
+            if m == 0:
+                scale = {"colorscale": GREY, "zmin": grey_range[0], "zmax": max(grey_range[1], grey_range[0] + 1)}
+            else:
+                scale = {"colorscale": SIGNED, "zmin": -signed_limit(values), "zmax": signed_limit(values)}
             traces.append(heatmap(values, a, scale=scale, text=text, textfont=font))  # plotly picks black/white ink
             notes.append(board.title(n, title, size=15))
             if m == 0:
@@ -411,7 +414,8 @@ def pixel_equations(trace: PixelTrace, names: tuple[str, ...]) -> list[str]:
     if len(trace.steps) == 2:
         gx, gy = (format_number(s.value, 3) for s in trace.steps)
         sq = [f"({v})²" if v.startswith("−") else f"{v}²" for v in (gx, gy)]
-        lines.append(f"|G| = √({names[0]}² + {names[1]}²) = √({sq[0]} + {sq[1]}) = {format_number(trace.magnitude, 3)}")
+        lines.append(f"|G| = √({names[0]}² + {names[1]}²) = √({sq[0]} + {sq[1]}) = "
+                     f"{format_number(trace.magnitude, 3)}")
         lines.append(f"θ = atan2({names[1]}, {names[0]}) = atan2({gy}, {gx}) = "
                      f"{format_number(np.degrees(trace.direction), 1)}°")
     else:

@@ -9,7 +9,7 @@ import streamlit as st
 from cnnviz.examples import random_integers
 from cnnviz.transpose import as_direct_convolution, conv_transpose2d, conv_transpose2d_stamps
 from cnnviz.viz.geometry import stretched_input_figure
-from cnnviz.viz.stamps import stamps_figure
+from cnnviz.viz.stamps import can_animate, stamps_figure
 from pages.common.charts import show_figure
 from pages.common.entry import run_inside_app
 
@@ -92,7 +92,14 @@ def compute(s: TransposedSettings):
     out = conv_transpose2d(x, w, **args)
     view = as_direct_convolution(x, w, **args)
     stamps = conv_transpose2d_stamps(x, w, **args)
-    return x, w, out, view, stretched_input_figure(view, out), stamps_figure(x, stamps, view.geometry)
+    return x, out, view, stretched_input_figure(view, out), stamps
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def scatter_figure(s: TransposedSettings, pick: int | None) -> dict:
+    """The scatter view: animated (``pick`` None) or showing stamp ``pick`` only."""
+    x, _, view, _, stamps = compute(s)
+    return stamps_figure(x, stamps, view.geometry, animate=pick is None, start=pick or 0)
 
 
 def show_sizes(view) -> None:
@@ -125,7 +132,7 @@ with main:
     for column, (label, changes) in zip(buttons[1:], EXAMPLES.items()):
         column.button(label, on_click=_load_example, args=(changes,), key=_key(f"example.{label}"), width="stretch")
     try:
-        x, w, out, view, stretched_fig, stamps_fig = compute(settings)
+        x, out, view, stretched_fig, stamps = compute(settings)
     except ValueError as err:
         st.error(f"These settings cannot work: {err}.", icon=":material/error:")
         st.stop()
@@ -139,4 +146,8 @@ with main:
     with scatter_tab:
         st.markdown("Each input pixel adds value × kernel to the output, stamps **s** apart; where they "
                     "overlap the numbers add up. Padding p then crops the border (grey). ▶ plays in your browser.")
-        show_figure(stamps_fig, key="transposed.stamps", width="content")
+        pick = None
+        if not can_animate(stamps):
+            pick = st.slider("Input pixel (row by row)", 1, len(stamps), len(stamps), key=_key("pick"),
+                             help="Too many pixels to animate in the browser: step through them here.") - 1
+        show_figure(scatter_figure(settings, pick), key="transposed.stamps", width="content")

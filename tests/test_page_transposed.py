@@ -140,3 +140,20 @@ def test_scatter_animation_plays_in_chromium(open_page):
     assert playing.strip() not in ("", "Pixel 0,0")  # the frames advanced in the browser
     assert error_elements(page) == []
     screenshot(page, "transposed-scatter")
+
+
+def test_too_many_stamps_to_animate_step_on_the_server_instead():
+    state = {"size": 8, "kernel": 5, "stride": 4, "padding": 0, "output_padding": 3, "dilation": 3}
+    at = run_page(PAGE, **{KEY + k: v for k, v in state.items()})
+    assert_no_exception(at)
+    fig = figure(at, "transposed.stamps")
+    assert "frames" not in fig
+    pick = at.slider(key=KEY + "pick")
+    assert pick.value == 64  # starts on the last stamp: the finished canvas
+    x = np.arange(64).reshape(8, 8)
+    geo = transpose_geometry(8, 5, 4, 0, 3, 3)
+    out = conv_transpose2d(x, np.arange(25).reshape(5, 5), stride=4, output_padding=3, dilation=3)
+    np.testing.assert_array_equal(np.nan_to_num(cells(fig["data"][2]))[: geo.rows.out, : geo.cols.out], out)
+    pick.set_value(1).run()
+    fig = figure(at, "transposed.stamps")
+    assert np.nansum(cells(fig["data"][2])) == 0  # x[0, 0] = 0 stamps only zeros

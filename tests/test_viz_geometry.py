@@ -25,9 +25,12 @@ def test_padded_grid_is_a_valid_figure_marking_padding_and_unreached_lines(args)
     expected = np.zeros((geo.rows.padded, geo.cols.padded))
     expected[t: t + geo.rows.n, l: l + geo.cols.n] = 1
     np.testing.assert_array_equal(cells, expected)
-    text = fig["data"][0]["text"]
-    assert sum(row[0] == "▶" for row in text) == geo.rows.out
-    assert sum(c == "▼" for c in text[0]) == geo.cols.out
+    if "text" in fig["data"][0]:  # left out when the cells are too small to read
+        text = fig["data"][0]["text"]
+        assert sum(row[0] == "▶" for row in text) == geo.rows.out
+        assert sum(c == "▼" for c in text[0]) == geo.cols.out
+    else:
+        assert geo.rows.padded > 30
     shaded = [s for s in fig["layout"]["shapes"] if s["line"]["width"] == 0]
     assert len(shaded) == len(geo.rows.unreached()) + len(geo.cols.unreached())
 

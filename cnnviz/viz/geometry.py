@@ -117,6 +117,8 @@ def grid_trace(values, k: int, font: dict, *, colours: list | None = None, text=
     trace = {"type": "heatmap", "z": z, "text": text, "texttemplate": "%{text}", "textfont": font, "xgap": 2,
              "ygap": 2, "showscale": False, "hovertemplate": hover, **(scale or style.value_scale(v)),
              "xaxis": f"x{a}", "yaxis": f"y{a}"}
+    if font.get("size", 0) <= 1 and "%{text}" not in hover:  # cells too small to read: don't send the numbers
+        del trace["text"], trace["texttemplate"]
     if customdata is not None:
         trace["customdata"] = customdata
     return trace

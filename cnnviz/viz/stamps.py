@@ -16,6 +16,7 @@ from . import style
 from .geometry import Panel, cell_font, grid_trace, panel_layout, rect
 
 CROPPED_FILL = "rgba(120, 120, 120, 0.35)"
+MAX_ANIMATED_CELLS = 30_000  # frames × canvas cells: ≈ 0.5 MB of figure; beyond it the page steps on the server
 
 
 @dataclass(frozen=True)
@@ -34,15 +35,21 @@ class StampLabels:
     step: str = "Pixel "
 
 
+def can_animate(stamps: Sequence[Stamp]) -> bool:
+    """Whether one frame per stamp keeps the figure small enough for a classroom network."""
+    return len(stamps) * stamps[0].canvas.size <= MAX_ANIMATED_CELLS
+
+
 def _texts(values: np.ndarray, shown: np.ndarray) -> list[list[str]]:
     return [[format_number(v) if s else "" for v, s in zip(vr, sr)] for vr, sr in zip(values, shown)]
 
 
 def stamps_figure(x, stamps: Sequence[Stamp], geometry: TransposeGeometry,
-                  labels: StampLabels = StampLabels(), animate: bool = True) -> dict:
+                  labels: StampLabels = StampLabels(), animate: bool = True, start: int = 0) -> dict:
     """Input (current pixel outlined), its contribution value × kernel, and the running uncropped
     output with the cropped border shaded and the kept output outlined. ``x`` ``(H, W)``; ``stamps``
-    in input order. Without ``animate`` only the last stamp is drawn."""
+    in input order. With ``animate`` every stamp is a frame (check :func:`can_animate` first);
+    otherwise only stamp ``start`` is drawn."""
     x = np.asarray(x, dtype=float)
     rows, cols = geometry.rows, geometry.cols
     hf, wf = rows.full, cols.full
@@ -93,7 +100,7 @@ def stamps_figure(x, stamps: Sequence[Stamp], geometry: TransposeGeometry,
                    "showarrow": False, "font": {"size": 19}}
         return [contribution, canvas], {"shapes": shapes, "annotations": titles + [caption]}
 
-    start = 0 if animate else len(stamps) - 1
+    start = 0 if animate else min(max(start, 0), len(stamps) - 1)
     traces, frame_layout = state(start)
     data += traces
     layout.update(frame_layout)

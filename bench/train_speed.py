@@ -9,7 +9,7 @@ network (lenet5_mnist: conv 6@5×5 ReLU → avg-pool → conv 16@5×5 ReLU → a
 batch 64, float32, Adam, on the same images, in alternating rounds so that a busy machine slows
 both alike. The ratio printed is the median of the per-round ratios. numpy goes through the public
 ``cnnviz.nn.train`` generator (shuffling and validation included) with augmentation off, as PyTorch
-has none; a last line shows the cost of the default random shifts.
+has none; extra lines show the cost of the default random shifts and of the affine option.
 """
 from __future__ import annotations
 
@@ -45,8 +45,8 @@ def child(rounds: int, steps: int, threads: int) -> dict:
     images, labels = load_mnist("train", "bundled")
     warm = 10
 
-    def numpy_rounds(shift: int):
-        gen = train(lenet(seed=0), images, labels, epochs=1000, batch_size=BATCH, shift=shift)
+    def numpy_rounds(augment: str):
+        gen = train(lenet(seed=0), images, labels, epochs=1000, batch_size=BATCH, augment=augment)
         for _ in range(warm):
             next(gen)
 
@@ -54,7 +54,7 @@ def child(rounds: int, steps: int, threads: int) -> dict:
             return timed(lambda: next(gen), steps)
         return run
 
-    numpy_run = numpy_rounds(0)
+    numpy_run = numpy_rounds("none")
     torch_run = None
     try:
         import torch
@@ -87,13 +87,14 @@ def child(rounds: int, steps: int, threads: int) -> dict:
         def torch_run():
             return timed(torch_step, steps)
 
-    result = {"numpy": [], "torch": [], "numpy_shift": []}
+    result = {"numpy": [], "torch": []}
     for _ in range(rounds):
         result["numpy"].append(numpy_run())
         if torch_run is not None:
             result["torch"].append(torch_run())
-    shifted = numpy_rounds(2)
-    result["numpy_shift"] = [shifted()[0] for _ in range(max(1, rounds // 2))]
+    for augment in ("shift", "affine"):
+        augmented = numpy_rounds(augment)
+        result[f"numpy_{augment}"] = [augmented() for _ in range(max(1, rounds // 2))]
     return result
 
 
@@ -147,7 +148,10 @@ def main() -> None:
                       f"{statistics.median(ratios):>6.2f}×   {clock}: {' '.join(f'{x:.2f}' for x in ratios)}")
             else:
                 print(f"{threads:>7} {statistics.median(np_rates):>12,.0f} {'(no torch)':>12}          {clock}")
-        print(f"{'':>7} numpy with the default random shifts: {statistics.median(r['numpy_shift']):,.0f} img/s")
+        for augment in ("shift", "affine"):
+            rates = r[f"numpy_{augment}"]
+            print(f"{'':>7} numpy with augment={augment!r}: {statistics.median(x[0] for x in rates):,.0f} img/s "
+                  f"(CPU time: {statistics.median(x[1] for x in rates):,.0f})")
     mem = measure_memory(1)
     print(f"memory: peak RSS {mem['peak_mb']:.0f} MB for a fresh process training one epoch of the bundled "
           f"subset ({mem['imports_mb']:.0f} MB after imports; {mem['seconds']:.1f} s)")

@@ -144,8 +144,12 @@ class Model:
 
     def predict(self, images, batch_size: int = 500) -> np.ndarray:
         """Class probabilities ``(N, 10)`` float32 for images (uint8 ``(N, 28, 28)`` or one ``(28, 28)``)."""
-        x = self.prepare(images)
-        out = [softmax(self.forward(x[i: i + batch_size])[0]) for i in range(0, len(x), batch_size)]
+        images = np.asarray(images)
+        if images.ndim == 2:
+            images = images[None]
+        as_images(images[:1])  # shape errors before any work; each batch's values are checked below
+        out = [softmax(self.forward(self.prepare(images[i: i + batch_size]))[0])
+               for i in range(0, len(images), batch_size)]  # batch by batch: memory stays small for 60,000 images
         return np.concatenate(out).astype(np.float32, copy=False)
 
     def activations(self, image) -> list[tuple[str, np.ndarray]]:

@@ -1,0 +1,77 @@
+"""Accuracy of cnnviz.nn's LeNet on the official MNIST test set after training with train()'s defaults.
+
+    python bench/train_accuracy.py                   # lenet5_mnist, 10 epochs on the bundled subset
+    python bench/train_accuracy.py --variant lenet5 --epochs 5 --seeds 0 1 2
+    python bench/train_accuracy.py --full            # also: one epoch of full MNIST, if cached
+
+Training uses only the bundled subset's 4,500 training images and the defaults of
+``cnnviz.nn.train`` (batch 64, Adam, lr 1e-3, flat-cosine schedule, random shifts ≤ 2 px).
+Accuracy is measured on the official 10,000-image test set from ``../shared/data/mnist-test``
+(the bench stops with a message when it is missing). Prints the test accuracy after every
+epoch, the time, and the peak resident memory of the process.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from cnnviz.mnist import full_mnist_cached, load_mnist, read_idx_files  # noqa: E402
+from cnnviz.nn import evaluate, lenet, train  # noqa: E402
+from tests.conftest import SHARED_MNIST  # noqa: E402
+
+
+def official_test_set():
+    images, labels = SHARED_MNIST / "t10k-images-idx3-ubyte.gz", SHARED_MNIST / "t10k-labels-idx1-ubyte.gz"
+    if not images.is_file():
+        sys.exit(f"the official MNIST test set is not at {SHARED_MNIST}; nothing to measure against")
+    return read_idx_files(images, labels)
+
+
+def run(variant: str, seed: int, epochs: int, train_images, train_labels, test) -> float:
+    model = lenet(variant, seed=seed)
+    start, accuracy = time.perf_counter(), 0.0
+    line = []
+    for p in train(model, train_images, train_labels, epochs=epochs, seed=seed):
+        if p.batch == p.batches_per_epoch:
+            accuracy = evaluate(model, *test).accuracy
+            line.append(f"{100 * accuracy:.2f}")
+    print(f"  {variant} seed {seed}: test accuracy per epoch {' '.join(line)} %  "
+          f"({time.perf_counter() - start:.0f} s incl. evaluation)", flush=True)
+    return accuracy
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--variant", default="lenet5_mnist")
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--seeds", type=int, nargs="*", default=[0])
+    parser.add_argument("--full", action="store_true", help="one epoch of full MNIST if it is in the cache")
+    args = parser.parse_args()
+    test = official_test_set()
+    images, labels = load_mnist("train", "bundled")
+    print(f"{args.variant}: {args.epochs} epochs on the bundled subset ({len(labels):,} images), "
+          f"train() defaults; official test set ({len(test[1]):,} images)")
+    finals = [run(args.variant, seed, args.epochs, images, labels, test) for seed in args.seeds]
+    print(f"final test accuracy: {', '.join(f'{100 * a:.2f} %' for a in finals)}"
+          + (f" (mean {100 * sum(finals) / len(finals):.2f} %)" if len(finals) > 1 else ""))
+    if args.full:
+        if full_mnist_cached("train"):
+            full = load_mnist("train", "download")
+            print(f"full MNIST ({len(full):,} images, from the {full.source}), one epoch:")
+            run(args.variant, args.seeds[0], 1, full.images, full.labels, test)
+        else:
+            print("full MNIST is not cached (cnnviz.mnist.download_mnist() fetches it); skipped")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory of this process: {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -197,8 +197,9 @@ h, w = image.size
 if st.session_state.get("edges.zoom_for") != image_key:  # a new image: zoom in on its strongest edge
     st.session_state["edges.zoom_for"] = image_key
     st.session_state["edges.row"], st.session_state["edges.col"] = strongest
-row = min(st.session_state["edges.row"], h - 1)
-col = min(st.session_state["edges.col"], w - 1)
+settings = replace(settings, row=min(st.session_state["edges.row"], h - 1),
+                   col=min(st.session_state["edges.col"], w - 1))
+row, col = settings.row, settings.col
 limit = settings.threshold / 100 * float(maps.magnitude.max())  # the slider's percent as a magnitude
 edges = edge_map(maps.magnitude, limit)
 

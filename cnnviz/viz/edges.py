@@ -26,7 +26,7 @@ SIGNED = [[0.0, "#08306b"], [0.25, "#3d6fb0"], [0.5, "#808080"], [0.75, "#e6a15a
 # Inferno, written as rgb(): Streamlit's chart theme swaps "#000001"…"#000040" for its own colours (#000004 is one)
 MAGNITUDE = [[i / (len(sequential.Inferno) - 1), "rgb({},{},{})".format(*(int(c[k: k + 2], 16) for k in (1, 3, 5)))]
              for i, c in enumerate(sequential.Inferno)]
-GREY = [[0.0, "#000000"], [1.0, "#ffffff"]]
+GREY = [[0.0, "#000000"], [1.0, "#ececec"]]  # the brightest cells stay visible on a white page
 BINARY = [[0.0, "#f4f4f4"], [1.0, "#111111"]]  # edges drawn dark on white, like a pencil sketch
 MARKER = "#00c2ff"  # the zoomed pixel: cyan stands out on every map here
 PADDING_FILL = "rgba(120, 120, 120, 0.28)"

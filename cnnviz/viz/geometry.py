@@ -107,7 +107,9 @@ def grid_trace(values, k: int, font: dict, *, colours: list | None = None, text=
     """A heatmap on grid ``k``: ``values`` coloured by ``scale`` (or a discrete list of ``colours`` for
     integer codes 0…n−1), ``text`` written in the cells (default: the values); NaN cells are left out."""
     v = np.asarray(values, dtype=float)
-    z = [[float(c) if np.isfinite(c) else None for c in row] for row in v]
+    finite = np.isfinite(v)
+    number = int if np.array_equal(v[finite], np.round(v[finite])) else float  # "3" is shorter than "3.0"
+    z = [[number(c) if ok else None for c, ok in zip(row, oks)] for row, oks in zip(v, finite)]
     if text is None:
         text = [[format_number(c) if np.isfinite(c) else "" for c in row] for row in v]
     if colours is not None:

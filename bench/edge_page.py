@@ -82,7 +82,7 @@ def engine_path(data: bytes, repeats: int) -> None:
     print(f"  luma                                 {t_luma * 1e3:7.1f} ms")
     print(f"  Gx, Gy, magnitude, direction         {t_maps * 1e3:7.1f} ms")
     print(f"  border corners (3 rules)             {t_corners * 1e3:7.1f} ms")
-    print(f"  map figures (6 pictures)             {t_figs * 1e3:7.1f} ms")
+    print(f"  map figures (5 pictures)             {t_figs * 1e3:7.1f} ms")
     print(f"  cached per image + settings          {cached * 1e3:7.1f} ms")
     print(f"  per rerun: cache copy, edge map, zoom {t_rerun * 1e3:6.1f} ms   (e.g. the threshold moved)")
     total = t_load + cached + t_rerun

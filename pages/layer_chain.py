@@ -32,7 +32,8 @@ PRESETS = {
                       ("maxpool", None, "3", "2", "0"))),
     "too_deep": ("Too deep: the map runs out of pixels", (1, 28, 28),
                  _rows(("conv", 8, "5", "1", "0"), ("maxpool", None, "2", "2", "0"), ("conv", 16, "5", "1", "0"),
-                       ("maxpool", None, "2", "2", "0"), ("conv", 32, "5", "1", "0"), ("maxpool", None, "2", "2", "0"))),
+                       ("maxpool", None, "2", "2", "0"), ("conv", 32, "5", "1", "0"),
+                       ("maxpool", None, "2", "2", "0"))),
 }
 LAYER_TYPES = ("conv", "maxpool", "avgpool")
 
@@ -112,7 +113,8 @@ def show_results(s: ChainSettings) -> None:
     ok = [r.result for r in result.rows if r.status == "ok"]
     flow = " → ".join([_spatial(s.input_shape)] + [_spatial(r.output_shape) for r in ok])
     st.markdown(f"<div style='font-size:2rem; font-weight:600'>{flow}</div>", unsafe_allow_html=True)
-    st.caption(" → ".join([_shape(s.input_shape)] + [_shape(r.output_shape) for r in ok]) + "  (channels × height × width)")
+    shapes = " → ".join([_shape(s.input_shape)] + [_shape(r.output_shape) for r in ok])
+    st.caption(f"{shapes}  (channels × height × width)")
     bad = result.error
     if bad is not None:
         st.error(f"Layer {bad.index + 1} cannot work: {bad.reason}. The layers after it are not computed.",

@@ -58,7 +58,8 @@ def test_direct_view_numbers_are_the_engine_view():
     np.testing.assert_array_equal(cells(direct["data"][0]), view.roles)
     assert [[float(t) for t in row] for row in direct["data"][0]["text"]] == view.padded.tolist()
     np.testing.assert_array_equal(cells(direct["data"][1]), view.kernel)
-    np.testing.assert_array_equal(cells(direct["data"][2]), conv_transpose2d(ones4, ones3, stride=2, padding=1, output_padding=1))
+    np.testing.assert_array_equal(cells(direct["data"][2]),
+                                  conv_transpose2d(ones4, ones3, stride=2, padding=1, output_padding=1))
     assert metric(at, "Output size") == "8 × 8"
     assert any("o = 2·(4 − 1) + 3 − 2·1 + 1 = 8" in m.value for m in at.markdown)
 
@@ -71,8 +72,8 @@ def test_scatter_animation_ends_on_the_output_before_cropping():
     last = cells(fig["frames"][-1]["data"][1])  # frames update the contribution and the canvas
     geo = transpose_geometry(4, 3, 2, 1, 1)
     kept = last[1: 1 + geo.rows.out, 1: 1 + geo.cols.out]
-    np.testing.assert_array_equal(np.nan_to_num(kept), conv_transpose2d(np.ones((4, 4)), np.ones((3, 3)), stride=2, padding=1,
-                                                                   output_padding=1))
+    want = conv_transpose2d(np.ones((4, 4)), np.ones((3, 3)), stride=2, padding=1, output_padding=1)
+    np.testing.assert_array_equal(np.nan_to_num(kept), want)
 
 
 def test_checkerboard_example_shows_uneven_overlap():

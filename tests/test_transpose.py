@@ -219,7 +219,8 @@ def test_formula_substitutes_every_term():
 def test_matches_pytorch_when_available():
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(1)
-    for s, p, a, d in [(1, 0, 0, 1), (2, 1, 1, 1), (3, 2, 2, 1), (2, 0, 1, 2), (1, 1, 1, 2), ((2, 3), (1, 0), (1, 2), (1, 1))]:
+    cases = [(1, 0, 0, 1), (2, 1, 1, 1), (3, 2, 2, 1), (2, 0, 1, 2), (1, 1, 1, 2), ((2, 3), (1, 0), (1, 2), (1, 1))]
+    for s, p, a, d in cases:
         x, k, b = rng.standard_normal((2, 3, 4, 5)), rng.standard_normal((3, 2, 3, 2)), rng.standard_normal(2)
         want = torch.nn.functional.conv_transpose2d(torch.from_numpy(x), torch.from_numpy(k), torch.from_numpy(b),
                                                     stride=s, padding=p, output_padding=a, dilation=d).numpy()

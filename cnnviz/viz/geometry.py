@@ -114,7 +114,8 @@ def grid_trace(values, k: int, font: dict, *, colours: list | None = None, text=
         text = [[format_number(c) if np.isfinite(c) else "" for c in row] for row in v]
     if colours is not None:
         n = len(colours)
-        scale = {"colorscale": [[i / max(n - 1, 1), c] for i, c in enumerate(colours)], "zmin": 0, "zmax": max(n - 1, 1)}
+        scale = {"colorscale": [[i / max(n - 1, 1), c] for i, c in enumerate(colours)], "zmin": 0,
+                 "zmax": max(n - 1, 1)}
     a = axis_name(k)
     trace = {"type": "heatmap", "z": z, "text": text, "texttemplate": "%{text}", "textfont": font, "xgap": 2,
              "ygap": 2, "showscale": False, "hovertemplate": hover, **(scale or style.value_scale(v)),
@@ -138,7 +139,8 @@ def rect(r0: float, c0: float, r1: float, c1: float, k: int, colour: str, width:
 def window_shapes(rows, cols, k: int, colour: str = style.WINDOW_COLOUR, dash: str = "solid") -> list[dict]:
     """One window: a box around its span, plus a box per tap when the kernel is dilated."""
     dilated = (len(rows) > 1 and rows[1] - rows[0] > 1) or (len(cols) > 1 and cols[1] - cols[0] > 1)
-    shapes = [rect(rows[0], cols[0], rows[-1], cols[-1], k, colour, 2 if dilated else 4, dash="dot" if dilated else dash)]
+    shapes = [rect(rows[0], cols[0], rows[-1], cols[-1], k, colour, 2 if dilated else 4,
+                   dash="dot" if dilated else dash)]
     if dilated:
         shapes += [rect(r, c, r, c, k, colour, 3) for r in rows for c in cols]
     return shapes
@@ -197,8 +199,9 @@ def padded_grid_figure(geo: Geometry2D, labels: GridLabels = GridLabels()) -> di
                        hover="%{customdata}<extra></extra>", customdata=hover),
             grid_trace(np.pad(np.ones((ho, wo)), ((1, 0), (1, 0)), constant_values=np.nan), 1, font,
                        colours=["#ffffff", "#dff0d8"], text=_blank(ho + 1, wo + 1), hover="output<extra></extra>")]
-    shapes = [rect(r + 1, 1, r + 1, wp, 0, style.UNREACHED_COLOUR, 0, style.UNREACHED_COLOUR) for r in sorted(unreached_r)]
-    shapes += [rect(1, c + 1, hp, c + 1, 0, style.UNREACHED_COLOUR, 0, style.UNREACHED_COLOUR) for c in sorted(unreached_c)]
+    red = style.UNREACHED_COLOUR
+    shapes = [rect(r + 1, 1, r + 1, wp, 0, red, 0, red) for r in sorted(unreached_r)]
+    shapes += [rect(1, c + 1, hp, c + 1, 0, red, 0, red) for c in sorted(unreached_c)]
     shapes += window_shapes(rows.window(0) + 1, cols.window(0) + 1, 0)
     shapes.append(rect(1, 1, 1, 1, 1, style.WINDOW_COLOUR, 4))
     if (ho, wo) != (1, 1):
@@ -274,10 +277,11 @@ def same_padding_figure(input_hw: tuple[int, int], pads, kernel_hw: tuple[int, i
                        colours=[style.PADDING_COLOUR, INPUT_COLOUR, EXTRA_COLOUR], text=text,
                        hover="%{customdata}<extra></extra>", customdata=names.tolist()),
             {"type": "scatter", "x": [(fw - 1) / 2], "y": [(fh - 1) / 2], "mode": "markers",
-             "marker": {"size": 18, "color": style.WINDOW_COLOUR, "symbol": "x-thin", "line": {"width": 4,
-                                                                                               "color": style.WINDOW_COLOUR}},
+             "marker": {"size": 18, "color": style.WINDOW_COLOUR, "symbol": "x-thin",
+                        "line": {"width": 4, "color": style.WINDOW_COLOUR}},
              "hovertemplate": labels.centre + "<extra></extra>", "xaxis": "x", "yaxis": "y"}]
-    layout["shapes"] = [rect(0, 0, fh - 1, fw - 1, 0, style.WINDOW_COLOUR, 4), rect(t, l, t, l, 0, style.OUTPUT_COLOUR, 4)]
+    layout["shapes"] = [rect(0, 0, fh - 1, fw - 1, 0, style.WINDOW_COLOUR, 4),
+                        rect(t, l, t, l, 0, style.OUTPUT_COLOUR, 4)]
     return {"data": data, "layout": layout}
 
 
@@ -309,7 +313,8 @@ def stretched_input_figure(view: DirectConvolution, output, labels: StretchLabel
     layout, cell = panel_layout(panels, legend_items=keys)
     font = cell_font(cell)
     names = np.array(labels.roles, dtype=object)[view.roles]
-    data = [grid_trace(view.roles, 0, {**font, "color": "#333"}, colours=[ROLE_COLOURS[k][0] for k in sorted(ROLE_COLOURS)],
+    data = [grid_trace(view.roles, 0, {**font, "color": "#333"},
+                       colours=[ROLE_COLOURS[k][0] for k in sorted(ROLE_COLOURS)],
                        text=[[format_number(v) for v in row] for row in padded],
                        hover="%{customdata}: %{text}<extra></extra>", customdata=names.tolist()),
             grid_trace(kernel, 1, font), grid_trace(output, 2, font)]

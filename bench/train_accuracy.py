@@ -5,7 +5,8 @@
     python bench/train_accuracy.py --full            # also: one epoch of full MNIST, if cached
 
 Training uses only the bundled subset's 4,500 training images and the defaults of
-``cnnviz.nn.train`` (batch 64, Adam, lr 1e-3, flat-cosine schedule, random shifts ≤ 2 px).
+``cnnviz.nn.train`` (batch 64, Adam, lr 1e-3, flat-cosine schedule, random shifts ≤ 2 px; ``--augment affine`` or
+``none`` to compare).
 Accuracy is measured on the official 10,000-image test set from ``../shared/data/mnist-test``
 (the bench stops with a message when it is missing). Prints the test accuracy after every
 epoch, the time, and the peak resident memory of the process.
@@ -35,11 +36,11 @@ def official_test_set():
     return read_idx_files(images, labels)
 
 
-def run(variant: str, seed: int, epochs: int, train_images, train_labels, test) -> float:
+def run(variant: str, seed: int, epochs: int, train_images, train_labels, test, augment: str) -> float:
     model = lenet(variant, seed=seed)
     start, accuracy = time.perf_counter(), 0.0
     line = []
-    for p in train(model, train_images, train_labels, epochs=epochs, seed=seed):
+    for p in train(model, train_images, train_labels, epochs=epochs, seed=seed, augment=augment):
         if p.batch == p.batches_per_epoch:
             accuracy = evaluate(model, *test).accuracy
             line.append(f"{100 * accuracy:.2f}")
@@ -53,20 +54,21 @@ def main() -> None:
     parser.add_argument("--variant", default="lenet5_mnist")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--seeds", type=int, nargs="*", default=[0])
+    parser.add_argument("--augment", default="shift", help="train()'s augment option (default: its default)")
     parser.add_argument("--full", action="store_true", help="one epoch of full MNIST if it is in the cache")
     args = parser.parse_args()
     test = official_test_set()
     images, labels = load_mnist("train", "bundled")
     print(f"{args.variant}: {args.epochs} epochs on the bundled subset ({len(labels):,} images), "
-          f"train() defaults; official test set ({len(test[1]):,} images)")
-    finals = [run(args.variant, seed, args.epochs, images, labels, test) for seed in args.seeds]
+          f"train() defaults, augment={args.augment!r}; official test set ({len(test[1]):,} images)")
+    finals = [run(args.variant, seed, args.epochs, images, labels, test, args.augment) for seed in args.seeds]
     print(f"final test accuracy: {', '.join(f'{100 * a:.2f} %' for a in finals)}"
           + (f" (mean {100 * sum(finals) / len(finals):.2f} %)" if len(finals) > 1 else ""))
     if args.full:
         if full_mnist_cached("train"):
             full = load_mnist("train", "download")
             print(f"full MNIST ({len(full):,} images, from the {full.source}), one epoch:")
-            run(args.variant, args.seeds[0], 1, full.images, full.labels, test)
+            run(args.variant, args.seeds[0], 1, full.images, full.labels, test, args.augment)
         else:
             print("full MNIST is not cached (cnnviz.mnist.download_mnist() fetches it); skipped")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

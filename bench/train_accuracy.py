@@ -5,8 +5,8 @@
     python bench/train_accuracy.py --full            # also: one epoch of full MNIST, if cached
 
 Training uses only the bundled subset's 4,500 training images and the defaults of
-``cnnviz.nn.train`` (batch 64, Adam, lr 1e-3, flat-cosine schedule, random shifts ≤ 2 px; ``--augment affine`` or
-``none`` to compare).
+``cnnviz.nn.train`` (batch 64, Adam, lr 1e-3, flat-cosine schedule, random shifts ≤ 2 px; ``--augment none`` to
+compare).
 Accuracy is measured on the official 10,000-image test set from ``../shared/data/mnist-test``
 (the bench stops with a message when it is missing). Prints the test accuracy after every
 epoch, the time, and the peak resident memory of the process.

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from cnnviz.mnist import load_mnist
-from cnnviz.nn import Adam, SGD, affine_warp, evaluate, lenet, random_affine, random_shift, softmax_cross_entropy, train
+from cnnviz.nn import Adam, SGD, evaluate, lenet, random_shift, softmax_cross_entropy, train
 from cnnviz.nn.training import learning_rate
 from tests.test_nn_layers import numeric_gradient
 
@@ -173,7 +173,7 @@ def test_sgd_optimizer_trains_too(digits):
     (dict(optimizer="sgd", momentum=1.0), "momentum"),
     (dict(optimizer="rmsprop"), "optimizer"),
     (dict(schedule="step"), "flat_cosine, cosine, constant"),
-    (dict(augment="flip"), "shift, affine, none"),
+    (dict(augment="flip"), "shift, none"),
     (dict(epochs=0), "epochs"),
     (dict(batch_size=2.5), "batch size"),
     (dict(images=np.zeros((10, 32, 32), np.uint8)), "28×28"),
@@ -223,57 +223,6 @@ def test_random_shift_translates_each_image_within_the_limit_and_fills_with_zero
     assert len(offsets) > 10  # offsets vary from image to image
     np.testing.assert_array_equal(random_shift(images, 2, np.random.default_rng(1)), shifted)
     np.testing.assert_array_equal(random_shift(images, 0, rng), images)
-
-
-def test_affine_warp_without_change_returns_the_images():
-    images = np.random.default_rng(0).integers(0, 256, (3, 28, 28), dtype=np.uint8)
-    np.testing.assert_array_equal(affine_warp(images, np.zeros(3), np.ones(3), np.zeros((3, 2))), images)
-
-
-def test_affine_warp_turns_counter_clockwise_as_displayed():
-    images = np.random.default_rng(1).integers(0, 256, (2, 28, 28), dtype=np.uint8)
-    turned = affine_warp(images, np.full(2, 90.0), np.ones(2), np.zeros((2, 2)))
-    np.testing.assert_array_equal(turned, np.rot90(images, 1, axes=(1, 2)))  # rot90: counter-clockwise
-    bar = np.zeros((1, 28, 28), np.uint8)
-    bar[0, 13:15, 4:24] = 255  # a horizontal bar turned by 90° becomes a vertical one
-    upright = affine_warp(bar, [90.0], [1.0], [[0.0, 0.0]])[0]
-    assert upright[4:24, 13:15].min() == 255 and upright.sum() == bar.sum()
-
-
-def test_affine_warp_whole_pixel_shift_is_an_exact_translation_with_background_fill():
-    images = np.random.default_rng(2).integers(1, 256, (2, 28, 28), dtype=np.uint8)
-    moved = affine_warp(images, np.zeros(2), np.ones(2), np.array([[2.0, -1.0], [-3.0, 0.0]]))
-    np.testing.assert_array_equal(moved[0], np.roll(images[0], (2, -1), axis=(0, 1)) * _kept(2, -1))
-    np.testing.assert_array_equal(moved[1], np.roll(images[1], (-3, 0), axis=(0, 1)) * _kept(-3, 0))
-    assert affine_warp(images, np.zeros(2), np.ones(2), np.full((2, 2), 40.0)).max() == 0  # moved out
-
-
-def test_affine_warp_scales_about_the_centre_and_interpolates_between_pixels():
-    dot = np.zeros((1, 28, 28), np.float32)
-    dot[0, 10, 10] = 1.0
-    bigger = affine_warp(dot, [0.0], [2.0], [[0.0, 0.0]])[0]
-    # scale 2 about the centre 13.5: output pixel p reads source q = 13.5 + (p − 13.5)/2, so p = 5…8
-    # read q = 9.25, 9.75, 10.25, 10.75 and get the dot with bilinear weights ¼, ¾, ¾, ¼ per axis
-    expected = np.zeros((28, 28))
-    expected[5:9, 5:9] = np.outer([0.25, 0.75, 0.75, 0.25], [0.25, 0.75, 0.75, 0.25])
-    np.testing.assert_allclose(bigger, expected, atol=1e-6)
-    half = affine_warp(dot, [0.0], [1.0], [[0.5, 0.0]])[0]
-    np.testing.assert_allclose(half[10:12, 10], [0.5, 0.5])  # half a pixel down: shared by two rows
-
-
-def test_random_affine_is_seeded_and_keeps_the_ink_roughly():
-    images = load_mnist("test", "bundled").images[:50]
-    a = random_affine(images, np.random.default_rng(3))
-    np.testing.assert_array_equal(a, random_affine(images, np.random.default_rng(3)))
-    assert a.dtype == np.uint8 and not np.array_equal(a, images)
-    ratio = a.astype(float).sum(axis=(1, 2)) / images.astype(float).sum(axis=(1, 2))
-    assert 0.7 < ratio.min() and ratio.max() < 1.3  # scale ≤ 1.1 in each direction
-
-
-def test_affine_augmentation_trains(digits):
-    model = lenet(seed=0)
-    records = list(train(model, digits.images[:256], digits.labels[:256], epochs=3, augment="affine"))
-    assert records[-1].running_loss < records[0].loss
 
 
 def _kept(dy: int, dx: int) -> np.ndarray:

@@ -9,7 +9,7 @@
 Inside, feature maps are channels-last ``(N, H, W, C)`` (see :mod:`cnnviz.nn.layers` for why);
 what the engine hands out for display (activations, ``Conv2d.kernels``) is channels-first.
 """
-from .augment import affine_warp, random_affine, random_shift
+from .augment import random_shift
 from .conv import Conv2d
 from .layers import Dense, Flatten, Layer, ReLU, Tanh
 from .architectures import VARIANTS, lenet, load_model
@@ -21,6 +21,6 @@ from .training import AUGMENTATIONS, SCHEDULES, Evaluation, Progress, evaluate, 
 
 __all__ = [
     "AUGMENTATIONS", "OPTIMIZERS", "SCHEDULES", "SGD", "VARIANTS", "Adam", "AvgPool2d", "Conv2d", "Dense", "Evaluation", "Flatten",
-    "Layer", "MaxPool2d", "Model", "Progress", "ReLU", "Tanh", "affine_warp", "as_images", "evaluate", "lenet",
-    "load_model", "make_optimizer", "random_affine", "random_shift", "softmax", "softmax_cross_entropy", "train",
+    "Layer", "MaxPool2d", "Model", "Progress", "ReLU", "Tanh", "as_images", "evaluate", "lenet",
+    "load_model", "make_optimizer", "random_shift", "softmax", "softmax_cross_entropy", "train",
 ]

@@ -18,12 +18,12 @@ from typing import Iterator
 import numpy as np
 
 from ..shapes import check_int
-from .augment import random_affine, random_shift
+from .augment import random_shift
 from .model import Model, as_images
 from .optim import make_optimizer
 
 SCHEDULES = ("flat_cosine", "cosine", "constant")
-AUGMENTATIONS = ("shift", "affine", "none")
+AUGMENTATIONS = ("shift", "none")
 MAX_SHIFT = 2  # pixels, each axis
 SMOOTHING = 0.9  # running loss/accuracy: weight of the past in the exponential average
 CLASSES = 10
@@ -93,9 +93,7 @@ def train(model: Model, images, labels, epochs: int = 1, batch_size: int = 64, o
 
     ``optimizer``: ``"adam"`` or ``"sgd"`` (with ``momentum``). Each epoch visits every image once in
     a fresh random order (``shuffle``). ``augment``: ``"shift"`` moves each image by a random whole
-    number of pixels (up to 2 along each axis); ``"affine"`` also turns it by up to ±10° and scales it
-    by 0.9–1.1 (about +0.3 % test accuracy; the warp makes each batch about a quarter slower);
-    ``"none"`` trains on the images as they are. ``schedule`` (see :func:`learning_rate`): ``"flat_cosine"``
+    number of pixels (up to 2 along each axis); ``"none"`` trains on the images as they are. ``schedule`` (see :func:`learning_rate`): ``"flat_cosine"``
     keeps ``lr`` for the first half of the run, then lowers it along half a cosine to 0 — large steps
     while far from a minimum, small ones to settle into it; ``"cosine"`` starts lowering at once;
     ``"constant"`` keeps ``lr``. All randomness comes from ``seed``.
@@ -144,8 +142,6 @@ def _run(model, images, labels, epochs, batch_size, opt, rng, augment, schedule,
             batch_images = images[idx]
             if augment == "shift":
                 batch_images = random_shift(batch_images, MAX_SHIFT, rng)
-            elif augment == "affine":
-                batch_images = random_affine(batch_images, rng, MAX_SHIFT)
             y = labels[idx]
             loss, probs = model.loss_and_gradients(model.prepare(batch_images), y)
             step += 1

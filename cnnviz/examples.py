@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .kernels import KERNELS as NAMED
+
 # name → input image (H, W)
 INPUTS: dict[str, np.ndarray] = {
     # A vertical edge: left half bright (10), right half dark (0).
@@ -15,18 +17,18 @@ INPUTS: dict[str, np.ndarray] = {
     "random_7x7": np.random.default_rng(7).integers(0, 10, (7, 7)),
 }
 
-# name → kernel (fh, fw)
+# name → kernel (fh, fw): the course's own, and the standard ones from cnnviz.kernels (with sources there)
 KERNELS: dict[str, np.ndarray] = {
-    "vertical_edge": np.array([[1, 0, -1]] * 3),
-    "horizontal_edge": np.array([[1, 1, 1], [0, 0, 0], [-1, -1, -1]]),
+    "vertical_edge": NAMED["vertical"].weights[0],
+    "horizontal_edge": NAMED["horizontal"].weights[0],
     "course_2x2_a": np.array([[2, 3], [0, 1]]),
     "course_2x2_b": np.array([[0.1, 0.2], [0.3, 0.4]]),
     "ones_2x2": np.ones((2, 2), dtype=int),
     "identity_3x3": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]]),
-    "box_blur_3x3": np.full((3, 3), 1 / 9),
-    "sobel_x": np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]]),
-    "sobel_y": np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]),
-    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]]),
+    "box_blur_3x3": NAMED["box"].weights[0],
+    "sobel_x": NAMED["sobel"].weights[0],
+    "sobel_y": NAMED["sobel"].weights[1],
+    "sharpen": NAMED["sharpen"].weights[0],
 }
 
 

@@ -26,12 +26,11 @@ Sources
 """
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
+
+from .matrix_text import parse_matrix
 
 CUSTOM_SIZES = (3, 5)
 
@@ -92,46 +91,18 @@ KERNELS: dict[str, NamedKernel] = {k.key: k for k in (
     _single("sharpen", [[0, -1, 0], [-1, 5, -1], [0, -1, 0]], "identity − Laplacian; Gonzalez & Woods, 3.6"),
 )}
 
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-
-
-def _entry(text: str, row: int, col: int) -> float:
-    """One typed entry: ``-2``, ``0.5``, ``.5``, ``1e-3``, ``1/16``, ``−1`` (typographic minus)."""
-    where = f"row {row}, entry {col}"
-    cleaned = text.replace("−", "-").replace("–", "-")
-    parts = cleaned.split("/")
-    if len(parts) > 2 or not all(_NUMBER.match(p) for p in parts):
-        raise ValueError(f"{where}: '{text}' is not a number (write e.g. 2, -1, 0.25 or 1/16)")
-    if len(parts) == 2:
-        if float(parts[1]) == 0:
-            raise ValueError(f"{where}: '{text}' divides by zero")
-        return float(Fraction(parts[0]) / Fraction(parts[1]))
-    return float(cleaned)
-
-
 def parse_kernel(text: str, sizes: tuple[int, ...] = CUSTOM_SIZES) -> np.ndarray:
-    """Typed numbers → a square kernel ``(n, n)`` float64, ``n`` in ``sizes``.
+    """Typed numbers (see ``cnnviz.matrix_text.parse_matrix``) → a square kernel ``(n, n)``, ``n`` in ``sizes``.
 
-    One row per line (or rows separated by ``;``); entries separated by spaces or commas.
-    Brackets as Python or numpy print them are accepted: ``[[1, 0, -1], [2, 0, -2], [1, 0, -1]]``.
     Raises ValueError naming the first bad entry, e.g. ``row 2, entry 3: 'x' is not a number``.
     """
-    if not isinstance(text, str):
-        raise ValueError("the kernel must be typed as text")
-    flat = re.sub(r"\]\s*[,;]?\s*\[", "\n", text).replace("[", " ").replace("]", " ").replace(";", "\n")
-    lines = [line for line in flat.splitlines() if line.strip(" \t,")]
-    if not lines:
+    if isinstance(text, str) and not text.strip(" \t\n,;[]"):
         raise ValueError(f"type the kernel's numbers: {_size_words(sizes)}, one row per line")
-    rows = [[e for e in re.split(r"[\s,]+", line.strip(" \t,")) if e] for line in lines]
-    values = [[_entry(e, r + 1, c + 1) for c, e in enumerate(row)] for r, row in enumerate(rows)]
-    for r, row in enumerate(values[1:], start=2):
-        if len(row) != len(values[0]):
-            raise ValueError(f"row {r} has {len(row)} entries but row 1 has {len(values[0])}; "
-                             "every row needs the same number of entries")
-    n_rows, n_cols = len(values), len(values[0])
+    w = parse_matrix(text, max_size=max(sizes), what="kernel")
+    n_rows, n_cols = w.shape
     if n_rows != n_cols or n_rows not in sizes:
         raise ValueError(f"the kernel has {n_rows} row(s) of {n_cols} entries; it must be {_size_words(sizes)}")
-    return np.array(values, dtype=np.float64)
+    return w
 
 
 def _size_words(sizes) -> str:
@@ -143,32 +114,3 @@ def custom_kernel(text: str, pair: bool) -> NamedKernel:
     w = parse_kernel(text)
     w.flags.writeable = False
     return NamedKernel("custom", (w, w.T) if pair else (w,), "typed by you")
-
-
-def kernel_text(w) -> str:
-    """A kernel as the custom-kernel box shows it: one row per line, aligned; fractions over one denominator."""
-    w = np.asarray(w, dtype=np.float64)
-    denominator = _common_denominator(w)
-    if denominator == 1:
-        cells = [[_plain(v) for v in row] for row in w]
-    else:
-        cells = [[f"{_plain(v * denominator)}/{denominator}" if v else "0" for v in row] for row in w]
-    width = max(len(c) for row in cells for c in row)
-    return "\n".join(" ".join(c.rjust(width) for c in row) for row in cells)
-
-
-def _common_denominator(w: np.ndarray, largest: int = 1024) -> int:
-    """The smallest d ≤ ``largest`` making every entry × d a whole number exactly, else 1."""
-    d = 1
-    for v in w.ravel():
-        frac = Fraction(float(v)).limit_denominator(largest)
-        if float(frac) != v:
-            return 1
-        d = d * frac.denominator // math.gcd(d, frac.denominator)
-        if d > largest:
-            return 1
-    return d
-
-
-def _plain(v: float) -> str:
-    return str(int(v)) if v == int(v) else repr(round(float(v), 6))

@@ -1,61 +1,86 @@
 """Matrices typed as text — one row per line, entries separated by spaces or commas — and back.
 
-Fractions such as ``1/9`` and the minus sign ``−`` are accepted, because that is how kernels are
-written in course notes.
+Fractions such as ``1/9``, exponents, and the typographic minus ``−`` are accepted, because that is
+how kernels are written in course notes; so are brackets as Python or numpy print a matrix.
 """
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
 
 import numpy as np
 
-from .trace import format_number
-
-_SPLIT = re.compile(r"[,\s;]+")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
-def _entry(token: str, row: int, col: int) -> float:
-    clean = token.replace("−", "-").replace("–", "-")
-    try:
-        return float(Fraction(clean)) if "/" in clean else float(clean)
-    except (ValueError, ZeroDivisionError):
-        raise ValueError(f"row {row}, entry {col}: {token!r} is not a number") from None
+def _entry(text: str, row: int, col: int) -> float:
+    """One typed entry: ``-2``, ``0.5``, ``.5``, ``1e-3``, ``1/16``, ``−1``."""
+    where = f"row {row}, entry {col}"
+    cleaned = text.replace("−", "-").replace("–", "-")
+    parts = cleaned.split("/")
+    if len(parts) > 2 or not all(_NUMBER.match(p) for p in parts):
+        raise ValueError(f"{where}: '{text}' is not a number (write e.g. 2, -1, 0.25 or 1/16)")
+    if len(parts) == 2:
+        if float(parts[1]) == 0:
+            raise ValueError(f"{where}: '{text}' divides by zero")
+        return float(Fraction(parts[0]) / Fraction(parts[1]))
+    return float(cleaned)
 
 
-def parse_matrix(text: str, max_size: int = 15) -> np.ndarray:
-    """``"1 0 -1\\n2 0 -2"`` → a float array of shape (rows, cols).
+def parse_matrix(text: str, max_size: int = 15, what: str = "matrix") -> np.ndarray:
+    """Typed numbers → a float64 array ``(rows, cols)``.
 
-    Brackets are ignored, so ``[[1, 0], [0, 1]]`` works too. Raises ValueError naming the bad entry
-    (1-based row and entry numbers) or the row whose length differs.
+    One row per line (or rows separated by ``;``); entries separated by spaces or commas;
+    ``[[1, 0], [0, 1]]`` works too. Raises ValueError naming the first bad entry (1-based:
+    ``row 2, entry 3: 'x' is not a number``), the row whose length differs, or the size limit.
     """
-    lines = [ln.strip().strip("[](),") for ln in re.split(r"\]\s*,?\s*\[|\n", text)]
-    rows = [[t for t in _SPLIT.split(ln.replace("[", " ").replace("]", " ")) if t] for ln in lines]
-    rows = [r for r in rows if r]
-    if not rows:
-        raise ValueError("the matrix is empty: type one row per line, numbers separated by spaces")
-    width = len(rows[0])
-    for i, r in enumerate(rows, start=1):
-        if len(r) != width:
-            raise ValueError(f"row {i} has {len(r)} entries but row 1 has {width}: every row needs the same number")
-    if len(rows) > max_size or width > max_size:
-        raise ValueError(f"the matrix is {len(rows)}×{width}; at most {max_size}×{max_size} is supported")
-    values = np.array([[_entry(t, i, j) for j, t in enumerate(r, start=1)] for i, r in enumerate(rows, start=1)])
-    if not np.all(np.isfinite(values)):
-        raise ValueError("entries must be finite numbers (no inf or nan)")
-    return values
-
-
-def _text(v: float) -> str:
-    """Exact short text for ``v``: ``0.25`` stays a decimal, ``1/9`` is not rounded to ``0.1111``."""
-    if round(v, 6) == v:
-        return format_number(v, digits=6).replace("−", "-")
-    frac = Fraction(float(v)).limit_denominator(1000)
-    return str(frac) if float(frac) == float(v) else repr(float(v))
+    if not isinstance(text, str):
+        raise ValueError(f"the {what} must be typed as text")
+    flat = re.sub(r"\]\s*[,;]?\s*\[", "\n", text).replace("[", " ").replace("]", " ").replace(";", "\n")
+    lines = [line for line in flat.splitlines() if line.strip(" \t,")]
+    if not lines:
+        raise ValueError(f"the {what} is empty: type its numbers, one row per line")
+    rows = [[e for e in re.split(r"[\s,]+", line.strip(" \t,")) if e] for line in lines]
+    values = [[_entry(e, r + 1, c + 1) for c, e in enumerate(row)] for r, row in enumerate(rows)]
+    for r, row in enumerate(values[1:], start=2):
+        if len(row) != len(values[0]):
+            raise ValueError(f"row {r} has {len(row)} entries but row 1 has {len(values[0])}; "
+                             "every row needs the same number of entries")
+    if len(values) > max_size or len(values[0]) > max_size:
+        raise ValueError(f"the {what} is {len(values)}×{len(values[0])}; at most {max_size}×{max_size} fits here")
+    return np.array(values, dtype=np.float64)
 
 
 def format_matrix(a) -> str:
-    """The inverse of ``parse_matrix``: one line per row, entries padded to line up."""
-    cells = [[_text(v) for v in row] for row in np.atleast_2d(np.asarray(a, dtype=float))]
+    """The inverse of ``parse_matrix``: one line per row, entries aligned, read back exactly.
+
+    Whole numbers stay whole, short decimals stay decimals (``0.1``, ``0.25``); other fractions are
+    written over one denominator (``1/16 2/16 1/16``, ``1/9``) rather than rounded.
+    """
+    w = np.atleast_2d(np.asarray(a, dtype=np.float64))
+    denominator = 1 if all(round(v, 2) == v for v in w.ravel()) else _common_denominator(w)
+    if denominator == 1:
+        cells = [[_plain(v) for v in row] for row in w]
+    else:
+        cells = [[f"{_plain(v * denominator)}/{denominator}" if v else "0" for v in row] for row in w]
     width = max(len(c) for row in cells for c in row)
     return "\n".join(" ".join(c.rjust(width) for c in row) for row in cells)
+
+
+def _common_denominator(w: np.ndarray, largest: int = 1024) -> int:
+    """The smallest d ≤ ``largest`` making every entry × d a whole number exactly, else 1."""
+    d = 1
+    for v in w.ravel():
+        frac = Fraction(float(v)).limit_denominator(largest)
+        if float(frac) != v:
+            return 1
+        d = d * frac.denominator // math.gcd(d, frac.denominator)
+        if d > largest:
+            return 1
+    return d
+
+
+def _plain(v: float) -> str:
+    """Shortest text that reads back as exactly ``v``."""
+    return str(int(v)) if v == int(v) else repr(float(v))

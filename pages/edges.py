@@ -8,7 +8,8 @@ import streamlit as st
 
 from cnnviz.edges import BORDERS, corner_maps, direction_error, edge_map, edge_maps, pixel_trace, strongest_pixel
 from cnnviz.images import EXTENSIONS, MAX_BYTES, SAMPLES, ImageError, LoadedImage, channels, load_image, luma
-from cnnviz.kernels import KERNELS, custom_kernel, kernel_text
+from cnnviz.kernels import KERNELS, custom_kernel
+from cnnviz.matrix_text import format_matrix
 from cnnviz.viz import edges as fig
 from pages.common.charts import show_figure
 from pages.common.entry import run_inside_app
@@ -50,7 +51,7 @@ class EdgeSettings:
 
     sample: str = "step"
     kernel: str = "sobel"
-    custom_text: str = kernel_text(KERNELS["sobel"].weights[0])
+    custom_text: str = format_matrix(KERNELS["sobel"].weights[0])
     custom_pair: bool = True
     colour: str = "luma"
     border: str = "zeros"
@@ -153,7 +154,7 @@ def choose_kernel() -> tuple | None:
     else:
         named = KERNELS[key]
     names = ("Gx", "Gy") if named.is_pair else ("out",)
-    st.code("\n\n".join(f"{n}:\n{kernel_text(w)}" for n, w in zip(names, named.weights)), language=None)
+    st.code("\n\n".join(f"{n}:\n{format_matrix(w)}" for n, w in zip(names, named.weights)), language=None)
     st.caption(f"Source: {named.source}")
     return named.weights
 

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from cnnviz.kernels import KERNELS, custom_kernel, kernel_text, parse_kernel
+from cnnviz.kernels import KERNELS, custom_kernel, parse_kernel
+from cnnviz.matrix_text import format_matrix
 
 
 def test_sobel_is_smoothing_1_2_1_times_difference_1_0_minus_1():
@@ -143,9 +144,9 @@ def test_custom_kernel_pair_uses_the_transpose_as_y():
 def test_kernel_text_reads_back_exactly(name):
     for w in KERNELS[name].weights:
         if w.shape[0] in (3, 5):
-            np.testing.assert_array_equal(parse_kernel(kernel_text(w)), w)
+            np.testing.assert_array_equal(parse_kernel(format_matrix(w)), w)
 
 
 def test_kernel_text_writes_fractions_over_one_denominator():
-    assert kernel_text(KERNELS["gaussian3"].weights[0]).split("\n")[0].split() == ["1/16", "2/16", "1/16"]
-    assert kernel_text(KERNELS["box"].weights[0]).split() == ["1/9"] * 9
+    assert format_matrix(KERNELS["gaussian3"].weights[0]).split("\n")[0].split() == ["1/16", "2/16", "1/16"]
+    assert format_matrix(KERNELS["box"].weights[0]).split() == ["1/9"] * 9

@@ -152,14 +152,11 @@ def test_with_a_stride_tensorflow_pads_by_n_mod_s_and_pytorch_refuses():
 
 @pytest.mark.browser
 def test_every_tab_renders_in_chromium(open_page):
-    # a fresh server knows only file-named pages until app.py has run once: warm it up via the home page,
-    # or a first visit to /padding-stride opens Streamlit's "Page not found" dialog
-    open_page("home")
-    page = open_page("padding-stride")
+    page = open_page("padding_stride")
     page.get_by_role("button", name="8×8 · s 2").click()
     wait_idle(page)
-    screenshot(page, "padding-stride-floor")
-    for tab, name in (("Coverage", "padding-stride-coverage"), ("Why odd kernel sizes?", "padding-stride-odd")):
+    screenshot(page, "padding_stride-floor")
+    for tab, name in (("Coverage", "padding_stride-coverage"), ("Why odd kernel sizes?", "padding_stride-odd")):
         page.get_by_role("tab", name=tab).click()
         page.wait_for_timeout(800)
         assert error_elements(page) == []

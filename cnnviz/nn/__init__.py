@@ -9,10 +9,10 @@
 Inside, feature maps are channels-last ``(N, H, W, C)`` (see :mod:`cnnviz.nn.layers` for why);
 what the engine hands out for display (activations, ``Conv2d.kernels``) is channels-first.
 """
+from .architectures import VARIANTS, lenet, load_model
 from .augment import random_shift
 from .conv import Conv2d
 from .layers import Dense, Flatten, Layer, ReLU, Tanh
-from .architectures import VARIANTS, lenet, load_model
 from .loss import softmax, softmax_cross_entropy
 from .model import Model, as_images
 from .optim import OPTIMIZERS, SGD, Adam, make_optimizer
@@ -20,7 +20,7 @@ from .pooling import AvgPool2d, MaxPool2d
 from .training import AUGMENTATIONS, SCHEDULES, Evaluation, Progress, evaluate, train
 
 __all__ = [
-    "AUGMENTATIONS", "OPTIMIZERS", "SCHEDULES", "SGD", "VARIANTS", "Adam", "AvgPool2d", "Conv2d", "Dense", "Evaluation", "Flatten",
-    "Layer", "MaxPool2d", "Model", "Progress", "ReLU", "Tanh", "as_images", "evaluate", "lenet",
-    "load_model", "make_optimizer", "random_shift", "softmax", "softmax_cross_entropy", "train",
+    "AUGMENTATIONS", "OPTIMIZERS", "SCHEDULES", "SGD", "VARIANTS", "Adam", "AvgPool2d", "Conv2d", "Dense",
+    "Evaluation", "Flatten", "Layer", "MaxPool2d", "Model", "Progress", "ReLU", "Tanh", "as_images", "evaluate",
+    "lenet", "load_model", "make_optimizer", "random_shift", "softmax", "softmax_cross_entropy", "train",
 ]

@@ -27,6 +27,7 @@ MAX_RUNS_ENV = "CNNVIZ_MAX_TRAINING_RUNS"
 DEFAULT_MAX_RUNS = 2
 EVAL_SEED = 20240607  # fixes which test images form the held-out sample, whatever the training seed
 POLL_S = 0.1  # how often a waiting worker re-checks its pause/stop flags
+MIN_EVAL_EVERY = 25  # batches: held-out checks cost a forward pass over the sample, so not more often
 SNAPSHOT_EVERY_S = 0.4  # a fresh model copy for the page at most this often while running
 
 READY, LOADING, WAITING, RUNNING, PAUSED, FINISHED, STOPPED, FAILED = (
@@ -125,12 +126,12 @@ class TrainingConfig:
     optimizer: str = "adam"
     lr: float = 1e-3
     seed: int = 0
-    eval_every: int = 25  # batches between two test-accuracy evaluations
+    eval_every: int | None = None  # batches between held-out checks; None: about 8 per epoch, ≥ 25 apart
     eval_size: int = 1000  # images in the fixed held-out sample (fewer if the test split is smaller)
 
     def __post_init__(self):
         for name in ("eval_every", "eval_size"):
-            if int(getattr(self, name)) < 1:
+            if getattr(self, name) is not None and int(getattr(self, name)) < 1:
                 raise ValueError(f"{name.replace('_', ' ')} must be at least 1, got {getattr(self, name)}")
 
 
@@ -343,13 +344,17 @@ class TrainingJob:
                         optimizer=c.optimizer, lr=c.lr, seed=c.seed)
 
     def _count_steps(self, data: Dataset) -> int:
-        return self.config.epochs * math.ceil(len(data.train_labels) / self.config.batch_size)
+        return self.config.epochs * self._steps_per_epoch(data)
+
+    def _steps_per_epoch(self, data: Dataset) -> int:
+        return math.ceil(len(data.train_labels) / self.config.batch_size)
 
     def _use_data(self, data: Dataset) -> None:
         with self._lock:
             self._data = data
             self._sample = held_out_sample(data.test_images, data.test_labels, self.config.eval_size)
             self._total_steps = self._count_steps(data)
+            self._eval_every = self.config.eval_every or max(MIN_EVAL_EVERY, self._steps_per_epoch(data) // 8)
 
     def _take_snapshot(self) -> None:
         snap = copy.deepcopy(self._model)
@@ -428,7 +433,7 @@ class TrainingJob:
                 h.loss.append(float(record.loss))
                 h.running_loss.append(float(record.running_loss))
                 h.accuracy.append(float(record.accuracy))
-            if self._step % self.config.eval_every == 0:
+            if self._step % self._eval_every == 0:
                 self._evaluate()
             elif time.perf_counter() - self._snapshot_time >= SNAPSHOT_EVERY_S:
                 self._take_snapshot()

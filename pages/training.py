@@ -26,8 +26,11 @@ SOURCES = {"bundled": "Bundled subset: 4,500 training + 500 test images (offline
 OPTIMIZERS = {"adam": "Adam", "sgd": "SGD with momentum 0.9"}
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
 BATCH_SIZES = (16, 32, 64, 128, 256)
-POLL_S = 0.5  # live charts refresh twice a second while a run is busy
-SLOW_POLL_S = 2.0  # the evaluation panels change only every few dozen batches
+# While a run is busy, fragments poll the job. The browser redraws every chart a fragment sends, and
+# fragment runs of one tab queue behind each other: only the learning curves poll fast.
+POLL_S = 0.5  # learning curves, progress, filters: twice a second
+INSIDE_POLL_S = 1.5  # one test image through the network
+SLOW_POLL_S = 3.0  # evaluation panels (they change every few dozen batches)
 STATE_WORDS = {READY: "Ready to train", LOADING: "Downloading MNIST …", WAITING: "Waiting for a free slot",
                RUNNING: "Training", PAUSED: "Paused", FINISHED: "Finished", STOPPED: "Stopped", FAILED: "Failed"}
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"]
@@ -218,6 +221,8 @@ def live_view(job: TrainingJob, busy: bool) -> None:
         if s.busy != busy:  # the run finished, paused or failed by itself: refresh the whole page
             st.rerun(scope="app")
         show_status(s)
+        st.caption(":blue[**Loss**] of each batch (thin) and smoothed (thick) · accuracy while training "
+                   ":orange[**on its training batches**] and :green[**on held-out test images**]")
         show_figure(curves_figure(s.steps, s.loss, s.running_loss, s.accuracy, s.eval_steps, s.eval_accuracy, s.total_steps),
                     key="train.curves")
         _, model = job.model_snapshot()
@@ -229,7 +234,7 @@ def live_view(job: TrainingJob, busy: bool) -> None:
 
 
 def inside_view(job: TrainingJob, busy: bool) -> None:
-    @st.fragment(run_every=POLL_S if busy else None)
+    @st.fragment(run_every=INSIDE_POLL_S if busy else None)
     def inside():
         _, model = job.model_snapshot()
         sample = job.held_out()

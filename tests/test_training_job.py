@@ -153,6 +153,13 @@ def test_a_run_finishes_with_every_batch_and_a_final_held_out_check(data):
     assert checkpoint.result.accuracy == reference.accuracy == s.eval_accuracy[-1]
 
 
+def test_held_out_checks_default_to_about_eight_per_epoch_but_at_least_25_batches_apart(data):
+    job = TrainingJob(small(epochs=5, eval_every=None), data, SlotManager(2))  # 10 batches per epoch
+    job.start()
+    job.join(TIMEOUT)
+    assert job.status().eval_steps.tolist() == [0, 25, 50]
+
+
 def test_reset_returns_to_the_same_initial_weights_and_an_empty_history(data):
     job = TrainingJob(small(epochs=50), data, SlotManager(2))
     _, initial = job.model_snapshot()

@@ -84,6 +84,18 @@ def test_activations_figure_labels_every_layer_with_its_shape():
     assert fig["data"][3]["colorscale"] != fig["data"][1]["colorscale"]  # signed values: diverging scale
 
 
+def test_activations_figure_draws_every_layer_at_the_same_size_side_by_side():
+    layers = [("input", np.zeros((1, 28, 28))), ("conv1", np.ones((6, 24, 24))), ("dense", np.ones(84))]
+    fig = activations_figure(layers, panel=60, gap=12)
+    lefts = []
+    for trace in fig["data"]:
+        rows, cols = len(trace["z"]), len(trace["z"][0])
+        assert max(rows, cols) * trace["dx"] == pytest.approx(60) and trace["dy"] == trace["dx"]
+        lefts.append(trace["x0"] - trace["dx"] / 2)
+    assert lefts == pytest.approx([0, 72, 144])
+    assert fig["layout"]["xaxis"]["range"] == [0, 204]
+
+
 def test_the_input_panel_is_grey_even_when_the_network_standardises_it_to_negative_values():
     image = np.full((1, 28, 28), -0.42)
     image[0, 10:18, 12:15] = 2.8
@@ -161,10 +173,10 @@ def test_course_stages_of_the_course_lenet_follow_the_course_notation():
 
 def test_fit_square_centres_any_shape_on_one_tile_size():
     tall = np.ones((20, 5))
-    tile = fit_square(tall, size=160, fill=(1, 2, 3))
+    tile = fit_square(tall, size=160, fill=(1, 2, 3), margin=8)
     assert tile.shape == (160, 160, 3)
-    assert (tile[0, 0] == (1, 2, 3)).all() and (tile[80, 80] == 255).all()  # 8× blocks: 160×40 in the middle
-    assert (tile[:, 60:100] == 255).all() and (tile[:, 59] == (1, 2, 3)).all()
+    assert (tile[0, 0] == (1, 2, 3)).all() and (tile[80, 80] == 255).all()  # 7× blocks: 140×35 in the middle
+    assert (tile[10:150, 62:97] == 255).all() and (tile[:, 61] == (1, 2, 3)).all() and (tile[9] == (1, 2, 3)).all()
     big = fit_square(np.zeros((400, 300)), size=160)
     assert big.shape == (160, 160, 3)
 

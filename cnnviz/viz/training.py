@@ -18,7 +18,6 @@ LOSS_COLOUR = "#1f77b4"
 TRAIN_COLOUR = "#ff7f0e"
 TEST_COLOUR = "#2ca02c"
 WRONG_COLOUR = "#d62728"
-INK = "#222222"
 GREYS = [[0.0, "#000000"], [1.0, "#ffffff"]]  # MNIST convention: 0 = black background, 255 = white ink
 
 
@@ -77,13 +76,14 @@ def curves_figure(steps, loss, running_loss, accuracy, eval_steps, eval_accuracy
          "line": {"color": TEST_COLOUR, "width": 3}, "marker": {"size": 9}, "xaxis": "x2", "yaxis": "y2"},
     ]
     axis = {"gridcolor": "#e5e5e5", "zeroline": False, "tickfont": {"size": 15}}
+    # No legend and no linked axes: both make every live update markedly slower to draw; the
+    # page names the colours in its caption, and both x axes get the same fixed range.
     layout = {
-        "font": style.FONT, "height": 520, "margin": {"l": 70, "r": 20, "t": 40, "b": 60},
-        "plot_bgcolor": "white", "paper_bgcolor": "white", "uirevision": "curves",
-        "legend": {"orientation": "h", "y": -0.16, "x": 0, "font": {"size": 15}},
+        "font": style.FONT, "height": 460, "margin": {"l": 70, "r": 20, "t": 20, "b": 55},
+        "plot_bgcolor": "white", "paper_bgcolor": "white", "uirevision": "curves", "showlegend": False,
         "xaxis": {**axis, "range": [0, x_max], "domain": [0, 1], "anchor": "y", "showticklabels": False},
         "yaxis": {**axis, "range": [0, y_loss], "domain": [0.56, 1], "title": {"text": labels.loss}},
-        "xaxis2": {**axis, "range": [0, x_max], "anchor": "y2", "matches": "x", "title": {"text": labels.step}},
+        "xaxis2": {**axis, "range": [0, x_max], "anchor": "y2", "title": {"text": labels.step}},
         "yaxis2": {**axis, "range": [0, 100], "domain": [0, 0.46], "title": {"text": labels.accuracy}},
     }
     return {"data": data, "layout": layout}
@@ -134,19 +134,10 @@ def course_stages(stages: Sequence[tuple[str, np.ndarray]], kinds: Sequence[str]
     return out
 
 
-def _heatmap(z: np.ndarray, axis: str, colour: dict, hover: str) -> dict:
+def _heatmap(z: np.ndarray, colour: dict, hover: str) -> dict:
     return {"type": "heatmap", "z": np.where(np.isfinite(z), np.round(z, 3), None).tolist(),
-            "xaxis": f"x{axis}", "yaxis": f"y{axis}", "showscale": False, "hoverongaps": False,
+            "showscale": False, "hoverongaps": False,
             "hovertemplate": hover + "<extra></extra>", "xgap": 0, "ygap": 0, **colour}
-
-
-def _panel_axes(axis: str, domain: tuple[float, float], z: np.ndarray) -> dict:
-    hidden = {"showticklabels": False, "showgrid": False, "zeroline": False, "ticks": ""}
-    h, w = z.shape
-    return {f"xaxis{axis}": {**hidden, "domain": list(domain), "anchor": f"y{axis}", "range": [-0.5, w - 0.5],
-                             "constrain": "domain"},
-            f"yaxis{axis}": {**hidden, "domain": [0, 1], "anchor": f"x{axis}", "range": [h - 0.5, -0.5],
-                             "scaleanchor": f"x{axis}", "constrain": "domain", "constraintoward": "top"}}
 
 
 def _colour(values: np.ndarray) -> dict:
@@ -167,7 +158,7 @@ def filters_figure(weights: np.ndarray, title: str = "") -> dict:
     w = w[:, 0] if w.ndim == 4 else w
     grid = mosaic(w, columns=len(w))
     m = float(np.nanmax(np.abs(grid))) or 1.0
-    trace = _heatmap(grid, "", {"colorscale": style.DIVERGING, "zmin": -m, "zmax": m}, "%{z}")
+    trace = _heatmap(grid, {"colorscale": style.DIVERGING, "zmin": -m, "zmax": m}, "%{z}")
     k, kh, kw = w.shape
     ticks = [i * (kw + 1) + (kw - 1) / 2 for i in range(k)]
     layout = {"font": style.FONT, "height": 150, "margin": {"l": 10, "r": 10, "t": 40 if title else 5, "b": 30},
@@ -180,34 +171,37 @@ def filters_figure(weights: np.ndarray, title: str = "") -> dict:
     return {"data": [trace], "layout": layout}
 
 
-def activations_figure(layers: Sequence[tuple[str, np.ndarray]], height: int = 210) -> dict:
+def activations_figure(layers: Sequence[tuple[str, np.ndarray]], height: int = 190, panel: float = 60.0,
+                       gap: float = 12.0) -> dict:
     """Every layer's output for one image, left to right: ``(name, array)`` with arrays ``(C, H, W)``
-    (maps in a near-square grid) or ``(N,)`` (units folded into a near-square grid); each panel is
-    captioned above with its shape in the course's notation (``24×24×6``) and its name. The first
-    panel is the image as the network reads it, in grey levels from its darkest to its brightest value
-    (the engine standardises pixels, so its numbers are not 0–1).
+    (maps in a near-square grid) or ``(N,)`` (units folded into a near-square grid), each drawn
+    ``panel`` units across whatever its size, and captioned above with its shape in the course's
+    notation (``24×24×6``) and its name. The first panel is the image as the network reads it, in
+    grey levels from its darkest to its brightest value (the engine standardises pixels).
+
+    All panels share one pair of axes (one heatmap each, placed with ``x0``/``dx``): drawing one
+    subplot is much cheaper than nine, which matters for a chart that updates while training.
     """
-    n = len(layers)
-    gap = 0.012
-    width = (1 - gap * (n - 1)) / n
-    data, layout = [], {"font": style.FONT, "height": height, "margin": {"l": 5, "r": 5, "t": 60, "b": 5},
-                        "plot_bgcolor": "white", "paper_bgcolor": "white", "annotations": []}
+    data, annotations, left = [], [], 0.0
     for i, (name, values) in enumerate(layers):
         values = np.asarray(values, float)
-        if values.ndim == 3:
-            z = mosaic(values)
-        elif values.ndim == 2:
-            z = values
-        else:
-            z = vector_grid(values)
-        axis = "" if i == 0 else str(i + 1)
-        lo = i * (width + gap)
+        z = mosaic(values) if values.ndim == 3 else values if values.ndim == 2 else vector_grid(values)
+        h, w = z.shape
+        scale = panel / max(h, w)  # units per cell
         colour = _colour(z) if i else {"colorscale": GREYS, "zmin": float(np.nanmin(z)), "zmax": float(np.nanmax(z))}
-        data.append(_heatmap(z, axis, colour, f"{name}<br>%{{z}}"))
-        layout.update(_panel_axes(axis, (lo, lo + width), z))
-        layout["annotations"].append({"text": f"<b>{shape_text(values.shape)}</b><br>{name}", "showarrow": False,
-                                      "xref": "paper", "yref": "paper", "x": lo + width / 2, "y": 1,
-                                      "yanchor": "bottom", "yshift": 4, "font": {"size": 15}})
+        trace = _heatmap(z, colour, f"{name}<br>%{{z}}")
+        trace.update(x0=left + scale / 2, dx=scale, y0=scale / 2, dy=scale)
+        data.append(trace)
+        annotations.append({"text": f"<b>{shape_text(values.shape)}</b><br>{name}", "showarrow": False,
+                            "xref": "x", "yref": "paper", "x": left + w * scale / 2, "y": 1, "xanchor": "center",
+                            "yanchor": "bottom", "yshift": 4, "font": {"size": 15}})
+        left += panel + gap
+    width = left - gap
+    layout = {"font": style.FONT, "height": height, "margin": {"l": 5, "r": 5, "t": 60, "b": 5},
+              "plot_bgcolor": "white", "paper_bgcolor": "white", "annotations": annotations,
+              "xaxis": {"visible": False, "range": [0, width], "constrain": "domain"},
+              "yaxis": {"visible": False, "range": [panel, 0], "scaleanchor": "x", "constrain": "domain",
+                        "constraintoward": "top"}}
     return {"data": data, "layout": layout}
 
 
@@ -301,16 +295,18 @@ def digits_figure(images: np.ndarray, captions: Sequence[str], columns: int = 5,
 
 
 # ---------------------------------------------------------------- images (uint8 arrays for st.image)
-def fit_square(image: np.ndarray, size: int = 160, fill=(225, 225, 225)) -> np.ndarray:
+def fit_square(image: np.ndarray, size: int = 160, fill=(225, 225, 225), margin: int = 8) -> np.ndarray:
     """``image`` (grey or RGB) enlarged in whole-pixel blocks to fit a ``size``×``size`` RGB tile,
-    centred on a light-grey ``fill``, so steps of different shapes line up at one size."""
+    centred on a light-grey ``fill`` with at least ``margin`` px around it, so steps of different
+    shapes line up at one size."""
     a = _rgb(image)
     h, w = a.shape[:2]
-    factor = max(1, size // max(h, w))
+    inner = size - 2 * margin
+    factor = max(1, inner // max(h, w))
     if factor > 1:
         a = np.repeat(np.repeat(a, factor, axis=0), factor, axis=1)
-    elif max(h, w) > size:  # larger than the tile: take every k-th pixel (a preview, not a measurement)
-        step = int(np.ceil(max(h, w) / size))
+    elif max(h, w) > inner:  # larger than the tile: take every k-th pixel (a preview, not a measurement)
+        step = int(np.ceil(max(h, w) / inner))
         a = a[::step, ::step]
     h, w = a.shape[:2]
     out = np.empty((size, size, 3), np.uint8)

@@ -6,6 +6,7 @@ import pytest
 
 from cnnviz.conv import conv2d_loop
 from cnnviz.nn.conv import block_size
+from cnnviz.nn.initializers import initial_weights
 from cnnviz.nn import AvgPool2d, Conv2d, Dense, Flatten, MaxPool2d, ReLU, Tanh, softmax, softmax_cross_entropy
 from cnnviz.pool import pool2d
 from cnnviz.shapes import conv_output_size
@@ -212,3 +213,13 @@ def test_softmax_does_not_overflow_on_huge_scores():
     np.testing.assert_allclose(p, [[1.0, 0.0, 0.0]])
     loss, _, _ = softmax_cross_entropy(np.array([[1000.0, 0.0]]), np.array([1]))
     assert loss == pytest.approx(1000.0)
+
+
+def test_he_and_xavier_initialisation_have_the_textbook_spread_and_follow_the_seed():
+    he = initial_weights("he", (400, 500), fan_in=400, fan_out=500, rng=np.random.default_rng(0), dtype=np.float64)
+    xavier = initial_weights("xavier", (400, 500), 400, 500, np.random.default_rng(0), np.float64)
+    assert np.abs(he).max() <= np.sqrt(6 / 400) and he.var() == pytest.approx(2 / 400, rel=0.02)
+    assert np.abs(xavier).max() <= np.sqrt(6 / 900) and xavier.var() == pytest.approx(2 / 900, rel=0.02)
+    np.testing.assert_array_equal(he, initial_weights("he", (400, 500), 400, 500, np.random.default_rng(0), np.float64))
+    with pytest.raises(ValueError, match="he, xavier"):
+        initial_weights("zeros", (2, 2), 2, 2, None)

@@ -323,14 +323,13 @@ def own_digit(job: TrainingJob, step: int) -> None:
 
 
 # ---------------------------------------------------------------- weights
-def weights_panel(job: TrainingJob, s) -> None:
-    _, model = job.model_snapshot()
+def weights_panel(job: TrainingJob) -> None:
     left, right = st.columns(2, gap="large")
     with left:
-        st.download_button("Download the weights (.npz)", data=model.to_bytes(), icon=":material/download:",
-                           file_name=f"cnnviz-{job.config.variant}-{s.step}-batches.npz",
-                           mime="application/octet-stream", key="train.download")
-        st.caption(f"{model.parameter_count:,} numbers, {s.step} batches trained. Keep them to show a trained "
+        st.download_button("Download the weights (.npz)", data=lambda: job.model_snapshot()[1].to_bytes(),
+                           file_name=f"cnnviz-{job.config.variant}.npz", mime="application/octet-stream",
+                           icon=":material/download:", on_click="ignore", key="train.download")
+        st.caption("The network as it is when you click, even while it trains. Keep it to show a trained "
                    "network in the next lesson without waiting.")
     with right:
         st.file_uploader("Load weights saved here before (.npz)", type=["npz"], key="train.weights",
@@ -389,4 +388,4 @@ st.subheader("Try your own digit")
 own_digit(job, status.step)
 
 st.subheader("Save or load the weights")
-weights_panel(job, status)
+weights_panel(job)

@@ -225,3 +225,30 @@ def test_in_chromium_start_makes_the_loss_chart_grow_and_pause_stops_it(open_pag
     assert loss_points.get_attribute("d").count("L") == held
     screenshot(page, "training-paused")
     assert error_elements(page) == []
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Download the weights (.npz)").click()
+    trained = nn.load_model(download.value.path())
+    assert trained.variant == "lenet5_mnist"
+    assert not np.array_equal(trained.flat_params, nn.lenet("lenet5_mnist", seed=0).flat_params)  # it learned
+
+
+@pytest.mark.browser
+def test_in_chromium_a_digit_drawn_on_the_pad_is_prepared_and_read_and_clear_empties_it(open_page):
+    open_page("")
+    page = open_page("training")
+    canvas = page.locator(".st-key-train-pad canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    x, y = box["x"], box["y"]
+    page.mouse.move(x + 90, y + 60)
+    page.mouse.down()
+    page.mouse.move(x + 190, y + 60, steps=6)  # a "7": the bar…
+    page.mouse.move(x + 120, y + 240, steps=8)  # …and the stem
+    page.mouse.up()
+    page.get_by_text("The network reads").nth(1).wait_for(timeout=30_000)  # the first one is the test image's
+    page.get_by_text("3 · cropped to the box").wait_for()
+    wait_idle(page)
+    screenshot(page, "training-own-digit")
+    assert error_elements(page) == []
+    page.locator(".st-key-train-pad button").click()
+    page.get_by_text("3 · cropped to the box").wait_for(state="detached", timeout=30_000)

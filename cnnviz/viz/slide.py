@@ -10,8 +10,9 @@ from typing import Sequence
 
 import numpy as np
 
-from ..trace import format_number
 from . import style
+from .board import box, cell_texts
+from .player import PlayerLabels, add_player
 
 MAX_FRAMES = 225  # 15×15 outputs; larger grids use a server-side step slider instead of frames
 TERMS_PER_LINE = 9
@@ -30,18 +31,8 @@ class SlideLabels:
     step: str = "Step "
 
 
-def _texts(values: np.ndarray) -> list[list[str]]:
-    return [[format_number(v) if np.isfinite(v) else "" for v in row] for row in values]
-
-
 def _z(values: np.ndarray) -> list[list]:
     return [[float(v) if np.isfinite(v) else None for v in row] for row in values]
-
-
-def _rect(x0, y0, x1, y1, axis: str, colour: str, width: float = 4, fill: str | None = None, dash: str = "solid"):
-    return {"type": "rect", "xref": f"x{axis}", "yref": f"y{axis}", "x0": x0 - 0.5, "x1": x1 + 0.5,
-            "y0": y0 - 0.5, "y1": y1 + 0.5, "line": {"color": colour, "width": width, "dash": dash},
-            "fillcolor": fill or "rgba(0,0,0,0)", "layer": "above"}
 
 
 def wrap_equation(equation: str) -> str:
@@ -91,10 +82,10 @@ def slide_figure(padded: np.ndarray, real: np.ndarray, out_shape: tuple[int, int
     hover = "row %{y}, column %{x}<br>%{text}<extra></extra>"
     inputs = np.where(real, padded, np.nan)
     data = [
-        {"type": "heatmap", "z": _z(inputs), "text": _texts(inputs), "texttemplate": "%{text}",
+        {"type": "heatmap", "z": _z(inputs), "text": cell_texts(inputs), "texttemplate": "%{text}",
          "textfont": style.CELL_FONT, "xgap": 2, "ygap": 2, "showscale": False, "hovertemplate": hover,
          **style.value_scale(inputs), "xaxis": "x", "yaxis": "y"},
-        {"type": "heatmap", "z": _z(np.where(real, np.nan, 0.0)), "text": _texts(np.where(real, np.nan, padded)),
+        {"type": "heatmap", "z": _z(np.where(real, np.nan, 0.0)), "text": cell_texts(np.where(real, np.nan, padded)),
          "texttemplate": "%{text}", "textfont": {**style.CELL_FONT, "color": "#777"}, "xgap": 2, "ygap": 2,
          "showscale": False, "colorscale": [[0, style.PADDING_COLOUR], [1, style.PADDING_COLOUR]],
          "hovertemplate": "padding<extra></extra>", "xaxis": "x", "yaxis": "y"},
@@ -103,7 +94,7 @@ def slide_figure(padded: np.ndarray, real: np.ndarray, out_shape: tuple[int, int
     ]
     if kernel is not None:
         k = np.asarray(kernel, dtype=float)
-        data.append({"type": "heatmap", "z": _z(k), "text": _texts(k), "texttemplate": "%{text}",
+        data.append({"type": "heatmap", "z": _z(k), "text": cell_texts(k), "texttemplate": "%{text}",
                      "textfont": style.CELL_FONT, "xgap": 2, "ygap": 2, "showscale": False,
                      "hovertemplate": hover, **style.value_scale(k), "xaxis": "x2", "yaxis": "y2"})
     output_trace = len(data)
@@ -114,10 +105,10 @@ def slide_figure(padded: np.ndarray, real: np.ndarray, out_shape: tuple[int, int
         order[s.index[-2], s.index[-1]] = n
     out_scale = style.value_scale(final)
     final_z = np.array(_z(final), dtype=object)
-    final_text = np.array(_texts(final), dtype=object)
+    final_text = np.array(cell_texts(final), dtype=object)
 
-    static_shapes = [_rect(c, 0, c, hp - 1, "", style.UNREACHED_COLOUR, 0, style.UNREACHED_COLOUR) for c in unreached[1]]
-    static_shapes += [_rect(0, r, wp - 1, r, "", style.UNREACHED_COLOUR, 0, style.UNREACHED_COLOUR) for r in unreached[0]]
+    static_shapes = [box(0, c, hp - 1, c, "", style.UNREACHED_COLOUR, 0, style.UNREACHED_COLOUR) for c in unreached[1]]
+    static_shapes += [box(r, 0, r, wp - 1, "", style.UNREACHED_COLOUR, 0, style.UNREACHED_COLOUR) for r in unreached[0]]
 
     def state(k: int) -> tuple[dict, dict]:
         written = order <= k
@@ -127,17 +118,16 @@ def slide_figure(padded: np.ndarray, real: np.ndarray, out_shape: tuple[int, int
                  "textfont": style.CELL_FONT, "xgap": 2, "ygap": 2, "showscale": False,
                  "hovertemplate": hover, **out_scale, "xaxis": "x3", "yaxis": "y3"}
         shapes = list(static_shapes)
-        dilated = len(step.rows) > 1 and step.rows[1] - step.rows[0] > 1 or len(step.cols) > 1 and step.cols[1] - step.cols[0] > 1
+        dilated = np.any(np.diff(step.rows) > 1) or np.any(np.diff(step.cols) > 1)  # taps with gaps between
         if dilated:
-            shapes += [_rect(c, r, c, r, "", style.WINDOW_COLOUR, 3) for r in step.rows for c in step.cols]
-        shapes.append(_rect(step.cols[0], step.rows[0], step.cols[-1], step.rows[-1], "", style.WINDOW_COLOUR,
-                            2 if dilated else 4, style.WINDOW_FILL, dash="dot" if dilated else "solid"))
+            shapes += [box(r, c, r, c, "", style.WINDOW_COLOUR, 3) for r in step.rows for c in step.cols]
+        shapes.append(box(step.rows[0], step.cols[0], step.rows[-1], step.cols[-1], "", style.WINDOW_COLOUR,
+                          2 if dilated else 4, style.WINDOW_FILL, dash="dot" if dilated else "solid"))
         winner = getattr(step, "winner", None)
         if winner is not None:
-            shapes.append(_rect(winner[1], winner[0], winner[1], winner[0], "", style.WINNER_COLOUR, 4,
-                                "rgba(148, 103, 189, 0.35)"))
+            shapes.append(box(winner[0], winner[1], winner[0], winner[1], "", style.WINNER_COLOUR, 5))
         i, j = step.index[-2], step.index[-1]
-        shapes.append(_rect(j, i, j, i, "3", style.OUTPUT_COLOUR, 4))
+        shapes.append(box(i, j, i, j, "3", style.OUTPUT_COLOUR, 4))
         caption = {"text": wrap_equation(step.equation), "x": 0.5, "y": -0.04, "xref": "paper", "yref": "paper",
                    "yanchor": "top", "showarrow": False, "font": {"size": 20, "color": "#111"}, "align": "center"}
         return trace, {"shapes": shapes, "annotations": titles + [caption]}
@@ -156,23 +146,6 @@ def slide_figure(padded: np.ndarray, real: np.ndarray, out_shape: tuple[int, int
         frames.append({"name": str(k), "data": [trace], "traces": [output_trace], "layout": frame_layout})
     figure["frames"] = frames
 
-    def play(duration: int) -> dict:
-        return {"frame": {"duration": duration, "redraw": True}, "fromcurrent": True,
-                "transition": {"duration": 0}, "mode": "immediate"}
-
-    layout["updatemenus"] = [{
-        "type": "buttons", "direction": "left", "x": 0.0, "y": -0.02, "xanchor": "left", "yanchor": "top",
-        "pad": {"t": 70}, "showactive": False, "font": {"size": 15},
-        "buttons": [{"label": labels.play, "method": "animate", "args": [None, play(900)]},
-                    {"label": labels.fast, "method": "animate", "args": [None, play(250)]},
-                    {"label": labels.pause, "method": "animate",
-                     "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}]}],
-    }]
-    layout["sliders"] = [{
-        "active": start, "x": 0.4, "len": 0.6, "y": -0.02, "yanchor": "top", "pad": {"t": 60},
-        "currentvalue": {"prefix": labels.step, "font": {"size": 15}, "visible": True},
-        "steps": [{"label": str(k + 1), "method": "animate",
-                   "args": [[str(k)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
-                                       "transition": {"duration": 0}}]} for k in range(len(steps))],
-    }]
+    add_player(layout, [str(k + 1) for k in range(len(steps))], start,
+               PlayerLabels(labels.play, labels.fast, labels.pause, labels.step), buttons_pad=70, slider_pad=60)
     return figure

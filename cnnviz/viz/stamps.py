@@ -13,6 +13,7 @@ import numpy as np
 from ..trace import format_number
 from ..transpose import Stamp, TransposeGeometry
 from . import style
+from .player import PlayerLabels, add_player
 from .geometry import Panel, cell_font, grid_trace, panel_layout, rect
 
 CROPPED_FILL = "rgba(120, 120, 120, 0.35)"
@@ -114,18 +115,7 @@ def stamps_figure(x, stamps: Sequence[Stamp], geometry: TransposeGeometry,
         traces, frame_layout = state(n)
         frames.append({"name": str(n), "data": traces, "traces": [moving, moving + 1], "layout": frame_layout})
     figure["frames"] = frames
-    play = {"frame": {"duration": 1200, "redraw": True}, "fromcurrent": True, "transition": {"duration": 0},
-            "mode": "immediate"}
-    layout["updatemenus"] = [{
-        "type": "buttons", "direction": "left", "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",
-        "pad": {"t": 56}, "showactive": False, "font": {"size": 15},
-        "buttons": [{"label": labels.play, "method": "animate", "args": [None, play]},
-                    {"label": labels.pause, "method": "animate",
-                     "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}]}]}]
-    layout["sliders"] = [{
-        "active": 0, "x": 0, "len": 1, "y": 0, "yanchor": "top", "pad": {"t": 100},
-        "currentvalue": {"prefix": labels.step, "font": {"size": 15}, "visible": True},
-        "steps": [{"label": f"{s.index[0]},{s.index[1]}", "method": "animate",
-                   "args": [[str(n)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
-                                       "transition": {"duration": 0}}]} for n, s in enumerate(stamps)]}]
+    add_player(layout, [f"{s.index[0]},{s.index[1]}" for s in stamps], 0,
+               PlayerLabels(play=labels.play, pause=labels.pause, step=labels.step), durations=(1200, None),
+               buttons_pad=56, slider_pad=100, slider_x=0.0)
     return figure

@@ -10,6 +10,7 @@ import numpy as np
 from ..layer import Bottleneck, LayerMaps
 from ..trace import ConvStep, format_number
 from . import style
+from .player import PlayerLabels, add_player
 from .board import TEXT_COLOUR, Board, Slot, box, cell_texts, channel_scale, fitted_font, flat, heatmap
 
 MAX_FRAMES = 150  # more output cells than this: the page steps on the server instead (keeps figures ≲ 1.5 MB)
@@ -138,31 +139,10 @@ def volume_figure(xp: np.ndarray, real: np.ndarray, steps: Sequence[ConvStep], o
         changed = [{"type": "heatmap", "z": t["z"], "text": t["text"]} for t in traces]  # merged into the traces
         frames.append({"name": str(n), "data": changed, "traces": dynamic, "layout": frame_layout})
     figure["frames"] = frames
-    _add_player(layout, len(steps), start, labels)
+    add_player(layout, [str(n + 1) for n in range(len(steps))], start,
+               PlayerLabels(labels.play, labels.fast, labels.pause, labels.step), durations=(1200, 350),
+               buttons_pad=80, slider_pad=70, slider_x=0.32)
     return figure
-
-
-def _add_player(layout: dict, n_steps: int, start: int, labels: VolumeLabels) -> None:
-    """Play / Fast / Pause buttons and a step slider under the figure."""
-    def play(duration: int) -> dict:
-        return {"frame": {"duration": duration, "redraw": True}, "fromcurrent": True,
-                "transition": {"duration": 0}, "mode": "immediate"}
-
-    layout["updatemenus"] = [{
-        "type": "buttons", "direction": "left", "x": 0.0, "y": 0, "xanchor": "left", "yanchor": "top",
-        "pad": {"t": 80}, "showactive": False, "font": {"size": 15},
-        "buttons": [{"label": labels.play, "method": "animate", "args": [None, play(1200)]},
-                    {"label": labels.fast, "method": "animate", "args": [None, play(350)]},
-                    {"label": labels.pause, "method": "animate",
-                     "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}]}],
-    }]
-    layout["sliders"] = [{
-        "active": start, "x": 0.32, "len": 0.68, "y": 0, "yanchor": "top", "pad": {"t": 70},
-        "currentvalue": {"prefix": labels.step, "font": {"size": 15}, "visible": True},
-        "steps": [{"label": str(n + 1), "method": "animate",
-                   "args": [[str(n)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
-                                       "transition": {"duration": 0}}]} for n in range(n_steps)],
-    }]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,46 @@
+"""Play / pause buttons and a step slider, so a figure's frames play in the browser, not on the server."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+
+@dataclass(frozen=True)
+class PlayerLabels:
+    """The player's words, supplied by the page."""
+
+    play: str = "▶ Play"
+    fast: str = "▶▶ Fast"
+    pause: str = "❚❚ Pause"
+    step: str = "Step "
+
+
+def _play(duration_ms: int) -> dict:
+    return {"frame": {"duration": duration_ms, "redraw": True}, "fromcurrent": True,
+            "transition": {"duration": 0}, "mode": "immediate"}
+
+
+def add_player(layout: dict, step_labels: Sequence[str], start: int = 0, labels: PlayerLabels = PlayerLabels(),
+               durations: tuple[int, int | None] = (900, 250), buttons_pad: int = 70, slider_pad: int = 60,
+               slider_x: float = 0.4) -> None:
+    """Add the buttons and a slider with one step per frame (frames are named ``"0"``, ``"1"``, …).
+
+    ``durations``: ms per frame for Play and for Fast (``None``: no Fast button). Heatmap frames need
+    ``redraw: True``; Pause is ``[[None], …]`` as Plotly documents.
+    """
+    normal, fast = durations
+    buttons = [{"label": labels.play, "method": "animate", "args": [None, _play(normal)]}]
+    if fast is not None:
+        buttons.append({"label": labels.fast, "method": "animate", "args": [None, _play(fast)]})
+    buttons.append({"label": labels.pause, "method": "animate",
+                    "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}]})
+    layout["updatemenus"] = [{"type": "buttons", "direction": "left", "x": 0.0, "y": 0, "xanchor": "left",
+                              "yanchor": "top", "pad": {"t": buttons_pad}, "showactive": False, "font": {"size": 15},
+                              "buttons": buttons}]
+    layout["sliders"] = [{
+        "active": start, "x": slider_x, "len": 1 - slider_x, "y": 0, "yanchor": "top", "pad": {"t": slider_pad},
+        "currentvalue": {"prefix": labels.step, "font": {"size": 15}, "visible": True},
+        "steps": [{"label": text, "method": "animate",
+                   "args": [[str(n)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
+                                       "transition": {"duration": 0}}]} for n, text in enumerate(step_labels)],
+    }]

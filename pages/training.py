@@ -3,22 +3,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-import numpy as np
 import streamlit as st
 
 from cnnviz import nn
-from cnnviz.digits import CENTRE, decode_image, preprocess_digit
 from cnnviz.mnist import download_mnist, full_mnist_cached, load_mnist
 from cnnviz.training_job import (
     FAILED, FINISHED, LOADING, PAUSED, READY, RUNNING, STOPPED, WAITING,
     Dataset, SlotManager, TrainingConfig, TrainingJob, TrainingSession, confident_mistakes, max_training_runs,
 )
-from cnnviz.viz.training import (
-    activations_figure, confusion_figure, course_stages, curves_figure, digits_figure, filters_figure, fit_square,
-    per_class_figure, probabilities_figure, with_box, with_centre_marks,
-)
-from pages.common.canvas import digit_pad
+from cnnviz.viz.training import confusion_figure, curves_figure, digits_figure, filters_figure, per_class_figure
 from pages.common.charts import show_figure
+from pages.common.digit_views import digit_panel, own_digit
 
 VARIANTS = {"lenet5_mnist": "Course LeNet (28×28, ReLU)", "lenet5": "Classic LeNet-5 (32×32, tanh)"}
 SOURCES = {"bundled": "Bundled subset: 4,500 training + 500 test images (offline)",
@@ -33,7 +28,6 @@ INSIDE_POLL_S = 1.5  # one test image through the network
 SLOW_POLL_S = 3.0  # evaluation panels (they change every few dozen batches)
 STATE_WORDS = {READY: "Ready to train", LOADING: "Downloading MNIST …", WAITING: "Waiting for a free slot",
                RUNNING: "Training", PAUSED: "Paused", FINISHED: "Finished", STOPPED: "Stopped", FAILED: "Failed"}
-UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"]
 
 
 @dataclass(frozen=True)
@@ -197,23 +191,6 @@ def show_status(s) -> None:
     m[4].metric("Time left", duration(s.eta_s) if s.state in (RUNNING, PAUSED) else "–")
 
 
-def digit_panel(model, image, label: int | None, key: str) -> None:
-    """Activations through every layer and the softmax bars for one 28×28 image."""
-    stages = course_stages(model.activations(image), [layer.kind for layer in model.layers])
-    probabilities = model.predict(image)[0]
-    show_figure(activations_figure(stages), key=f"{key}.activations")
-    answer, bars = st.columns([1, 2], gap="large", vertical_alignment="center")
-    guess = int(np.argmax(probabilities))
-    verdict = "" if label is None else ("✓ right" if guess == label else f"✗ wrong: it is a {label}")
-    answer.markdown(f"<div style='font-size:1.6rem'>The network reads</div>"
-                    f"<div style='font-size:4.5rem;font-weight:700;line-height:1.1'>{guess}</div>"
-                    f"<div style='font-size:1.4rem'>{100 * probabilities[guess]:.1f}% sure {verdict}</div>",
-                    unsafe_allow_html=True)
-    with bars:
-        st.caption("Softmax: the probability the network gives each digit")
-        show_figure(probabilities_figure(probabilities, true_label=label, height=260), key=f"{key}.softmax")
-
-
 def live_view(job: TrainingJob, busy: bool) -> None:
     @st.fragment(run_every=POLL_S if busy else None)
     def live():
@@ -281,47 +258,6 @@ def evaluation_view(job: TrainingJob, busy: bool) -> None:
     evaluation()
 
 
-# ---------------------------------------------------------------- your own digit
-def own_digit(job: TrainingJob, step: int) -> None:
-    how = st.radio("Your digit", ["Draw", "Upload a photo"], horizontal=True, key="train.how",
-                   label_visibility="collapsed")
-    pad, steps_col = st.columns([1, 2.2], gap="large")
-    with pad:
-        if how == "Draw":
-            st.caption("Draw one digit, large, in the middle.")
-            data = digit_pad("train.pad")
-        else:
-            upload = st.file_uploader("A photo of one handwritten digit", type=UPLOAD_TYPES, key="train.photo")
-            data = upload.getvalue() if upload is not None else None
-    if data is None:
-        steps_col.caption("Your digit will be prepared the way MNIST's digits were, step by step, and then read "
-                          "by the network.")
-        return
-    try:
-        steps = preprocess_digit(decode_image(data))
-    except ValueError as err:
-        steps_col.warning(f"{err}", icon=":material/draw:")
-        return
-    with steps_col:
-        st.markdown("**How MNIST prepared its digits — applied to yours**")
-        h, w = steps.scaled.shape
-        pictures = [
-            (fit_square(steps.gray), "1 · grey levels"),
-            (fit_square(with_box(steps.ink, steps.box)),
-             "2 · inverted: light ink on black, box around the ink" if steps.inverted
-             else "2 · light ink on dark already; box around the ink"),
-            (fit_square(steps.cropped), "3 · cropped to the box"),
-            (fit_square(steps.scaled), f"4 · scaled: longer side 20 px ({h}×{w})"),
-            (fit_square(with_centre_marks(steps.centred, steps.centre_of_mass, (CENTRE, CENTRE), size=140)),
-             "5 · placed in 28×28: centre of mass (orange) on the centre (green)"),
-        ]
-        for column, (image, caption) in zip(st.columns(len(pictures)), pictures):
-            column.image(image, caption=caption, width="stretch")
-    _, model = job.model_snapshot()
-    st.caption(f"Read by the network as it is now (after {step} batches).")
-    digit_panel(model, steps.centred, None, key="train.own")
-
-
 # ---------------------------------------------------------------- weights
 def weights_panel(job: TrainingJob) -> None:
     left, right = st.columns(2, gap="large")
@@ -385,7 +321,7 @@ st.subheader("How well does it do?")
 evaluation_view(job, busy)
 
 st.subheader("Try your own digit")
-own_digit(job, status.step)
+own_digit(job.model_snapshot()[1], status.step, key="train")
 
 st.subheader("Save or load the weights")
 weights_panel(job)

@@ -86,13 +86,13 @@ def child(rounds: int, steps: int, threads: int) -> dict:
         def torch_run():
             return timed(torch_step, steps)
 
-    result = {"numpy": [], "torch": []}
-    for _ in range(rounds):
+    shifted_run = numpy_rounds("shift")
+    result = {"numpy": [], "torch": [], "numpy_shift": []}
+    for _ in range(rounds):  # alternate, so that a change in the machine's load hits all three alike
         result["numpy"].append(numpy_run())
         if torch_run is not None:
             result["torch"].append(torch_run())
-    shifted = numpy_rounds("shift")
-    result["numpy_shift"] = [shifted() for _ in range(max(1, rounds // 2))]
+        result["numpy_shift"].append(shifted_run())
     return result
 
 

@@ -1,7 +1,14 @@
 """cnnviz: entry point. Routing only — every page lives in pages/, all maths in cnnviz/."""
-import streamlit as st
+import os
 
-from pages.catalogue import PAGES
+# One BLAS thread per computation, set before numpy loads: the server already runs one thread per
+# session, and OpenBLAS's own threads on top of those were up to 20× slower under classroom load
+# (bench/train_speed.py: 2 threads gain ~7 % on an idle machine).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import streamlit as st  # noqa: E402
+
+from pages.catalogue import PAGES  # noqa: E402
 
 st.set_page_config(page_title="cnnviz — convolution arithmetic, visible", page_icon=":material/grid_on:",
                    layout="wide")

@@ -200,7 +200,6 @@ def test_weights_download_and_load_back_and_a_bad_file_is_refused():
 # ---------------------------------------------------------------- real browser
 @pytest.mark.browser
 def test_in_chromium_start_makes_the_loss_chart_grow_and_pause_stops_it(open_page):
-    open_page("")  # a first visit to the root makes a fresh server use app.py's navigation
     page = open_page("training")
     epochs = page.get_by_role("spinbutton", name="Epochs")
     epochs.fill("20")  # long enough that the run cannot end before Pause
@@ -234,7 +233,6 @@ def test_in_chromium_start_makes_the_loss_chart_grow_and_pause_stops_it(open_pag
 
 @pytest.mark.browser
 def test_in_chromium_a_digit_drawn_on_the_pad_is_prepared_and_read_and_clear_empties_it(open_page):
-    open_page("")
     page = open_page("training")
     canvas = page.locator(".st-key-train-pad canvas")
     canvas.scroll_into_view_if_needed()

@@ -160,7 +160,6 @@ class JobStatus:
     eval_accuracy: np.ndarray  # (E,) held-out accuracy, fraction
     images_per_s: float | None  # training speed so far (None before the first batch)
     eta_s: float | None  # seconds of training left at that speed
-    elapsed_s: float  # time spent training (pauses, waits and evaluations excluded)
     load_progress: float | None  # 0…1 while the data loads (downloads), else None
     queue_position: int | None  # while waiting for a slot
     error: str | None  # message when state == "failed"
@@ -291,7 +290,7 @@ class TrainingJob:
                 accuracy=np.array(h.accuracy, float), eval_steps=np.array(h.eval_steps, np.int64),
                 eval_accuracy=np.array(h.eval_accuracy, float),
                 images_per_s=last.images_per_s if last else None, eta_s=last.eta_s if last else None,
-                elapsed_s=last.elapsed if last else 0.0, load_progress=self._load_progress if self._state == LOADING else None,
+                load_progress=self._load_progress if self._state == LOADING else None,
                 queue_position=self._slots.position(self._halt) if self._state == WAITING else None,
                 error=self._error, snapshot_version=self._snapshot_version, from_file=self._from_file)
 
@@ -302,11 +301,6 @@ class TrainingJob:
         """
         with self._lock:
             return self._snapshot_version, self._snapshot
-
-    @property
-    def dataset(self) -> Dataset | None:
-        with self._lock:
-            return self._data
 
     def held_out(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The fixed held-out sample ``(images, labels)`` that the test accuracy is measured on."""

@@ -48,10 +48,6 @@ def nchw(x):
     return x.transpose(0, 3, 1, 2)
 
 
-def nhwc(x):
-    return x.transpose(0, 2, 3, 1)
-
-
 # (H, W, C, K, kernel, stride, padding, dilation): overlapping windows everywhere, plus stride > 1,
 # padding > 0 (symmetric, asymmetric, 'same'), non-square shapes, dilation, and a floor that leaves
 # rows and columns unreached.

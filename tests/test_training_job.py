@@ -313,6 +313,7 @@ def test_held_out_sample_is_fixed_and_independent_of_the_training_seed():
     a, la = held_out_sample(images, labels, 20)
     b, lb = held_out_sample(images, labels, 20)
     np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(la, lb)
     assert len(set(a[:, 0, 0].tolist())) == 20
     np.testing.assert_array_equal(la, a[:, 0, 0] % 10)  # images stay with their labels
     assert len(held_out_sample(images, labels, 500)[1]) == 50

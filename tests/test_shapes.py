@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -19,7 +20,7 @@ from cnnviz import (
     pool_output_size,
     resolve_padding,
 )
-from cnnviz.shapes import axis_geometry
+from cnnviz.shapes import axis_geometry, torch_same_padding
 from tests import reference as ref
 
 PROPS = settings(max_examples=150, deadline=None)
@@ -142,6 +143,23 @@ def test_same_padding_puts_the_odd_pixel_after():
     assert resolve_padding("same", 4, 2) == (0, 1)
     assert resolve_padding("same", 28, 3, stride=2) == (0, 1)
     assert resolve_padding("same", 5, 4) == (1, 2)
+
+
+@pytest.mark.parametrize("f, d, expected", [(3, 1, (1, 1)), (4, 1, (1, 2)), (2, 1, (0, 1)), (6, 1, (2, 3)),
+                                            (2, 3, (1, 2)), (3, 2, (2, 2)), (1, 1, (0, 0))])
+def test_torch_same_padding_puts_the_odd_pixel_after(f, d, expected):
+    assert torch_same_padding(9, f, 1, d) == expected
+
+
+@given(n=st.integers(1, 40), f=st.integers(1, 9), d=st.integers(1, 4))
+@settings(max_examples=60, deadline=None)
+def test_torch_and_tensorflow_same_padding_agree_for_stride_1(n, f, d):
+    assert torch_same_padding(n, f, 1, d) == resolve_padding("same", n, f, 1, d)
+
+
+def test_torch_same_padding_refuses_strides_like_pytorch():
+    with pytest.raises(ValueError, match="only with stride 1"):
+        torch_same_padding(8, 3, stride=2)
 
 
 def test_valid_and_full_padding():
@@ -331,8 +349,28 @@ def test_conv_transpose_output_size_agrees_with_torch():
         assert ours == theirs, (n, f, s, p, a, d)
 
 
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="dev-only check: torch is not installed")
+def test_torch_same_padding_matches_pytorch():
+    import torch
+
+    rng = np.random.default_rng(0)
+    for n, f, d in [(5, 4, 1), (6, 2, 1), (5, 3, 2), (5, 2, 3), (7, 6, 1)]:
+        x = torch.from_numpy(rng.standard_normal((1, 1, n, n)))
+        w = torch.from_numpy(rng.standard_normal((1, 1, f, f)))
+        before, after = torch_same_padding(n, f, 1, d)
+        padded = torch.nn.functional.pad(x, (before, after, before, after))
+        with warnings.catch_warnings():  # PyTorch warns (once) that asymmetric 'same' copies the input
+            warnings.simplefilter("ignore")
+            same = torch.nn.functional.conv2d(x, w, padding="same", dilation=d)
+        np.testing.assert_allclose(same.numpy(), torch.nn.functional.conv2d(padded, w, dilation=d).numpy())
+
+
 def test_worked_formula_shows_the_floor_cutting():
     assert axis_geometry(8, 3, 2).worked() == "⌊(8 − 3)/2⌋ + 1 = ⌊5/2⌋ + 1 = 2 + 1 = 3"
+
+
+def test_worked_formula_with_stride_1_has_no_division():
+    assert axis_geometry(5, 3).worked() == "(5 − 3) + 1 = 2 + 1 = 3"
 
 
 @given(n=st.integers(1, 20), f=st.integers(1, 6), s=st.integers(1, 5), p=st.integers(0, 3), d=st.integers(1, 3),

@@ -21,11 +21,15 @@ def _entry(text: str, row: int, col: int) -> float:
     parts = cleaned.split("/")
     if len(parts) > 2 or not all(_NUMBER.match(p) for p in parts):
         raise ValueError(f"{where}: '{text}' is not a number (write e.g. 2, -1, 0.25 or 1/16)")
-    if len(parts) == 2:
-        if float(parts[1]) == 0:
-            raise ValueError(f"{where}: '{text}' divides by zero")
-        return float(Fraction(parts[0]) / Fraction(parts[1]))
-    return float(cleaned)
+    if len(parts) == 2 and Fraction(parts[1]) == 0:
+        raise ValueError(f"{where}: '{text}' divides by zero")
+    try:
+        value = float(Fraction(parts[0]) / Fraction(parts[1])) if len(parts) == 2 else float(cleaned)
+    except OverflowError:  # a fraction whose value is beyond float range
+        value = math.inf
+    if not math.isfinite(value):  # e.g. 1e999, which float() would turn into infinity
+        raise ValueError(f"{where}: '{text}' is too large to compute with")
+    return value
 
 
 def parse_matrix(text: str, max_size: int = 15, what: str = "matrix") -> np.ndarray:

@@ -23,6 +23,8 @@ def test_parse_matrix_reads_the_ways_people_type_numbers(text, expected):
     ("1 2\n3", "row 2 has 1 entries but row 1 has 2"),
     ("", "empty"),
     ("1 1/0", "divides by zero"),
+    ("1e999 1", "row 1, entry 1: '1e999' is too large"),  # float() would silently give infinity
+    ("1 1e400/1e-400", "row 1, entry 2: .* too large"),
     ("\n".join(["1 " * 16] * 2), "at most 15×15"),
 ])
 def test_parse_matrix_errors_name_the_problem(text, message):

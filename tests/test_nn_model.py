@@ -63,10 +63,17 @@ def test_predict_accepts_floats_scaled_to_one_like_uint8(images):
     (np.full((1, 28, 28), 3.0), "between 0 and 1"),
     (np.full((1, 28, 28), np.nan), "between 0 and 1"),
     (np.zeros((1, 28, 28), bool), "numbers"),
+    ("a digit", "28×28"),
+    (7, "28×28"),
 ])
 def test_predict_rejects_bad_images_in_words(bad, message):
     with pytest.raises(ValueError, match=message):
         lenet().predict(bad)
+
+
+def test_predict_rejects_a_batch_size_below_one():
+    with pytest.raises(ValueError, match="batch size must be at least 1"):
+        lenet().predict(np.zeros((2, 28, 28), np.uint8), batch_size=0)
 
 
 @pytest.mark.parametrize("variant, act, side", [("lenet5_mnist", "relu", 28), ("lenet5", "tanh", 32)])

@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from ..shapes import check_int
 from .layers import Layer
 from .loss import softmax, softmax_cross_entropy
 
@@ -147,7 +148,8 @@ class Model:
         images = np.asarray(images)
         if images.ndim == 2:
             images = images[None]
-        as_images(images[:1])  # shape errors before any work; each batch's values are checked below
+        as_images(images[:1] if images.ndim == 3 else images)  # shape errors before any work; values per batch
+        batch_size = check_int("batch size", batch_size, 1)
         out = [softmax(self.forward(self.prepare(images[i: i + batch_size]))[0])
                for i in range(0, len(images), batch_size)]  # batch by batch: memory stays small for 60,000 images
         return np.concatenate(out).astype(np.float32, copy=False)

@@ -32,8 +32,8 @@ def pad2d(x, padding, mode: str = "zeros") -> np.ndarray:
     ``'replicate'`` (repeat the edge pixel) or ``'circular'`` (wrap around).
     """
     x = np.asarray(x)
-    if x.ndim < 2:
-        raise ValueError(f"pad2d needs at least a 2-D image, got shape {x.shape}")
+    if x.ndim < 2 or x.size == 0:
+        raise ValueError(f"pad2d needs a non-empty image of at least 2 dimensions, got shape {x.shape}")
     if not isinstance(mode, str) or mode not in PAD_MODES:
         raise ValueError(f"padding mode must be one of {', '.join(PAD_MODES)}, got {mode!r}")
     (top, bottom), (left, right) = explicit_pads(padding)

@@ -101,5 +101,11 @@ def test_pad2d_rejects_an_unknown_mode_and_too_wide_reflections():
 
 
 def test_pad2d_rejects_a_1d_array():
-    with pytest.raises(ValueError, match="2-D"):
+    with pytest.raises(ValueError, match="at least 2 dimensions"):
         pad2d(np.arange(3), 1)
+
+
+@pytest.mark.parametrize("mode", ["zeros", "reflect", "replicate", "circular"])
+def test_pad2d_rejects_an_empty_image_in_every_mode(mode):
+    with pytest.raises(ValueError, match=r"non-empty image .* got shape \(0, 3\)"):
+        pad2d(np.zeros((0, 3)), 1, mode)

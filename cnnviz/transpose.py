@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .conv import as_numeric
+from .conv import ConvProblem, as_numeric
 from .shapes import conv_transpose_output_size, effective_kernel_size, pair
 
 # Roles of the cells of the stretched, padded input (see ``TransposeAxis.roles``); a 2-D cell takes
@@ -121,22 +121,11 @@ def transpose_geometry(input_hw, kernel_hw, stride=1, padding=0, output_padding=
 
 
 @dataclass(frozen=True)
-class _Problem:
-    x: np.ndarray  # (N, C_in, H, W)
-    w: np.ndarray  # (C_in, C_out, fh, fw)
-    b: np.ndarray  # (C_out,)
+class _Problem(ConvProblem):
+    """A transposed convolution's checked arguments: ``x`` ``(N, C_in, H, W)``, ``w`` ``(C_in, C_out, fh, fw)``,
+    ``b`` ``(C_out,)``; dtype and output layout as for :class:`ConvProblem`."""
+
     geometry: TransposeGeometry
-    out_ndim: int
-
-    @property
-    def dtype(self):
-        return np.result_type(self.x.dtype, self.w.dtype, self.b.dtype, np.float32)
-
-    def shape_output(self, out: np.ndarray) -> np.ndarray:
-        """(N, C_out, Ho, Wo) → the layout that matches the caller's input."""
-        if self.out_ndim == 2:
-            return out[0, 0]
-        return out[0] if self.out_ndim == 3 else out
 
 
 def _problem(x, w, b, stride, padding, output_padding, dilation) -> _Problem:

@@ -346,11 +346,20 @@ def test_pixel_figure_and_equations():
     assert lines[3] == "θ = atan2(Gy, Gx) = atan2(−30, 30) = −45°"
 
 
-def test_border_and_direction_error_figures_are_valid():
+def test_border_and_direction_error_figures_draw_the_engines_numbers_per_border():
     import plotly.graph_objects as go
 
     from cnnviz.viz.edges import border_figure, direction_error_figure
     corners = {b: corner_maps(IMG, KERNELS["sobel"].weights, b) for b in BORDERS}
-    go.Figure(border_figure(corners, pair=True))
-    go.Figure(border_figure({b: corner_maps(IMG, KERNELS["sharpen"].weights, b) for b in BORDERS}, pair=False))
-    go.Figure(direction_error_figure({"Sobel": direction_error(KERNELS["sobel"].weights)}))
+    single = {b: corner_maps(IMG, KERNELS["sharpen"].weights, b) for b in BORDERS}
+    errors = direction_error(KERNELS["sobel"].weights)
+    pair_fig, single_fig = border_figure(corners, pair=True), border_figure(single, pair=False)
+    go.Figure(pair_fig), go.Figure(single_fig)
+    go.Figure(error_fig := direction_error_figure({"Sobel": errors}))
+    # one heatmap per border rule, in order, drawing exactly the engine's numbers
+    for fig, maps, pick in ((pair_fig, corners, lambda m: m.magnitude), (single_fig, single, lambda m: m.responses[0])):
+        assert len(fig["data"]) == len(BORDERS)
+        for trace, border in zip(fig["data"], BORDERS):
+            np.testing.assert_allclose(trace["z"], pick(maps[border]), rtol=1e-6)
+    np.testing.assert_allclose(error_fig["data"][0]["y"], errors.bin_errors, atol=5e-4)
+    np.testing.assert_allclose(error_fig["data"][0]["x"], errors.bin_centres, atol=0.05)

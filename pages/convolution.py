@@ -175,7 +175,8 @@ with st.container():
 
 if animate:
     with st.expander("Look at one output cell in detail"):
-        pick = st.slider("Output cell", 1, n_steps, 1, key="conv.detail") - 1
+        if n_steps > 1:  # a slider needs two ends: a 1×1 output has one cell
+            pick = st.slider("Output cell", 1, n_steps, 1, key="conv.detail") - 1
         show_step(trace.steps[pick], settings.flip)
 else:
     show_step(trace.steps[pick], settings.flip)

@@ -98,3 +98,10 @@ def test_many_outputs_step_with_a_server_slider_instead_of_frames():
     at.slider(key="conv.step").set_value(50).run()  # 17×17 outputs: cell 50 is row 2, column 15
     assert any("Output cell (row 2, column 15)" in m.value for m in at.markdown)
     assert np.count_nonzero(~np.isnan(np.array(_chart(at)["data"][-1]["z"], dtype=float))) == 50
+
+
+def test_a_single_output_cell_shows_its_arithmetic_without_a_step_slider():
+    at = run_page(PAGE, **{"conv.input_text": "1 2\n3 4", "conv.kernel_text": "1 1\n1 1"})
+    assert_no_exception(at)
+    assert any("Output size** 1 × 1" in m.value for m in at.markdown)
+    assert any("1·1 + 2·1 + 3·1 + 4·1 = 10" in m.value for m in at.markdown)

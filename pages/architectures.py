@@ -138,7 +138,18 @@ def styled(frame: pd.DataFrame):
     return frame.style.apply(colour, axis=1) if "Note" in frame.columns else frame
 
 
+def exact_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns holding a count beyond 64 bits (a dense layer on a 4096×4096×4096 input) as exact text:
+    the table cannot carry such integers as numbers."""
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object and any(isinstance(v, int) and abs(v) >= 2**63 for v in values):
+            frame[column] = [f"{v:,}" if isinstance(v, int) else v for v in values]
+    return frame
+
+
 def show_table(frame: pd.DataFrame, key: str, layer_width: int | None = None) -> None:
+    frame = exact_counts(frame)
     if not frame["Note"].astype(bool).any():
         frame = frame.drop(columns="Note")
     height = min(35 * (len(frame) + 1) + 3, 640)
@@ -209,10 +220,10 @@ def show_charts(rows, key: str) -> None:
 
 
 def comparison_table(c, names: tuple[str, str]) -> None:
-    st.dataframe(pd.DataFrame([{"": name, "Parameters": s.total_params, "MACs": s.total_macs,
-                                "Output H×W×C": shape_text(s.output_shape),
-                                "Receptive field": field_text(s.rows[-1].rf)}
-                               for name, s in zip(names, (c.baseline, c.alternative))]),
+    st.dataframe(exact_counts(pd.DataFrame([{"": name, "Parameters": s.total_params, "MACs": s.total_macs,
+                                             "Output H×W×C": shape_text(s.output_shape),
+                                             "Receptive field": field_text(s.rows[-1].rf)}
+                                            for name, s in zip(names, (c.baseline, c.alternative))])),
                  hide_index=True, column_config=TABLE_CONFIG)
 
 

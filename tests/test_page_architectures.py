@@ -3,6 +3,9 @@ import json
 
 import pytest
 
+from cnnviz.networks import summarize
+from cnnviz.networks.comparisons import conv_vs_dense
+
 from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
 
 PAGE = "pages/architectures.py"
@@ -112,6 +115,16 @@ def test_extreme_inputs_do_not_break_the_page():
     assert not at.error
     conv1 = layer_table(at).iloc[0]
     assert conv1["Parameters"] == 8 * 5 * 5 * 4096 + 8 and conv1["Output H×W×C"] == "4092×4092×8"
+
+
+
+def test_counts_beyond_64_bits_are_shown_exactly_instead_of_crashing_the_table():
+    at = open_with(**{"arch.preset": "densenet121", "arch.channels": 4096, "arch.height": 4096, "arch.width": 4096})
+    first = next(r for r in summarize("densenet121", (4096, 4096, 4096)).rows if r.kind == "Conv2d")
+    dense = conv_vs_dense(first.input_shape, first.layer).baseline.total_params
+    assert dense >= 2**63  # the case the table could not carry as a number
+    table = next(d.value for d in at.dataframe if "" in d.value.columns)
+    assert table.iloc[0]["Parameters"] == f"{dense:,}"
 
 
 def test_edit_mode_shows_the_preset_as_editable_rows_with_results():

@@ -67,7 +67,7 @@ def format_matrix(a) -> str:
     if denominator == 1:
         cells = [[_plain(v) for v in row] for row in w]
     else:
-        cells = [[f"{_plain(v * denominator)}/{denominator}" if v else "0" for v in row] for row in w]
+        cells = [[f"{_numerator(v, denominator)}/{denominator}" if v else "0" for v in row] for row in w]
     width = max(len(c) for row in cells for c in row)
     return "\n".join(" ".join(c.rjust(width) for c in row) for row in cells)
 
@@ -83,6 +83,11 @@ def _common_denominator(w: np.ndarray, largest: int = 1024) -> int:
         if d > largest:
             return 1
     return d
+
+
+def _numerator(v: float, denominator: int, largest: int = 1024) -> int:
+    """``v · denominator`` computed exactly (in floats 1/13 · 273 is 21.000000000000004)."""
+    return int(Fraction(float(v)).limit_denominator(largest) * denominator)
 
 
 def _plain(v: float) -> str:

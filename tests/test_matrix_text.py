@@ -50,3 +50,9 @@ def test_format_matrix_writes_what_a_person_would(matrix, words):
 def test_format_matrix_reads_back_exactly(rows):
     a = np.array(rows, dtype=float)
     np.testing.assert_array_equal(parse_matrix(format_matrix(a)), a)
+
+
+def test_format_matrix_writes_whole_numerators_over_a_common_denominator():
+    a = np.array([[0.0, 1 / 13, 24869 / 273]])  # float(1/13) · 273 is not exactly 21
+    assert format_matrix(a).split() == ["0", "21/273", "24869/273"]
+    np.testing.assert_array_equal(parse_matrix(format_matrix(a)), a)

@@ -10,7 +10,8 @@ from cnnviz.networks import PRESETS, Conv2d, summarize
 from cnnviz.networks.comparisons import alexnet_grouping, bottleneck, conv_vs_dense, single_vs_stacked
 from cnnviz.networks.table import (ACTIVATIONS, LAYER_TYPES, is_blank, is_chain, summarize_table,
                                   table_from_network)
-from cnnviz.viz.networks import field_text, layer_bars, shape_text, short_number
+from cnnviz.viz.networks import field_text, layer_bars, short_number
+from cnnviz.viz.style import shape_text
 from pages.common.charts import show_figure
 from pages.common.entry import run_inside_app
 

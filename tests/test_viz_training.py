@@ -3,6 +3,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from cnnviz.viz.style import shape_text
 from cnnviz.viz.training import (
     MAX_POINTS,
     activations_figure,
@@ -15,7 +16,6 @@ from cnnviz.viz.training import (
     mosaic,
     per_class_figure,
     probabilities_figure,
-    shape_text,
     vector_grid,
     with_box,
     with_centre_marks,

@@ -1,4 +1,4 @@
-"""Figures and notation for network summaries: per-layer bar charts, shapes as H×W×C, receptive fields.
+"""Figures and notation for network summaries: per-layer bar charts, receptive fields, short numbers.
 
 Builders take ``cnnviz.networks`` rows (anything with ``name``, ``kind``, ``params``, ``activations``)
 and return plain figure dicts; every word shown comes from the caller (``GroupLabels`` for the legend).
@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from . import style
-from .training import shape_text
 
-__all__ = ["GroupLabels", "field_text", "kind_group", "layer_bars", "shape_text", "short_number"]
+__all__ = ["GroupLabels", "field_text", "kind_group", "layer_bars", "short_number"]
 
 GROUPS = {  # layer kind → colour group
     "Conv2d": "conv", "Dense": "dense", "MaxPool2d": "pool", "AvgPool2d": "pool", "GlobalAvgPool": "pool",

@@ -1,5 +1,7 @@
-"""Colours, fonts and colour scales shared by every figure: readable on a projector."""
+"""Colours, fonts, colour scales and notation shared by every figure: readable on a projector."""
 from __future__ import annotations
+
+from typing import Sequence
 
 import numpy as np
 
@@ -25,3 +27,12 @@ def value_scale(values) -> dict:
         m = max(-lo, hi, 1e-12)
         return {"colorscale": DIVERGING, "zmin": -m, "zmax": m}
     return {"colorscale": SEQUENTIAL, "zmin": min(lo, 0.0), "zmax": hi if hi > min(lo, 0.0) else 1.0}
+
+
+def shape_text(shape: Sequence[int]) -> str:
+    """A layer output's shape in the course's notation: ``(6, 24, 24)`` → ``24×24×6``, ``(84,)`` → ``84``."""
+    shape = tuple(int(s) for s in shape)
+    if len(shape) == 3:
+        c, h, w = shape
+        return f"{h}×{w}×{c}"
+    return "×".join(str(s) for s in shape)

@@ -12,6 +12,7 @@ from typing import Sequence
 import numpy as np
 
 from . import style
+from .style import shape_text
 
 MAX_POINTS = 1500  # per-step curves are thinned to this many points (a 10-epoch full-MNIST run has 9,380)
 LOSS_COLOUR = "#1f77b4"
@@ -30,15 +31,6 @@ class CurveLabels:
     smoothed: str = "smoothed"
     train_accuracy: str = "training (running)"
     test_accuracy: str = "held-out test images"
-
-
-def shape_text(shape: Sequence[int]) -> str:
-    """A layer output's shape in the course's notation: ``(6, 24, 24)`` → ``24×24×6``, ``(84,)`` → ``84``."""
-    shape = tuple(int(s) for s in shape)
-    if len(shape) == 3:
-        c, h, w = shape
-        return f"{h}×{w}×{c}"
-    return "×".join(str(s) for s in shape)
 
 
 def _thin(*arrays: np.ndarray, limit: int = MAX_POINTS):

@@ -8,7 +8,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
 
-from pages.catalogue import PAGES  # noqa: E402
+from pages.catalogue import HOME, PAGES  # noqa: E402
 
 st.set_page_config(page_title="cnnviz — convolution arithmetic, visible", page_icon=":material/grid_on:",
                    layout="wide")
@@ -16,6 +16,7 @@ st.set_page_config(page_title="cnnviz — convolution arithmetic, visible", page
 sections: dict[str, list] = {}
 for page in PAGES:
     sections.setdefault(page.group, []).append(
-        st.Page(page.path, title=page.title, icon=page.icon, url_path=page.url, default=page.url == "home"))
+        st.Page(page.path, title=page.title, icon=page.icon, url_path=page.url or None,
+                default=page.path == HOME))
 
 st.navigation(sections).run()

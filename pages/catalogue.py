@@ -5,6 +5,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 
+HOME = "pages/home.py"
+
+
 @dataclass(frozen=True)
 class PageInfo:
     path: str  # file, relative to the repository root
@@ -15,9 +18,10 @@ class PageInfo:
 
     @property
     def url(self) -> str:
-        """The page's URL path: its file name. Streamlit's first run on a fresh server finds pages by
-        file name (pages/common/entry.py explains why), so any other URL would open on "Page not found"."""
-        return PurePosixPath(self.path).stem
+        """The page's URL path: "" for the home page, else its file name. Streamlit's first run on a fresh
+        server finds pages by file name (pages/common/entry.py explains why), so any other URL would open
+        on "Page not found"."""
+        return "" if self.path == HOME else PurePosixPath(self.path).stem
 
 
 PAGES = (

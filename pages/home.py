@@ -1,7 +1,7 @@
 """Home: what the app teaches, a card per page, how to use it in class."""
 import streamlit as st
 
-from pages.catalogue import PAGES
+from pages.catalogue import HOME, PAGES
 from pages.common.entry import run_inside_app
 
 run_inside_app()
@@ -13,7 +13,7 @@ st.markdown(
     "result goes. Move a slider and the picture, the formula and the arithmetic follow."
 )
 
-cards = [p for p in PAGES if p.url != "home"]
+cards = [p for p in PAGES if p.path != HOME]
 for start in range(0, len(cards), 3):
     for column, page in zip(st.columns(3), cards[start:start + 3]):
         with column.container(border=True):

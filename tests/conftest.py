@@ -144,6 +144,6 @@ def screenshot(page, name: str) -> Path:
 
 
 def error_elements(page) -> list[str]:
-    """Texts of exception boxes and error alerts on the page."""
-    found = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']")
+    """Texts of exception boxes, error alerts and Streamlit's "Page not found" dialog on the page."""
+    found = page.locator("[data-testid='stException'], [data-testid='stAlertContentError'], [role='dialog']")
     return [found.nth(i).inner_text() for i in range(found.count())]

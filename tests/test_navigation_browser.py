@@ -7,7 +7,7 @@ from pages.catalogue import PAGES
 from tests.conftest import ROOT, error_elements, streamlit_server, wait_idle
 
 
-@pytest.mark.parametrize("page_info", PAGES, ids=lambda p: p.url)
+@pytest.mark.parametrize("page_info", PAGES, ids=lambda p: p.url or "home")
 def test_every_page_hands_over_to_the_app_when_streamlit_runs_it_directly(page_info):
     # On a fresh server Streamlit runs a page file on its own; run_inside_app() must come first
     source = Path(ROOT / page_info.path).read_text()

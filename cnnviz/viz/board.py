@@ -16,6 +16,11 @@ TEXT_COLOUR = "#1f2328"  # titles and captions: near-black, for projectors
 HOVER = "row %{y}, column %{x}<br>%{text}<extra></extra>"
 
 
+def axis_name(n: int) -> str:
+    """Plotly's suffix for the ``n``-th pair of axes (0-based): ``""``, ``"2"``, ``"3"``, …"""
+    return "" if n == 0 else str(n + 1)
+
+
 @dataclass(frozen=True)
 class Slot:
     """Where one matrix sits on the board: top-left corner ``(x, y)`` and size, in cells."""
@@ -51,9 +56,7 @@ class Board:
     def height(self) -> float:
         return max(s.y + s.rows for s in self.slots)
 
-    @staticmethod
-    def axis(n: int) -> str:
-        return "" if n == 0 else str(n + 1)
+    axis = staticmethod(axis_name)
 
     def layout(self) -> dict:
         """Figure size, margins and one hidden pair of axes per slot, with square cells."""

@@ -14,6 +14,7 @@ from ..shapes import Geometry2D
 from ..trace import format_number
 from ..transpose import IMPLICIT_PADDING, INPUT, INSERTED_ZERO, OUTPUT_PADDING, DirectConvolution
 from . import style
+from .board import HOVER, TEXT_COLOUR, axis_name, box, heatmap
 
 INPUT_COLOUR = "#cfe3f5"
 EXTRA_COLOUR = "#fdd0a2"  # the odd padding row/column of 'same'
@@ -25,7 +26,6 @@ TITLE_CHAR_PX = 11  # roughly, for bold titles at TITLE_SIZE
 TITLE_LINE_PX = 24
 LEGEND_SIZE = 16
 LEGEND_LINE_PX = 21
-HOVER = "row %{y}, column %{x}<br>%{text}<extra></extra>"
 
 
 @dataclass(frozen=True)
@@ -82,14 +82,14 @@ def panel_layout(panels: list[Panel], gap: float = 1.5, max_cell_px: float = 60,
                                "fixedrange": True, "anchor": f"x{a}"}
         layout["annotations"].append({"text": "<br>".join(f"<b>{line}</b>" for line in lines), "x": (left + right) / 2,
                                       "y": 1, "xref": "paper", "yref": "paper", "yanchor": "bottom", "yshift": 4,
-                                      "showarrow": False, "font": {"size": TITLE_SIZE}})
+                                      "showarrow": False, "font": {"size": TITLE_SIZE, "color": TEXT_COLOUR}})
         left = right + gap / total
     if legend_items:
         sep = "<br>" if legend_rows > 1 else "   "
         layout["annotations"].append({
             "text": sep.join(f"<span style='color:{c}'>■</span> {w}" for c, w in legend_items), "x": 0, "y": 1,
             "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "bottom", "yshift": title_px,
-            "showarrow": False, "align": "left", "font": {"size": LEGEND_SIZE}})
+            "showarrow": False, "align": "left", "font": {"size": LEGEND_SIZE, "color": TEXT_COLOUR}})
     return layout, cell
 
 
@@ -98,28 +98,15 @@ def cell_font(cell: float) -> dict:
     return {"size": int(min(20, cell * 0.42))} if cell >= 16 else {"size": 1, "color": "rgba(0,0,0,0)"}
 
 
-def axis_name(k: int) -> str:
-    return "" if k == 0 else str(k + 1)
-
-
 def grid_trace(values, k: int, font: dict, *, colours: list | None = None, text=None, scale: dict | None = None,
                hover: str = HOVER, customdata=None) -> dict:
-    """A heatmap on grid ``k``: ``values`` coloured by ``scale`` (or a discrete list of ``colours`` for
-    integer codes 0…n−1), ``text`` written in the cells (default: the values); NaN cells are left out."""
-    v = np.asarray(values, dtype=float)
-    finite = np.isfinite(v)
-    number = int if np.array_equal(v[finite], np.round(v[finite])) else float  # "3" is shorter than "3.0"
-    z = [[number(c) if ok else None for c, ok in zip(row, oks)] for row, oks in zip(v, finite)]
-    if text is None:
-        text = [[format_number(c) if np.isfinite(c) else "" for c in row] for row in v]
+    """``board.heatmap`` on grid ``k``: ``values`` coloured by ``scale`` (or a discrete list of ``colours``
+    for integer codes 0…n−1), ``text`` written in the cells (default: the values); NaN cells are left out."""
     if colours is not None:
         n = len(colours)
         scale = {"colorscale": [[i / max(n - 1, 1), c] for i, c in enumerate(colours)], "zmin": 0,
                  "zmax": max(n - 1, 1)}
-    a = axis_name(k)
-    trace = {"type": "heatmap", "z": z, "text": text, "texttemplate": "%{text}", "textfont": font, "xgap": 2,
-             "ygap": 2, "showscale": False, "hovertemplate": hover, **(scale or style.value_scale(v)),
-             "xaxis": f"x{a}", "yaxis": f"y{a}"}
+    trace = heatmap(values, axis_name(k), scale=scale, text=text, textfont=font, hover=hover)
     if font.get("size", 0) <= 1 and "%{text}" not in hover:  # cells too small to read: don't send the numbers
         del trace["text"], trace["texttemplate"]
     if customdata is not None:
@@ -128,12 +115,9 @@ def grid_trace(values, k: int, font: dict, *, colours: list | None = None, text=
 
 
 def rect(r0: float, c0: float, r1: float, c1: float, k: int, colour: str, width: float = 4,
-         fill: str = "rgba(0,0,0,0)", dash: str = "solid") -> dict:
-    """A rectangle around cells ``r0..r1`` × ``c0..c1`` (inclusive) of grid ``k``."""
-    a = axis_name(k)
-    return {"type": "rect", "xref": f"x{a}", "yref": f"y{a}", "x0": c0 - 0.5, "x1": c1 + 0.5, "y0": r0 - 0.5,
-            "y1": r1 + 0.5, "line": {"color": colour, "width": width, "dash": dash}, "fillcolor": fill,
-            "layer": "above"}
+         fill: str | None = None, dash: str = "solid") -> dict:
+    """``board.box`` around cells ``r0..r1`` × ``c0..c1`` (inclusive) of grid ``k``."""
+    return box(r0, c0, r1, c1, axis_name(k), colour, width, fill, dash)
 
 
 def window_shapes(rows, cols, k: int, colour: str = style.WINDOW_COLOUR, dash: str = "solid") -> list[dict]:

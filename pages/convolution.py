@@ -168,8 +168,10 @@ with st.container():
     else:
         st.caption(f"{n_steps} output cells are too many to animate: step through them with this slider.")
         pick = st.slider("Output cell", 1, n_steps, 1, key="conv.step") - 1
+    padded = any(geo.pads[0]) or any(geo.pads[1])
+    labels = SlideLabels(input="Input (grey: padding)" if padded else "Input")
     figure = slide_figure(trace.padded, trace.real, geo.out_shape, trace.steps, kernel=trace.steps[0].kernel,
-                          unreached=(geo.rows.unreached(), geo.cols.unreached()), labels=SlideLabels(),
+                          unreached=(geo.rows.unreached(), geo.cols.unreached()), labels=labels,
                           start=pick, animate=animate)
     show_figure(figure, key="conv.figure")
 

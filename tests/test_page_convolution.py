@@ -105,3 +105,11 @@ def test_a_single_output_cell_shows_its_arithmetic_without_a_step_slider():
     assert_no_exception(at)
     assert any("Output size** 1 × 1" in m.value for m in at.markdown)
     assert any("1·1 + 2·1 + 3·1 + 4·1 = 10" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("pad, title", [(0, "Input"), (1, "Input (grey: padding)")])
+def test_the_input_title_mentions_padding_only_when_there_is_some(pad, title):
+    at = run_page(PAGE, **{"conv.pad_h": pad, "conv.pad_w": pad})
+    assert_no_exception(at)
+    titles = [a["text"].removeprefix("<b>").removesuffix("</b>") for a in _chart(at)["layout"]["annotations"]]
+    assert title in titles and ("Input (grey: padding)" in titles) == bool(pad)

@@ -94,7 +94,7 @@ def read_settings() -> ConvSettings:
                      on_change=_load_kernel, index=None, placeholder="Load a kernel…")
         st.text_area("Kernel (one row per line)", key="conv.kernel_text", height=120)
         st.number_input("Bias", key="conv.bias", step=1.0, format="%g")
-        st.toggle("True convolution (flip the kernel 180°)", key="conv.flip",
+        st.toggle("Flip the kernel (true convolution)", key="conv.flip",
                   help="CNN libraries compute cross-correlation: the kernel is not flipped. "
                        "The mathematical convolution flips it first.")
     with geometry:
@@ -158,6 +158,9 @@ except ValueError as err:
 
 with st.container(border=True):
     show_formula(trace.geometry)
+if not np.all(np.isfinite(trace.output)):
+    st.warning("Some results are too large for the computer's numbers (they overflow to infinity) and show "
+               "as empty cells. Use smaller numbers.", icon=":material/warning:")
 n_steps = len(trace.steps)
 animate = n_steps <= MAX_FRAMES
 geo = trace.geometry

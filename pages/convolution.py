@@ -12,6 +12,7 @@ from cnnviz.matrix_text import format_matrix, parse_matrix
 from cnnviz.viz.slide import MAX_FRAMES, SlideLabels, slide_figure
 from pages.common.charts import show_figure
 from pages.common.entry import run_inside_app
+from pages.common.stepping import pick_step
 
 run_inside_app()
 
@@ -162,15 +163,9 @@ if not np.all(np.isfinite(trace.output)):
     st.warning("Some results are too large for the computer's numbers (they overflow to infinity) and show "
                "as empty cells. Use smaller numbers.", icon=":material/warning:")
 n_steps = len(trace.steps)
-animate = n_steps <= MAX_FRAMES
 geo = trace.geometry
 with st.container():
-    if animate:
-        st.caption("▶ plays in your browser; drag the step slider under the picture to go through it by hand.")
-        pick = 0
-    else:
-        st.caption(f"{n_steps} output cells are too many to animate: step through them with this slider.")
-        pick = st.slider("Output cell", 1, n_steps, 1, key="conv.step") - 1
+    pick, animate = pick_step(n_steps, MAX_FRAMES, "conv.step")
     padded = any(geo.pads[0]) or any(geo.pads[1])
     labels = SlideLabels(input="Input (grey: padding)" if padded else "Input")
     figure = slide_figure(trace.padded, trace.real, geo.out_shape, trace.steps, kernel=trace.steps[0].kernel,

@@ -13,6 +13,7 @@ from cnnviz.viz.pooling import ChannelLabels, WinnerLabels, channels_figure, win
 from cnnviz.viz.slide import MAX_FRAMES, SlideLabels, slide_figure
 from pages.common.charts import show_figure
 from pages.common.entry import run_inside_app
+from pages.common.stepping import pick_step
 
 run_inside_app()
 
@@ -128,17 +129,9 @@ def show_formula(s: PoolSettings, geo) -> None:
 
 
 def show_animation(s: PoolSettings, trace) -> None:
-    geo, n_steps = trace.geometry, len(trace.steps)
-    animate = n_steps <= MAX_FRAMES
-    if animate:
-        st.caption("▶ plays in your browser; drag the step slider under the picture to go through it by hand."
-                   + (" The purple cell is the window's winner." if s.mode != "avg" else ""))
-        pick = 0
-    else:
-        if st.session_state["pool.step"] > n_steps:
-            st.session_state["pool.step"] = n_steps
-        st.caption(f"{n_steps} output cells are too many to animate: step through them with this slider.")
-        pick = st.slider("Output cell", 1, n_steps, key="pool.step") - 1
+    geo = trace.geometry
+    pick, animate = pick_step(len(trace.steps), MAX_FRAMES, "pool.step",
+                              " The purple cell is the window's winner." if s.mode != "avg" else "")
     labels = SlideLabels(input="Input (grey: padding)" if s.padding else "Input", output=f"{MODES[s.mode]} pooled")
     figure = slide_figure(trace.padded, trace.real, geo.out_shape, trace.steps, kernel=None,
                           unreached=(geo.rows.unreached(), geo.cols.unreached()), labels=labels,

@@ -13,6 +13,7 @@ from cnnviz.viz.volumes import (MAX_FRAMES, BottleneckLabels, LayerLabels, Volum
                                 layer_figure, volume_figure)
 from pages.common.charts import show_figure
 from pages.common.entry import run_inside_app
+from pages.common.stepping import pick_step
 
 run_inside_app()
 
@@ -129,16 +130,7 @@ def show_shapes(s: VolumeSettings, trace) -> None:
 
 
 def show_cells(s: VolumeSettings, trace) -> None:
-    n_steps = len(trace.steps)
-    animate = n_steps <= MAX_FRAMES
-    if animate:
-        st.caption("▶ plays in your browser; drag the slider under the picture to pick an output cell.")
-        pick = 0
-    else:
-        if st.session_state["volumes.step"] > n_steps:
-            st.session_state["volumes.step"] = n_steps
-        st.caption(f"{n_steps} output cells are too many to animate: pick one with this slider.")
-        pick = st.slider("Output cell", 1, n_steps, key="volumes.step") - 1
+    pick, animate = pick_step(len(trace.steps), MAX_FRAMES, "volumes.step")
     show_figure(volume_spec(s.volume_part(), pick, animate), key="volumes.figure", width="content")
 
 

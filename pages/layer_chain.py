@@ -7,6 +7,7 @@ import streamlit as st
 
 from cnnviz.networks.table import summarize_table
 from cnnviz.shapes import Geometry2D
+from cnnviz.viz.style import shape_text
 from pages.common.entry import run_inside_app
 
 run_inside_app()
@@ -90,10 +91,6 @@ def read_settings() -> ChainSettings:
                          st.session_state[PREFIX + "width"], rows)
 
 
-def _shape(shape) -> str:
-    return " × ".join(str(v) for v in shape)
-
-
 def _spatial(shape) -> str:
     """``28`` for a square map, ``28×20`` otherwise."""
     return str(shape[1]) if shape[1] == shape[2] else f"{shape[1]}×{shape[2]}"
@@ -113,8 +110,8 @@ def show_results(s: ChainSettings) -> None:
     ok = [r.result for r in result.rows if r.status == "ok"]
     flow = " → ".join([_spatial(s.input_shape)] + [_spatial(r.output_shape) for r in ok])
     st.markdown(f"<div style='font-size:2rem; font-weight:600'>{flow}</div>", unsafe_allow_html=True)
-    shapes = " → ".join([_shape(s.input_shape)] + [_shape(r.output_shape) for r in ok])
-    st.caption(f"{shapes}  (channels × height × width)")
+    shapes = " → ".join([shape_text(s.input_shape)] + [shape_text(r.output_shape) for r in ok])
+    st.caption(f"{shapes}  (height × width × channels, as in the course)")
     bad = result.error
     if bad is not None:
         st.error(f"Layer {bad.index + 1} cannot work: {bad.reason}. The layers after it are not computed.",
@@ -126,12 +123,12 @@ def show_results(s: ChainSettings) -> None:
         line = {"#": r.index + 1, "Layer": r.name or s.rows[r.index][0] or "?"}
         if r.status == "ok":
             rf = r.result.rf
-            line.update({"Output C × H × W": _shape(r.result.output_shape), "Height": _formula(r.result),
+            line.update({"Output H×W×C": shape_text(r.result.output_shape), "Height": _formula(r.result),
                          "Receptive field": f"{rf.size[0]} × {rf.size[1]}",
                          "Jump": f"{rf.jump[0]}" if rf.jump[0] == rf.jump[1] else f"{rf.jump[0]} × {rf.jump[1]}",
                          "Parameters": f"{r.result.params:,}"})
         else:
-            line["Output C × H × W"] = "cannot fit" if r.status == "error" else "—"
+            line["Output H×W×C"] = "cannot fit" if r.status == "error" else "—"
         table.append(line)
     st.dataframe(table, hide_index=True, width="stretch")
     st.markdown(

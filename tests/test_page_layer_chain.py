@@ -29,7 +29,7 @@ def test_lenet_default_shows_32_28_14_10_5_with_receptive_fields():
     assert "32 → 28 → 14 → 10 → 5" in flow(at)
     lenet = summarize(Sequential([Conv2d(6, 5), MaxPool2d(2), Conv2d(16, 5), MaxPool2d(2)]), (1, 32, 32))
     rows = results(at)
-    assert [r["Output C × H × W"] for r in rows] == [" × ".join(map(str, r.output_shape)) for r in lenet.rows]
+    assert [r["Output H×W×C"] for r in rows] == [f"{h}×{w}×{c}" for c, h, w in (r.output_shape for r in lenet.rows)]
     assert [r["Receptive field"] for r in rows] == [f"{r.rf.size[0]} × {r.rf.size[1]}" for r in lenet.rows]
     # by hand: 5, then +1 (pool 2 at jump 1), +4·2 (conv 5 at jump 2), +1·4 (pool 2 at jump 4)
     assert [r["Receptive field"] for r in rows] == ["5 × 5", "6 × 6", "14 × 14", "16 × 16"]
@@ -46,7 +46,7 @@ def test_too_deep_preset_names_the_first_layer_that_cannot_fit():
     assert len(at.error) == 1
     assert "Layer 5 cannot work: kernel 5 is larger than the padded input 4" in at.error[0].value
     rows = results(at)
-    assert rows[4]["Output C × H × W"] == "cannot fit" and rows[5]["Output C × H × W"] == "—"
+    assert rows[4]["Output H×W×C"] == "cannot fit" and rows[5]["Output H×W×C"] == "—"
 
 
 def test_editing_a_kernel_changes_every_size_after_it():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -11,6 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +55,18 @@ def run_page(path: str, timeout: float = 60, **state):
 
 def assert_no_exception(at) -> None:
     assert not at.exception, [e.value for e in at.exception]
+
+
+def chart(at, key: str) -> dict:
+    """The Plotly spec of the page's one chart with widget key ``key`` (numbers as Plotly receives them)."""
+    found = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    assert len(found) == 1, f"no single chart with key {key!r}"
+    return json.loads(found[0].proto.spec)
+
+
+def heatmap_z(trace: dict) -> np.ndarray:
+    """A heatmap trace's ``z`` as floats, blank cells (None) as NaN."""
+    return np.array([[np.nan if v is None else v for v in row] for row in trace["z"]], dtype=float)
 
 
 # ---------------------------------------------------------------- browser

@@ -1,5 +1,4 @@
 """The "Pooling" page, driven like a user would; numbers checked against the course and naive references."""
-import json
 
 import numpy as np
 import pytest
@@ -8,24 +7,15 @@ from cnnviz.pool_examples import POOL_EXAMPLES, random_image, with_more_channels
 from cnnviz.viz import style
 from cnnviz.volume_demo import random_filters
 from tests import reference
-from tests.conftest import assert_no_exception, run_page
+from tests.conftest import assert_no_exception, chart, heatmap_z, run_page
 
 PAGE = "pages/pooling.py"
 
 
-def chart(at, key: str) -> dict:
-    for element in at.get("plotly_chart"):
-        if element.proto.id.endswith(key):
-            return json.loads(element.proto.spec)
-    raise AssertionError(f"no chart {key!r} on the page")
-
-
-def z(trace) -> np.ndarray:
-    return np.array([[np.nan if v is None else v for v in row] for row in trace["z"]], dtype=float)
 
 
 def final_output(fig) -> np.ndarray:
-    return z(fig["frames"][-1]["data"][0]) if "frames" in fig else z(fig["data"][-1])
+    return heatmap_z(fig["frames"][-1]["data"][0]) if "frames" in fig else heatmap_z(fig["data"][-1])
 
 
 def boxes(shapes, colour):
@@ -169,12 +159,12 @@ def test_pooling_keeps_channels_apart_while_convolution_sums_them(channels):
     bank = random_filters(0, 1, channels, 2)
     no_pad = ((0, 0), (0, 0))
     for c in range(channels):
-        inp, pooled, part = (z(t) for t in fig["data"][3 * c: 3 * c + 3])
+        inp, pooled, part = (heatmap_z(t) for t in fig["data"][3 * c: 3 * c + 3])
         np.testing.assert_array_equal(inp, x[c])
         np.testing.assert_array_equal(pooled, reference.pool2d(x[c], (2, 2), (2, 2), no_pad, "max"))
         np.testing.assert_array_equal(part, reference.conv2d(x[None, c:c + 1], bank.w[:, c:c + 1], None,
                                                              (2, 2), no_pad)[0, 0])
-    total = z(fig["data"][-1])
+    total = heatmap_z(fig["data"][-1])
     np.testing.assert_array_equal(total, reference.conv2d(x[None], bank.w, bank.b, (2, 2), no_pad)[0, 0])
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[f"One {channels}×2×2 filter → 1×2×2"] == f"{channels * 2 * 2 + 1} parameters"

@@ -3,7 +3,6 @@ live loop. AppTest does not run ``run_every`` timers: every ``.run()`` runs the 
 once, so the tests wait for the training worker between runs.
 """
 import io
-import json
 import time
 
 import numpy as np
@@ -11,16 +10,11 @@ import pytest
 from PIL import Image
 
 from cnnviz import nn
-from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
+from tests.conftest import assert_no_exception, chart, error_elements, run_page, screenshot, wait_idle
 
 PAGE = "pages/training.py"
 LONG_RUN = {"train.epochs": 20}  # long enough that nothing finishes while the test looks at it
 
-
-def chart(at, key: str) -> dict:
-    found = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
-    assert len(found) == 1, f"no single chart with key {key}"
-    return json.loads(found[0].proto.spec)
 
 
 def metric(at, label_start: str) -> str:

@@ -1,26 +1,15 @@
 """The "Convolution over volumes" page, driven like a user would; numbers checked against references."""
-import json
 
 import numpy as np
 import pytest
 
 from cnnviz.volume_demo import random_filters, random_volume, rgb_picture
 from tests import reference
-from tests.conftest import assert_no_exception, run_page
+from tests.conftest import assert_no_exception, chart, heatmap_z, run_page
 
 PAGE = "pages/volumes.py"
 
 
-def chart(at, key: str) -> dict:
-    """The Plotly spec of the chart with widget key ``key``."""
-    for element in at.get("plotly_chart"):
-        if element.proto.id.endswith(key):
-            return json.loads(element.proto.spec)
-    raise AssertionError(f"no chart {key!r} on the page")
-
-
-def z(trace) -> np.ndarray:
-    return np.array([[np.nan if v is None else v for v in row] for row in trace["z"]], dtype=float)
 
 
 def expected_output(x, bank, stride, padding) -> np.ndarray:
@@ -36,7 +25,7 @@ def test_default_is_the_cs231n_demo_with_a_3x3x2_output_equal_to_the_direct_sum(
     assert len(fig["frames"]) == 3 * 3 * 2
     expected = expected_output(random_volume(0, 3, 5), random_filters(0, 2, 3, 3), stride=2, padding=1)
     last = fig["frames"][-1]["data"]
-    shown = np.stack([z(t) for t in last[-2:]])  # the K output maps, all written by the last step
+    shown = np.stack([heatmap_z(t) for t in last[-2:]])  # the K output maps, all written by the last step
     np.testing.assert_array_equal(shown, expected)
     assert any("output <b>3×3×2</b>" in m.value for m in at.markdown)
     assert random_filters(0, 2, 3, 3).b.tolist() == [1, 0]
@@ -56,8 +45,8 @@ def test_each_frame_shows_the_channel_products_their_sums_the_bias_and_the_value
                 window = xp[:, 2 * i: 2 * i + 3, 2 * j: 2 * j + 3]  # (C, 3, 3)
                 sums = []
                 for c in range(3):
-                    np.testing.assert_array_equal(z(frame["data"][2 * c]), bank.w[k, c])
-                    products = z(frame["data"][2 * c + 1])
+                    np.testing.assert_array_equal(heatmap_z(frame["data"][2 * c]), bank.w[k, c])
+                    products = heatmap_z(frame["data"][2 * c + 1])
                     np.testing.assert_array_equal(products, window[c] * bank.w[k, c])
                     sums.append(products.sum())
                 caption = frame["layout"]["annotations"][-1]["text"]
@@ -142,10 +131,10 @@ def test_rgb_picture_input_has_red_green_blue_channels():
     titles = [a["text"] for a in fig["layout"]["annotations"]]
     assert {"x · R", "x · G", "x · B"} <= set(titles)
     picture = rgb_picture(5)
-    shown = z(fig["data"][0])[1:-1, 1:-1]  # the red channel, padding blanked out
+    shown = heatmap_z(fig["data"][0])[1:-1, 1:-1]  # the red channel, padding blanked out
     np.testing.assert_array_equal(shown, picture[0])
     expected = expected_output(picture, random_filters(0, 2, 3, 3), 2, 1)
-    np.testing.assert_array_equal(np.stack([z(t) for t in fig["frames"][-1]["data"][-2:]]), expected)
+    np.testing.assert_array_equal(np.stack([heatmap_z(t) for t in fig["frames"][-1]["data"][-2:]]), expected)
 
 
 @pytest.mark.parametrize("activation", ["relu", "leaky_relu", "sigmoid", "tanh"])
@@ -159,9 +148,9 @@ def test_one_layer_shows_conv_then_bias_then_the_activation(activation):
          "sigmoid": lambda v: 1 / (1 + np.exp(-v)), "tanh": np.tanh}[activation]
     for k in range(2):
         stages = fig["data"][3 * k: 3 * k + 3]
-        np.testing.assert_array_equal(z(stages[0]), conv[k])
-        np.testing.assert_array_equal(z(stages[1]), conv[k] + bank.b[k])
-        np.testing.assert_allclose(z(stages[2]), g(conv[k] + bank.b[k]), rtol=1e-12)
+        np.testing.assert_array_equal(heatmap_z(stages[0]), conv[k])
+        np.testing.assert_array_equal(heatmap_z(stages[1]), conv[k] + bank.b[k])
+        np.testing.assert_allclose(heatmap_z(stages[2]), g(conv[k] + bank.b[k]), rtol=1e-12)
     assert bool(at.get("slider")) and (any(s.key == "volumes.slope" for s in at.slider) == (activation == "leaky_relu"))
 
 
@@ -174,7 +163,7 @@ def test_extreme_small_settings_run_without_errors():
     assert not at.error
     fig = chart(at, "volumes.figure")
     x, bank = random_volume(9999, 1, 3), random_filters(9999, 1, 1, 1)
-    np.testing.assert_array_equal(z(fig["frames"][-1]["data"][-1]), expected_output(x, bank, 3, 0)[0])
+    np.testing.assert_array_equal(heatmap_z(fig["frames"][-1]["data"][-1]), expected_output(x, bank, 3, 0)[0])
 
 
 def test_a_wider_bottleneck_reports_extra_parameters():

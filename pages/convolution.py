@@ -95,9 +95,9 @@ def read_settings() -> ConvSettings:
                      on_change=_load_kernel, index=None, placeholder="Load a kernel…")
         st.text_area("Kernel (one row per line)", key="conv.kernel_text", height=120)
         st.number_input("Bias", key="conv.bias", step=1.0, format="%g")
-        st.toggle("Flip the kernel (true convolution)", key="conv.flip",
-                  help="CNN libraries compute cross-correlation: the kernel is not flipped. "
-                       "The mathematical convolution flips it first.")
+        st.toggle("Flip the kernel 180°", key="conv.flip",
+                  help="Off: cross-correlation, what CNN libraries compute (the kernel as written). "
+                       "On: the mathematical convolution, which rotates the kernel by 180° first.")
     with geometry:
         st.radio("Padding", list(PADDING_MODES), format_func=PADDING_MODES.get, key="conv.padding_mode",
                  horizontal=True)

@@ -43,7 +43,8 @@ def main() -> None:
     print(f"default render, server time (AppTest, {repeats} runs each, cold caches)")
     for page in PAGES:
         times = [render_seconds(page.path) for _ in range(repeats)]
-        print(f"  {page.title:<34} median {statistics.median(times) * 1000:7.0f} ms   worst {max(times) * 1000:7.0f} ms")
+        median, worst = statistics.median(times) * 1000, max(times) * 1000
+        print(f"  {page.title:<34} median {median:7.0f} ms   worst {worst:7.0f} ms")
 
 
 if __name__ == "__main__":

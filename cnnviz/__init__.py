@@ -20,7 +20,8 @@ from .transpose import conv_transpose2d
 from .trace import ConvStep, PoolStep, Trace, conv2d_steps, conv2d_trace, format_number, pool2d_steps, pool2d_trace
 
 __all__ = [
-    "ConvStep", "PoolStep", "Trace", "conv2d", "conv2d_loop", "conv2d_params", "conv2d_steps", "conv2d_trace", "conv_geometry",
-    "conv_output_size", "conv_transpose2d", "conv_transpose_output_size", "coverage", "dense_params", "format_number", "pad2d",
-    "pool2d", "pool2d_steps", "pool2d_trace", "pool_geometry", "pool_output_size", "resolve_padding",
+    "ConvStep", "PoolStep", "Trace", "conv2d", "conv2d_loop", "conv2d_params", "conv2d_steps", "conv2d_trace",
+    "conv_geometry", "conv_output_size", "conv_transpose2d", "conv_transpose_output_size", "coverage", "dense_params",
+    "format_number", "pad2d", "pool2d", "pool2d_steps", "pool2d_trace", "pool_geometry", "pool_output_size",
+    "resolve_padding",
 ]

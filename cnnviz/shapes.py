@@ -71,7 +71,6 @@ def resolve_padding(padding, n: int, f: int, stride: int = 1, dilation: int = 1)
     return p, p
 
 
-
 def torch_same_padding(n: int, f: int, stride: int = 1, dilation: int = 1) -> tuple[int, int]:
     """PyTorch's ``padding='same'`` for one axis as ``(before, after)``.
 
@@ -94,6 +93,7 @@ def torch_same_padding(n: int, f: int, stride: int = 1, dilation: int = 1) -> tu
                          "it raises \"padding='same' is not supported for strided convolutions\"")
     total = dilation * (f - 1)
     return total // 2, total - total // 2
+
 
 @dataclass(frozen=True)
 class AxisGeometry:
@@ -169,7 +169,8 @@ def axis_geometry(n: int, f: int, stride: int = 1, padding=0, dilation: int = 1,
     span = effective_kernel_size(f, dilation)
     padded = n + before + after
     if span > padded:
-        what = f"{window} {f}" if dilation == 1 else f"dilated {window} {f} (spans {span} pixels at dilation {dilation})"
+        what = (f"{window} {f}" if dilation == 1
+                else f"dilated {window} {f} (spans {span} pixels at dilation {dilation})")
         pads = f"2·{before}" if before == after else f"{before} + {after}"
         raise ValueError(f"{what} is larger than the padded input {n} + {pads} = {padded}")
     return AxisGeometry(n, f, stride, dilation, before, after, (padded - span) // stride + 1)

@@ -128,7 +128,8 @@ def pool2d_steps(x, size, stride=None, padding=0, mode: str = "max", ceil_mode: 
                 if mode == "avg":
                     value = float(patch.sum() / counts[i, j])
                     counted = patch[np.ix_(r < geo.rows.padded, c < geo.cols.padded)]  # not ceil's overhang
-                    equation = f"({' + '.join(_operand(v) for v in counted.ravel())})/{counts[i, j]} = {format_number(value)}"
+                    terms = " + ".join(_operand(v) for v in counted.ravel())
+                    equation = f"({terms})/{counts[i, j]} = {format_number(value)}"
                 else:
                     best = np.argmax(seen) if mode == "max" else np.argmin(seen)  # first real pixel on ties
                     flat = int(np.flatnonzero(inside)[best])  # padding never wins, even against −∞

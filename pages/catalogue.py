@@ -40,7 +40,8 @@ PAGES = (
     PageInfo("pages/edges.py", "Edge detection", ":material/filter_b_and_w:", "Images",
              "Sobel, Scharr and friends on sample images or your own photo, down to one pixel's multiply-and-add."),
     PageInfo("pages/layer_chain.py", "Layer-chain calculator", ":material/stacks:", "Networks",
-             "Stack conv and pool layers: every shape, its formula, the receptive field, and the first layer that cannot fit."),
+             "Stack conv and pool layers: every shape, its formula, the receptive field, and the first layer "
+             "that cannot fit."),
     PageInfo("pages/architectures.py", "Network architectures", ":material/account_tree:", "Networks",
              "LeNet-5 to DenseNet: the shape after every layer, parameters, multiply-adds; edit a network as a table."),
     PageInfo("pages/training.py", "Watch a CNN learn", ":material/model_training:", "Training",

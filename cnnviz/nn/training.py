@@ -93,10 +93,10 @@ def train(model: Model, images, labels, epochs: int = 1, batch_size: int = 64, o
 
     ``optimizer``: ``"adam"`` or ``"sgd"`` (with ``momentum``). Each epoch visits every image once in
     a fresh random order (``shuffle``). ``augment``: ``"shift"`` moves each image by a random whole
-    number of pixels (up to 2 along each axis); ``"none"`` trains on the images as they are. ``schedule`` (see :func:`learning_rate`): ``"flat_cosine"``
-    keeps ``lr`` for the first half of the run, then lowers it along half a cosine to 0 — large steps
-    while far from a minimum, small ones to settle into it; ``"cosine"`` starts lowering at once;
-    ``"constant"`` keeps ``lr``. All randomness comes from ``seed``.
+    number of pixels (up to 2 along each axis); ``"none"`` trains on the images as they are.
+    ``schedule`` (see :func:`learning_rate`): ``"flat_cosine"`` keeps ``lr`` for the first half of the
+    run, then lowers it along half a cosine to 0 — large steps while far from a minimum, small ones to
+    settle into it; ``"cosine"`` starts lowering at once; ``"constant"`` keeps ``lr``. All randomness comes from ``seed``.
     """
     images, labels = check_dataset(images, labels)
     epochs = check_int("epochs", epochs, 1)

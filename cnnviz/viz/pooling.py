@@ -95,7 +95,6 @@ def channels_figure(x: np.ndarray, pooled: np.ndarray, parts: np.ndarray, conv_o
     layout = board.layout()
     px = board.cell_px
     show_text = px >= MIN_TEXT_CELL_PX
-    pooled_scale = style.value_scale(np.concatenate([x.ravel(), pooled.ravel()]))
     part_scale = style.value_scale(parts)
     mode_name = dict(labels.modes).get(mode, mode)
 

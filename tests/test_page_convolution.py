@@ -115,6 +115,7 @@ def test_the_input_title_mentions_padding_only_when_there_is_some(pad, title):
     assert title in titles and ("Input (grey: padding)" in titles) == bool(pad)
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # the overflow is the point
 def test_results_too_large_to_represent_are_announced_not_silently_blank():
     at = run_page(PAGE, **{"conv.input_text": "1e308 1e308\n1e308 1e308", "conv.kernel_text": "10"})
     assert_no_exception(at)

@@ -2,7 +2,7 @@
 
     python bench/train_accuracy.py                   # lenet5_mnist, 10 epochs on the bundled subset
     python bench/train_accuracy.py --variant lenet5 --epochs 5 --seeds 0 1 2
-    python bench/train_accuracy.py --full            # also: one epoch of full MNIST, if cached
+    python bench/train_accuracy.py --full            # also: one epoch of full MNIST, if cached or in ../shared
 
 Training uses only the bundled subset's 4,500 training images and the defaults of
 ``cnnviz.nn.train`` (batch 64, Adam, lr 1e-3, flat-cosine schedule, random shifts ≤ 2 px; ``--augment none`` to
@@ -36,6 +36,19 @@ def official_test_set():
     return read_idx_files(images, labels)
 
 
+def full_training_set():
+    """Full MNIST's 60,000 training digits: from the verified cache, else from ../shared/data/mnist-train
+    (official file names) when the files were put there; None when neither has them."""
+    if full_mnist_cached("train"):
+        full = load_mnist("train", "download")
+        return full.images, full.labels, f"the {full.source}"
+    folder = SHARED_MNIST.parent / "mnist-train"
+    images, labels = folder / "train-images-idx3-ubyte.gz", folder / "train-labels-idx1-ubyte.gz"
+    if images.is_file() and labels.is_file():
+        return (*read_idx_files(images, labels), str(folder))
+    return None
+
+
 def run(variant: str, seed: int, epochs: int, train_images, train_labels, test, augment: str) -> float:
     model = lenet(variant, seed=seed)
     start, accuracy = time.perf_counter(), 0.0
@@ -55,7 +68,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--seeds", type=int, nargs="*", default=[0])
     parser.add_argument("--augment", default="shift", help="train()'s augment option (default: its default)")
-    parser.add_argument("--full", action="store_true", help="one epoch of full MNIST if it is in the cache")
+    parser.add_argument("--full", action="store_true",
+                        help="one epoch of full MNIST, if it is in the cache or in ../shared/data/mnist-train")
     args = parser.parse_args()
     test = official_test_set()
     images, labels = load_mnist("train", "bundled")
@@ -65,12 +79,14 @@ def main() -> None:
     print(f"final test accuracy: {', '.join(f'{100 * a:.2f} %' for a in finals)}"
           + (f" (mean {100 * sum(finals) / len(finals):.2f} %)" if len(finals) > 1 else ""))
     if args.full:
-        if full_mnist_cached("train"):
-            full = load_mnist("train", "download")
-            print(f"full MNIST ({len(full):,} images, from the {full.source}), one epoch:")
-            run(args.variant, args.seeds[0], 1, full.images, full.labels, test, args.augment)
+        full = full_training_set()
+        if full is None:
+            print("full MNIST is neither cached (cnnviz.mnist.download_mnist() fetches it) nor in "
+                  f"{SHARED_MNIST.parent / 'mnist-train'}; skipped")
         else:
-            print("full MNIST is not cached (cnnviz.mnist.download_mnist() fetches it); skipped")
+            full_images, full_labels, where = full
+            print(f"full MNIST ({len(full_labels):,} images, from {where}), one epoch:")
+            run(args.variant, args.seeds[0], 1, full_images, full_labels, test, args.augment)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory of this process: {peak_mb:.0f} MB")
 

@@ -13,16 +13,17 @@ from numbers import Integral
 
 import numpy as np
 
+from .errors import CnnvizError, Term
+
 PADDING_MODES = ("valid", "same", "full")
 
 
 def check_int(name: str, value, minimum: int) -> int:
-    """Return ``value`` as an int, or raise a ValueError a student can read."""
+    """Return ``value`` as an int, or raise a CnnvizError a student can read (``name`` is a ``term.*`` id)."""
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
+        raise CnnvizError("not_whole_number", name=Term(name), value=repr(value))
     if value < minimum:
-        rule = "at least 1" if minimum == 1 else f"at least {minimum}"
-        raise ValueError(f"{name} must be {rule}, got {value}")
+        raise CnnvizError("too_small", name=Term(name), minimum=minimum, value=value)
     return int(value)
 
 
@@ -169,10 +170,11 @@ def axis_geometry(n: int, f: int, stride: int = 1, padding=0, dilation: int = 1,
     span = effective_kernel_size(f, dilation)
     padded = n + before + after
     if span > padded:
-        what = (f"{window} {f}" if dilation == 1
-                else f"dilated {window} {f} (spans {span} pixels at dilation {dilation})")
         pads = f"2·{before}" if before == after else f"{before} + {after}"
-        raise ValueError(f"{what} is larger than the padded input {n} + {pads} = {padded}")
+        if dilation == 1:
+            raise CnnvizError("window_too_large", window=Term(window), f=f, n=n, pads=pads, padded=padded)
+        raise CnnvizError("dilated_window_too_large", window=Term(window), f=f, span=span, dilation=dilation,
+                          n=n, pads=pads, padded=padded)
     return AxisGeometry(n, f, stride, dilation, before, after, (padded - span) // stride + 1)
 
 

@@ -1,0 +1,64 @@
+"""The text catalogue: every language has every id, with the same parameters; engine errors translate."""
+from __future__ import annotations
+
+import pytest
+
+import cnnviz
+from cnnviz.errors import CnnvizError
+from cnnviz.locales import DEFAULT, LANGUAGES, catalogue, parameters, t
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != DEFAULT])
+def test_every_language_has_the_same_ids_as_english(lang):
+    english, other = catalogue(DEFAULT), catalogue(lang)
+    assert sorted(set(english) - set(other)) == []
+    assert sorted(set(other) - set(english)) == []
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != DEFAULT])
+def test_every_message_takes_the_same_parameters_in_every_language(lang):
+    english, other = catalogue(DEFAULT), catalogue(lang)
+    wrong = {key: (parameters(english[key]), parameters(other[key]))
+             for key in english if key in other and parameters(english[key]) != parameters(other[key])}
+    assert wrong == {}
+
+
+def test_no_message_uses_positional_or_formatted_parameters():
+    for lang in LANGUAGES:
+        for key, text in catalogue(lang).items():
+            for name in parameters(text):
+                assert name.isidentifier(), (lang, key, name)
+
+
+def test_engine_error_carries_code_and_parameters_and_reads_in_korean():
+    with pytest.raises(CnnvizError) as info:
+        cnnviz.conv_output_size(3, 5, 1, 0)
+    err = info.value
+    assert isinstance(err, ValueError)
+    assert err.code == "window_too_large"
+    assert str(err) == "kernel 5 is larger than the padded input 3 + 2·0 = 3"
+    korean = err.message("ko")
+    assert "커널" in korean and "3 + 2·0 = 3" in korean and "5" in korean
+
+
+def test_terms_inside_messages_are_translated():
+    with pytest.raises(CnnvizError) as info:
+        cnnviz.conv_output_size(3, 2.5, 1, 0)
+    assert str(info.value).startswith("kernel size must be a whole number")
+    assert info.value.message("ko").startswith("커널 크기")
+
+
+def test_unknown_language_falls_back_to_english():
+    assert t("term.stride", "xx") == t("term.stride", "en") == "stride"
+
+
+def test_every_error_code_raised_in_the_engine_has_a_message():
+    import re
+    from pathlib import Path
+
+    root = Path(cnnviz.__file__).parent
+    codes = {code for path in root.rglob("*.py")
+             for code in re.findall(r'CnnvizError\(\s*"(\w+)"', path.read_text(encoding="utf-8"))}
+    assert codes, "the scan found no error codes at all"
+    missing = sorted(code for code in codes if f"error.{code}" not in catalogue(DEFAULT))
+    assert missing == []

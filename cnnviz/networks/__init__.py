@@ -13,15 +13,16 @@ Modules: ``layers`` (specs, per-layer arithmetic), ``receptive_field``, ``summar
 ``presets`` (``PRESETS``), ``table`` (networks as editable table rows), ``comparisons``.
 """
 from .layers import (AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Concat, Conv2d, Dense, Dropout, Flatten,
-                     GlobalAvgPool, LocalResponseNorm, MaxPool2d, ReLU, Residual, Sequential, Sigmoid, Softmax,
-                     Tanh)
+                     GlobalAvgPool, GlobalMaxPool, LeakyReLU, LocalResponseNorm, MaxPool2d, ReLU, Residual,
+                     Sequential, Sigmoid, Softmax, Tanh)
 from .presets import PRESETS, Preset, get_preset
 from .receptive_field import AxisField, ReceptiveField
 from .summary import ErrorRow, LayerError, Row, Summary, summarize
 
 __all__ = [
     "AdaptiveAvgPool2d", "AvgPool2d", "AxisField", "BatchNorm2d", "Concat", "Conv2d", "Dense", "Dropout",
-    "ErrorRow", "Flatten", "GlobalAvgPool", "LayerError", "LocalResponseNorm", "MaxPool2d", "PRESETS", "Preset",
+    "ErrorRow", "Flatten", "GlobalAvgPool", "GlobalMaxPool", "LayerError", "LeakyReLU", "LocalResponseNorm",
+    "MaxPool2d", "PRESETS", "Preset",
     "ReLU", "ReceptiveField", "Residual", "Row", "Sequential", "Sigmoid", "Softmax", "Summary", "Tanh",
     "get_preset", "summarize",
 ]

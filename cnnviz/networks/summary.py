@@ -304,6 +304,8 @@ def summarize(network_or_preset, input_shape=None, strict: bool = True) -> Summa
     if isinstance(network, Preset):
         input_shape = network.input_shape if input_shape is None else input_shape
         network = network.network
+    if input_shape is None:  # a network read from code carries the shape its code states
+        input_shape = getattr(network, "input_shape", None)
     shape = _check_input_shape(input_shape)
     if not isinstance(network, Sequential):
         network = Sequential((network,))

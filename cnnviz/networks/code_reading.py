@@ -93,7 +93,8 @@ def scan(tree: ast.Module) -> None:
 
 
 def literal(node: ast.AST, argument: str, layer: str):
-    """A number, text, True/False/None, or a tuple/list of them, read from the tree (never evaluated)."""
+    """A number, text, True/False/None, or a tuple/list of them, read from the tree (never evaluated);
+    whole numbers may be combined with ``+ - * //`` (``16 * 5 * 5``), within ``MAX_WHOLE``."""
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str, bool, type(None))):
         return node.value
     if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant)
@@ -101,7 +102,18 @@ def literal(node: ast.AST, argument: str, layer: str):
         return -node.operand.value
     if isinstance(node, (ast.Tuple, ast.List)):
         return tuple(literal(item, argument, layer) for item in node.elts)
+    if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:  # nn.Linear(16 * 5 * 5, 120)
+        left, right = literal(node.left, argument, layer), literal(node.right, argument, layer)
+        if all(type(v) is int and abs(v) <= MAX_WHOLE for v in (left, right)) and (right or _ARITHMETIC[
+                type(node.op)] is not int.__floordiv__):
+            value = _ARITHMETIC[type(node.op)](left, right)
+            if abs(value) <= MAX_WHOLE:
+                return value
     raise refuse(node, "code_computed_argument", argument=argument, layer=layer)
+
+
+MAX_WHOLE = 10**12  # whole-number arithmetic in arguments stays below this
+_ARITHMETIC = {ast.Add: int.__add__, ast.Sub: int.__sub__, ast.Mult: int.__mul__, ast.FloorDiv: int.__floordiv__}
 
 
 def statement_kind(node: ast.stmt) -> Term | None:

@@ -350,5 +350,8 @@ def from_code(source, input_shape=None) -> CodeNetwork:
     tree = parse(source)
     text = source if isinstance(source, str) else bytes(source).decode("utf-8-sig")
     program = _Program(tree, text)
-    program.run()
+    try:
+        program.run()
+    except RecursionError:  # arguments nested deeper than Python's own stack
+        raise refuse(None, "code_too_deep") from None
     return program.network(input_shape)

@@ -1,8 +1,9 @@
-"""from_code: model programs in tests/model_code read to the shapes and counts the frameworks' documented rules give.
+"""from_code: model programs in tests/model_code read to the shapes and counts the frameworks' rules give.
 
-Expected numbers are worked out by hand here (Keras: 'valid' ⌊(n−k)/s⌋+1, 'same' ⌈n/s⌉, conv params
-k·k·C·F + F, Dense in·out + out, BatchNormalization 4·C of which 2·C non-trainable; PyTorch: ⌊(n+2p−d(k−1)−1)/s⌋+1,
-ceil_mode rounds up, pooling stride defaults to the kernel) — never copied from the implementation.
+Expected numbers are worked out by hand here — Keras: 'valid' ⌊(n−k)/s⌋+1, 'same' ⌈n/s⌉, conv params
+k·k·C·F + F, Dense in·out + out, BatchNormalization 4·C of which 2·C non-trainable; PyTorch:
+⌊(n+2p−d(k−1)−1)/s⌋+1, ceil_mode rounds up, pooling stride defaults to the kernel — never copied from the
+implementation.
 """
 from __future__ import annotations
 

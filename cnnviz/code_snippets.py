@@ -30,7 +30,7 @@ _KERAS_HEAD = "import numpy as np\nfrom keras import ops\n\n"
 
 @dataclass(frozen=True)
 class Snippets:
-    torch: str
+    torch: str | None  # None: the framework cannot say it
     keras: str | None
 
 

@@ -15,6 +15,7 @@ import pytest
 from cnnviz.errors import CnnvizError
 from cnnviz.locales import catalogue
 from cnnviz.networks import summarize
+from cnnviz.networks.code_examples import EXAMPLES, example_code
 from cnnviz.networks.code_reading import CodeError
 from cnnviz.networks.framework_table import framework_table
 from cnnviz.networks.from_code import from_code
@@ -23,7 +24,9 @@ CORPUS = Path(__file__).parent / "model_code"
 
 
 def read(name: str, **kw):
-    return from_code((CORPUS / name).read_text(encoding="utf-8"), **kw)
+    """A program of the corpus, or (without .py) one of the page's examples."""
+    source = (CORPUS / name).read_text(encoding="utf-8") if name.endswith(".py") else example_code(name)
+    return from_code(source, **kw)
 
 
 def top_rows(network):
@@ -31,7 +34,7 @@ def top_rows(network):
 
 
 def test_course_keras_lenet_has_47154_parameters_and_every_shape():
-    net = read("aivle_lenet_keras.py")
+    net = read("keras_lenet")
     assert net.framework == "keras" and net.input_shape == (1, 28, 28)
     assert top_rows(net) == [
         ("conv2d", (6, 24, 24), 5 * 5 * 1 * 6 + 6),  # 28 − 5 + 1 = 24
@@ -47,13 +50,32 @@ def test_course_keras_lenet_has_47154_parameters_and_every_shape():
 
 
 def test_course_lenet_as_keras_prints_its_summary():
-    net = read("aivle_lenet_keras.py")
+    net = read("keras_lenet")
     table = framework_table(summarize(net), "keras", net.types)
     assert [(r.layer, r.output_shape, r.params) for r in table.rows][:3] == [
         ("conv2d (Conv2D)", "(None, 24, 24, 6)", 156),
         ("average_pooling2d (AveragePooling2D)", "(None, 12, 12, 6)", 0),  # AvgPool2D is an alias
         ("conv2d_1 (Conv2D)", "(None, 8, 8, 16)", 2416)]
     assert (table.total, table.trainable, table.non_trainable) == (47_154, 47_154, 0)
+
+
+def test_pytorch_tutorial_lenet_reads_16_times_5_times_5_as_a_number():
+    net = read("torch_lenet")
+    assert net.input_shape == (1, 32, 32)
+    assert summarize(net).total_params == 61_706  # the LeNet-5 count: 156 + 2,416 + 48,120 + 10,164 + 850
+
+
+def test_the_example_that_does_not_fit_stops_at_the_third_convolution():
+    net = read("keras_does_not_fit")
+    summary = summarize(net, strict=False)
+    assert summary.error.name.split(".")[0] == "conv2d_2"  # 28 → 24 → 12 → 8 → 4, and 5×5 does not fit in 4×4
+    assert summary.error.input_shape == (16, 4, 4)
+    assert net.position_of(summary.error.name) == (11, 5)
+
+
+def test_every_example_reads():
+    for name in EXAMPLES:
+        assert read(name).layers
 
 
 def test_keras_list_with_same_padding_batch_norm_and_global_pooling():
@@ -92,7 +114,7 @@ def test_keras_activations_dilation_and_uneven_pool_strides():
 
 
 def test_pytorch_vgg_block_reads_its_input_from_a_comment():
-    net = read("torch_vgg_block.py")
+    net = read("torch_vgg_block")
     assert net.framework == "torch" and net.input_shape == (3, 32, 32)
     assert top_rows(net) == [("0", (64, 32, 32), 3 * 9 * 64 + 64), ("1", (64, 32, 32), 0),
                              ("2", (64, 32, 32), 64 * 9 * 64 + 64), ("3", (64, 32, 32), 2 * 64),

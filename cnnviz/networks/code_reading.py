@@ -41,15 +41,21 @@ def refuse(node: ast.AST | None, code: str, **params) -> CodeError:
     return CodeError(line, column, CnnvizError(code, **params))
 
 
-def parse(source) -> ast.Module:
-    """The syntax tree of ``source`` (a str, or UTF-8 bytes), within the size limits; CodeError otherwise."""
+def source_text(source) -> str:
+    """``source`` as text: a str as it is, bytes decoded as UTF-8 (a BOM dropped); CodeError otherwise."""
     if isinstance(source, (bytes, bytearray)):
         try:
-            source = bytes(source).decode("utf-8-sig")
+            return bytes(source).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise CodeError(1, 1, CnnvizError("code_not_text", offset=exc.start)) from None
     if not isinstance(source, str):
         raise CodeError(1, 1, CnnvizError("code_not_text", offset=0))
+    return source
+
+
+def parse(source) -> ast.Module:
+    """The syntax tree of ``source`` (a str, or UTF-8 bytes), within the size limits; CodeError otherwise."""
+    source = source_text(source)
     if len(source) > MAX_CHARS:
         raise CodeError(1, 1, CnnvizError("code_too_long", size=len(source), limit=MAX_CHARS))
     lines = source.count("\n") + 1

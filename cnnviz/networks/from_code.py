@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 
 from .code_layers import (KERAS, KERAS_ALIASES, KERAS_ARGS, TORCH, TORCH_ARGS, CodeLayer, is_layer,
                           layer_from_call, supported)
-from .code_reading import dotted, literal, parse, refuse, statement_kind
+from .code_reading import dotted, literal, parse, refuse, source_text, statement_kind
 from .layers import Sequential, kind
 
 MAX_LAYERS = 500
@@ -348,8 +348,7 @@ def from_code(source, input_shape=None) -> CodeNetwork:
     (a ``CnnvizError``) with the line and column of anything it refuses.
     """
     tree = parse(source)
-    text = source if isinstance(source, str) else bytes(source).decode("utf-8-sig")
-    program = _Program(tree, text)
+    program = _Program(tree, source_text(source))
     try:
         program.run()
     except RecursionError:  # arguments nested deeper than Python's own stack

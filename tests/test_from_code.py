@@ -17,7 +17,7 @@ from cnnviz.locales import catalogue
 from cnnviz.networks import summarize
 from cnnviz.networks.code_examples import EXAMPLES, example_code
 from cnnviz.networks.code_reading import CodeError
-from cnnviz.networks.framework_table import framework_table
+from cnnviz.networks.framework_table import framework_table, layer_rows
 from cnnviz.networks.from_code import from_code
 
 CORPUS = Path(__file__).parent / "model_code"
@@ -262,3 +262,8 @@ def test_every_code_error_has_a_message_in_both_languages():
     assert {"code_syntax", "code_not_whole", "code_runs_something"} <= codes
     for lang in ("en", "ko"):
         assert sorted(c for c in codes if f"error.{c}" not in catalogue(lang)) == []
+
+
+def test_a_keras_layer_with_its_activation_is_one_row_of_its_own_kind():
+    rows = layer_rows(summarize(read("keras_lenet")))
+    assert [(r.name, r.kind, r.count) for r in rows[:2]] == [("conv2d", "Conv2d", 2), ("average_pooling2d", "AvgPool2d", 1)]

@@ -21,19 +21,12 @@ def numbers(summary):
     return [(r.output_shape, r.params, r.non_trainable, r.macs) for r in summary.rows]
 
 
-@pytest.mark.parametrize("name", KERAS_PRESETS)
-def test_presets_written_as_keras_read_back_to_the_same_summary(name):
+@pytest.mark.parametrize("export, framework, name", [(keras_code, "keras", n) for n in KERAS_PRESETS]
+                         + [(torch_code, "torch", n) for n in TORCH_PRESETS])
+def test_presets_written_as_code_read_back_to_the_same_summary(export, framework, name):
     preset = PRESETS[name]
-    back = from_code(keras_code(preset.network, preset.input_shape))
-    assert back.framework == "keras" and back.input_shape == preset.input_shape
-    assert numbers(summarize(back)) == numbers(summarize(preset.network, preset.input_shape))
-
-
-@pytest.mark.parametrize("name", TORCH_PRESETS)
-def test_presets_written_as_pytorch_read_back_to_the_same_summary(name):
-    preset = PRESETS[name]
-    back = from_code(torch_code(preset.network, preset.input_shape))
-    assert back.framework == "torch" and back.input_shape == preset.input_shape
+    back = from_code(export(preset.network, preset.input_shape))
+    assert back.framework == framework and back.input_shape == preset.input_shape
     assert numbers(summarize(back)) == numbers(summarize(preset.network, preset.input_shape))
 
 

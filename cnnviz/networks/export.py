@@ -43,6 +43,16 @@ def _pads(layer, shape, window, stride, dilation=1) -> tuple[tuple[int, int], tu
     return (resolve_padding(ph, shape[1], kh, sh, dh), resolve_padding(pw, shape[2], kw, sw, dw))
 
 
+def _conv_options(layer: Conv2d, padding: str, names: tuple[str, str, str]) -> str:
+    """``, stride=2, padding=1, …``: the conv's arguments that differ from the defaults, in a framework's
+    ``names`` for (stride, dilation, bias); ``padding`` is written as given ('' leaves it out)."""
+    stride, dilation, bias = names
+    parts = (f"{stride}={_size(layer.stride)}" if pair("s", layer.stride) != (1, 1) else "", padding,
+             f"{dilation}={_size(layer.dilation)}" if pair("d", layer.dilation) != (1, 1) else "",
+             f"groups={layer.groups}" if layer.groups != 1 else "", "" if layer.bias else f"{bias}=False")
+    return "".join(f", {part}" for part in parts if part)
+
+
 def _keras_padding(layer, shape, window, stride, dilation=1) -> str | None:
     """'valid' or 'same' when Keras' rule gives exactly this layer's padding, else None."""
     pads = _pads(layer, shape, window, stride, dilation)
@@ -59,11 +69,7 @@ def _keras_layer(layer, shape, activation) -> str:
         padding = _keras_padding(layer, shape, layer.kernel_size, layer.stride, layer.dilation)
         if padding is None:
             raise _refuse(layer, framework)
-        extra = "".join((f", strides={_size(layer.stride)}" if pair("s", layer.stride) != (1, 1) else "",
-                         f", padding={padding!r}",
-                         f", dilation_rate={_size(layer.dilation)}" if pair("d", layer.dilation) != (1, 1) else "",
-                         f", groups={layer.groups}" if layer.groups != 1 else "",
-                         "" if layer.bias else ", use_bias=False"))
+        extra = _conv_options(layer, f"padding={padding!r}", ("strides", "dilation_rate", "use_bias"))
         return f"layers.Conv2D({layer.out_channels}, {_size(layer.kernel_size)}{extra}{act})"
     if isinstance(layer, (MaxPool2d, AvgPool2d)):
         stride = layer.kernel_size if layer.stride is None else layer.stride
@@ -125,11 +131,7 @@ def _torch_layer(layer, shape, indent: str) -> str:
         return _torch_block(layer, summarize(layer, shape), indent)
     if isinstance(layer, Conv2d):
         padding = _torch_padding(layer, shape, layer.kernel_size, layer.stride, layer.dilation)
-        extra = "".join((f", stride={_size(layer.stride)}" if pair("s", layer.stride) != (1, 1) else "",
-                         f", padding={padding}" if padding != "0" else "",
-                         f", dilation={_size(layer.dilation)}" if pair("d", layer.dilation) != (1, 1) else "",
-                         f", groups={layer.groups}" if layer.groups != 1 else "",
-                         "" if layer.bias else ", bias=False"))
+        extra = _conv_options(layer, f"padding={padding}" if padding != "0" else "", ("stride", "dilation", "bias"))
         return f"nn.Conv2d({shape[0]}, {layer.out_channels}, kernel_size={_size(layer.kernel_size)}{extra})"
     if isinstance(layer, (MaxPool2d, AvgPool2d)):
         stride = layer.kernel_size if layer.stride is None else layer.stride

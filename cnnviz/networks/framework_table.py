@@ -1,6 +1,7 @@
 """A summary as the frameworks print it: Keras' ``model.summary()`` (Layer (type) · Output Shape · Param #)
 and the same rows in PyTorch's terms.
 
+``layer_rows(summary)``: the summary's rows per top-level layer, each named for its first layer's kind.
 ``framework_table(summary, framework='keras', types=None) -> FrameworkTable``: one ``FrameworkRow`` per
 top-level layer (a Keras layer with ``activation=`` is one row, as Keras shows it). ``types`` names
 each top-level layer's class (``CodeNetwork.types``); without it the class is the spec's Keras or
@@ -14,9 +15,9 @@ PyTorch name. Counts follow the frameworks:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .summary import Summary
+from .summary import Row, Summary
 
 KERAS_TYPES = {"Conv2d": "Conv2D", "MaxPool2d": "MaxPooling2D", "AvgPool2d": "AveragePooling2D",
                "GlobalAvgPool": "GlobalAveragePooling2D", "GlobalMaxPool": "GlobalMaxPooling2D",
@@ -52,17 +53,25 @@ def _shape(shape: tuple[int, ...], framework: str) -> str:
     return "[" + ", ".join(("-1", *map(str, shape))) + "]"
 
 
+def layer_rows(summary: Summary) -> tuple[Row, ...]:
+    """One row per top-level layer (``summary.grouped(1)``), a block taking the kind of its first layer: a Keras
+    ``Conv2D(..., activation='relu')`` is a ``Conv2d`` row, as Keras shows it."""
+    first = {}
+    for r in summary.rows:
+        first.setdefault(r.name.split(".")[0], r.kind)
+    return tuple(replace(row, kind=first[row.name]) for row in summary.grouped(1))
+
+
 def framework_table(summary: Summary, framework: str = "keras", types: tuple[str, ...] | None = None
                     ) -> FrameworkTable:
     """The rows that fit, grouped per top-level layer (see the module docstring)."""
     keras = framework == "keras"
     rows = []
-    for i, row in enumerate(summary.grouped(1)):
+    for i, row in enumerate(layer_rows(summary)):
         if types is not None and i < len(types):
             type_name = types[i]
         else:
-            leaf = next(r.kind for r in summary.rows if r.name.split(".")[0] == row.name)  # a block's first
-            type_name = KERAS_TYPES.get(leaf, leaf) if keras else TORCH_TYPES.get(leaf, leaf)
+            type_name = KERAS_TYPES.get(row.kind, row.kind) if keras else TORCH_TYPES.get(row.kind, row.kind)
         params = row.params + (row.non_trainable if keras else 0)
         rows.append(FrameworkRow(f"{row.name} ({type_name})", _shape(row.output_shape, framework), params))
     return FrameworkTable(framework, tuple(rows), summary.total_params,

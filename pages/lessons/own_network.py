@@ -15,7 +15,7 @@ from cnnviz.networks import summarize
 from cnnviz.networks.code_examples import EXAMPLES, example_code
 from cnnviz.networks.code_reading import MAX_CHARS, CodeError, source_text
 from cnnviz.networks.export import keras_code, torch_code
-from cnnviz.networks.framework_table import framework_table
+from cnnviz.networks.framework_table import framework_table, layer_rows
 from cnnviz.networks.from_code import from_code
 from cnnviz.viz.networks import GroupLabels, layer_bars
 from cnnviz.viz.style import shape_text
@@ -62,8 +62,12 @@ def read_code(lesson: Lesson) -> str:
                  icon=":material/upload_file:")
     source = st.text_area(tr("own.code.label"), key=CODE, height=330, help=tr("own.code.help"))
     st.caption(tr("own.input.caption"))
+    try:
+        stated = read_network(source).input_shape is not None
+    except CodeError:
+        stated = False
     for column, name in zip(st.columns(3), ("channels", "height", "width")):
-        lesson.widget(name, column)
+        lesson.widget(name, column, disabled=stated)  # the code's own input shape wins
     return source
 
 
@@ -107,7 +111,7 @@ def show_tables(net, summary) -> None:
             st.caption(tr("own.table.buffers", buffers=f"{summary.total_non_trainable:,}"))
     with course_side:
         st.subheader(tr("own.course.title"))
-        st.dataframe(course_frame(summary.grouped(1)), hide_index=True,
+        st.dataframe(course_frame(layer_rows(summary)), hide_index=True,
                      column_config={tr("own.course.params"): st.column_config.NumberColumn(format="localized")})
 
 
@@ -165,7 +169,7 @@ def show(source: str, settings: OwnNetworkSettings) -> None:
     metrics[2].metric(tr("own.metric.output"), shape_text(summary.output_shape))
     if summary.rows:
         show_tables(net, summary)
-        show_figures(summary.grouped(1))
+        show_figures(layer_rows(summary))
     if summary.ok:
         code_panel(exported(net, shape), title=tr("own.export.title"))
 

@@ -137,6 +137,12 @@ def test_pytorch_keywords_positionals_ceil_mode_groups_same_and_dilation():
     assert net.types[8] == "Linear"
 
 
+def test_a_pytorch_input_tensor_made_before_the_model_states_its_shape():
+    net = from_code("import torch\nx = torch.zeros(8, 3, 20, 24)\nmodel = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 5))\n")
+    assert net.input_shape == (3, 20, 24)
+    assert summarize(net).output_shape == (4, 16, 20)
+
+
 def test_pytorch_sequentials_assigned_before_nest_and_the_caller_gives_the_input():
     assert read("torch_nested_blocks.py").input_shape is None
     net = read("torch_nested_blocks.py", input_shape=(1, 28, 28))

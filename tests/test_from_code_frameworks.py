@@ -127,7 +127,7 @@ def test_random_pytorch_programs_match_pytorch(seed):
 def keras_program(rng):
     h, w, c = rng.randint(6, 40), rng.randint(6, 40), rng.choice((1, 3))
     prefix = rng.choice(("layers.", "keras.layers.", ""))
-    layers, channels = [], c
+    layers = []
     for _ in range(rng.randint(1, 5)):
         kind = rng.choice(("conv", "conv", "pool", "bn", "act", "dropout"))
         if kind == "conv":
@@ -142,7 +142,6 @@ def keras_program(rng):
                 kw.append(("use_bias", False))
             layers.append(_call(rng, prefix + "Conv2D", [("filters", filters), ("kernel_size", _size(rng, 1, 5)),
                                                          ("strides", strides)], kw))
-            channels = filters
         elif kind == "pool":
             size = _size(rng, 1, 3)
             args = [("pool_size", size)] + ([("strides", _size(rng, 1, 3))] if rng.random() < 0.5 else [])

@@ -55,7 +55,7 @@ def test_explicit_padding_becomes_same_for_keras_only_where_the_keras_rule_agree
 
 
 def random_chain(rng, flat_pool: bool = True):
-    layers, flat = [], False
+    layers = []
     for _ in range(rng.randint(1, 6)):
         kind = rng.choice(("conv", "conv", "pool", "bn", "act", "drop"))
         if kind == "conv":

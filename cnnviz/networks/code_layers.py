@@ -101,7 +101,6 @@ class _Args:
                 raise refuse(kw.value, "code_unknown_argument", argument=kw.arg, layer=layer,
                              supported=", ".join(a for a in (*positional, *extra) if a not in ignored))
             self.nodes[kw.arg] = kw.value
-        self.ignored = ignored
 
     def get(self, name: str, default=None):
         node = self.nodes.get(name)

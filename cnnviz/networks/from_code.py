@@ -76,7 +76,8 @@ class _Program:
         self.model_node: ast.AST | None = None
         self.framework: str | None = None
         self.layers: list[tuple[CodeLayer, ast.Call]] = []  # Keras: top level; PyTorch: the final model
-        self.input_shape: tuple[int, ...] | None = None
+        self.input_shape: tuple[int, ...] | None = None  # Keras: Input(shape=…), input_shape=…, build()
+        self.tensor_shape: tuple[int, ...] | None = None  # torch.randn(N, C, H, W) anywhere in the code
         self.torch_blocks: dict[str, tuple[Sequential, ast.Call]] = {}  # nn.Sequential assigned to a name
         self.used_blocks: set[str] = set()
         self.count = 0
@@ -275,8 +276,8 @@ class _Program:
             if found is not None and (found[1] == "Sequential" or is_layer(found[0] or KERAS, found[1])
                                       or is_layer(TORCH, found[1])):
                 raise refuse(node, "code_layer_outside_model")
-            if self.framework == TORCH and dotted(node.func) in _TENSOR_MAKERS and self.input_shape is None:
-                self.input_shape = _tensor_shape(node)
+            if dotted(node.func) in _TENSOR_MAKERS and self.tensor_shape is None:  # PyTorch's input, maybe
+                self.tensor_shape = _tensor_shape(node)
 
     # ------------------------------------------------------------ result
     def network(self, given_shape) -> CodeNetwork:
@@ -290,7 +291,7 @@ class _Program:
             layers = [(CodeLayer("Linear" if kind(c) == "Dense" else kind(c), c, None, c.name), node)
                       for c in seq.layers]
             positions = [(n.lineno, n.col_offset + 1) for n in node.args]
-            shape = self.input_shape or _comment_shape(self.source) or given_shape
+            shape = self.tensor_shape or _comment_shape(self.source) or given_shape
         else:
             layers, shape = self.layers, self.input_shape or given_shape
             positions = [(n.lineno, n.col_offset + 1) for _, n in layers]

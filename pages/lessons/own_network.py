@@ -12,7 +12,7 @@ import streamlit as st
 from cnnviz.code_snippets import Snippets
 from cnnviz.errors import CnnvizError
 from cnnviz.networks import summarize
-from cnnviz.networks.code_examples import EXAMPLES, example_code
+from cnnviz.networks.code_examples import example_code
 from cnnviz.networks.code_reading import MAX_CHARS, CodeError, source_text
 from cnnviz.networks.export import keras_code, torch_code
 from cnnviz.networks.framework_table import framework_table, layer_rows

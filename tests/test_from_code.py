@@ -138,7 +138,8 @@ def test_pytorch_keywords_positionals_ceil_mode_groups_same_and_dilation():
 
 
 def test_a_pytorch_input_tensor_made_before_the_model_states_its_shape():
-    net = from_code("import torch\nx = torch.zeros(8, 3, 20, 24)\nmodel = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 5))\n")
+    net = from_code("import torch\nx = torch.zeros(8, 3, 20, 24)\n"
+                    "model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 5))\n")
     assert net.input_shape == (3, 20, 24)
     assert summarize(net).output_shape == (4, 16, 20)
 
@@ -272,4 +273,5 @@ def test_every_code_error_has_a_message_in_both_languages():
 
 def test_a_keras_layer_with_its_activation_is_one_row_of_its_own_kind():
     rows = layer_rows(summarize(read("keras_lenet")))
-    assert [(r.name, r.kind, r.count) for r in rows[:2]] == [("conv2d", "Conv2d", 2), ("average_pooling2d", "AvgPool2d", 1)]
+    assert [(r.name, r.kind, r.count) for r in rows[:2]] == [("conv2d", "Conv2d", 2),
+                                                            ("average_pooling2d", "AvgPool2d", 1)]

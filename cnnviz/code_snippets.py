@@ -93,6 +93,23 @@ def conv_snippets(x, w, bias: float = 0.0, stride=1, padding=0, dilation=1, flip
     return Snippets(torch, keras)
 
 
+def output_size_snippets(input_hw, kernel_hw, stride=1, padding=0, dilation=1) -> Snippets:
+    """The output size of a convolution, as the padding & stride page: ``out`` is ``(Ho, Wo)``, read from the shape
+    of a convolution over zeros."""
+    geo = conv_geometry(input_hw, kernel_hw, stride, padding, dilation)
+    (h, w), (fh, fw) = pair("input size", input_hw), pair("kernel size", kernel_hw)
+    s, d = _pair_text(pair("stride", stride)), _pair_text(pair("dilation", dilation))
+    pad_line, pad = _torch_pads(geo)
+    torch = (_TORCH_HEAD + f"x = torch.zeros(1, 1, {h}, {w})  # (N, C, H, W)\nw = torch.zeros(1, 1, {fh}, {fw})"
+             f"  # (K, C, fh, fw)\n{pad_line}out = tuple(F.conv2d(x, w, stride={s}, padding={pad}, dilation={d})"
+             ".shape[2:])  # (Ho, Wo)\nprint(out)\n")
+    kpad_line, kpad = _keras_pads(geo, stride, dilation)
+    keras = (_KERAS_HEAD + f"x = ops.zeros((1, {h}, {w}, 1))  # (N, H, W, C)\nw = ops.zeros(({fh}, {fw}, 1, 1))"
+             f"  # (fh, fw, C, K)\n{kpad_line}out = tuple(ops.conv(x, w, strides={s}, padding='{kpad}', "
+             f"dilation_rate={d}).shape[1:3])  # (Ho, Wo)\nprint(out)\n")
+    return Snippets(torch, keras)
+
+
 def volume_snippets(x, w, b, stride=1, padding=0, activation: str = "relu", slope: float = 0.01) -> Snippets:
     """``(C, H, W)`` through filters ``(K, C, fh, fw)`` plus biases ``(K,)``, then the activation: ``out`` is
     ``(K, Ho, Wo)``, as the volumes page."""

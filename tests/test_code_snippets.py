@@ -9,8 +9,9 @@ import os
 import numpy as np
 import pytest
 
-from cnnviz.code_snippets import (array_text, conv_snippets, edge_snippets, pool_snippets, transposed_snippets,
-                                  volume_snippets)
+from cnnviz.code_snippets import (array_text, conv_snippets, edge_snippets, output_size_snippets, pool_snippets,
+                                  transposed_snippets, volume_snippets)
+from cnnviz.shapes import conv_geometry
 from cnnviz.conv import conv2d
 from cnnviz.edges import edge_maps
 from cnnviz.layer import conv_layer
@@ -40,6 +41,7 @@ def all_snippets():
     yield pool_snippets(X, 3, 2, 1, "avg", ceil_mode=True)
     yield transposed_snippets(X[:3, :3], W3, 2, 1, 1)
     yield edge_snippets(SOBEL, "reflect")
+    yield output_size_snippets((28, 20), (5, 4), 2, "same", 1)
 
 
 def test_every_snippet_is_python():
@@ -136,3 +138,10 @@ def test_transposed_code_reproduces_the_page(case, frameworks):
 def test_edge_code_reproduces_the_page(border, kernels, frameworks):
     image = RNG.integers(0, 256, size=(9, 11)).astype(float)
     check(edge_snippets(kernels, border), edge_maps(image, kernels, border).magnitude, frameworks, image=image)
+
+
+@pytest.mark.parametrize("size, kernel, stride, padding, dilation", itertools.product(
+    ((28, 28), (7, 10)), ((3, 3), (4, 2)), (1, 2, (3, 1)), (0, 2, "same", "valid", "full"), (1, 2)))
+def test_output_size_code_reproduces_the_page(size, kernel, stride, padding, dilation, frameworks):
+    expected = conv_geometry(size, kernel, stride, padding, dilation).out_shape
+    check(output_size_snippets(size, kernel, stride, padding, dilation), expected, frameworks)

@@ -9,7 +9,7 @@ import pytest
 from cnnviz.errors import CnnvizError
 from cnnviz.networks import (PRESETS, AvgPool2d, BatchNorm2d, Conv2d, Dense, Dropout, Flatten, GlobalAvgPool,
                              LeakyReLU, MaxPool2d, ReLU, Sequential, Softmax, Tanh, summarize)
-from cnnviz.networks.export import keras_code, torch_code
+from cnnviz.networks.export import keras_code, network_snippets, torch_code
 from cnnviz.networks.from_code import from_code
 
 KERAS_PRESETS = ("lenet5", "lenet5_mnist", "course_example")
@@ -120,3 +120,12 @@ def test_exported_keras_code_builds_the_same_counts_in_keras():
     namespace = {}
     exec(keras_code(PRESETS["lenet5_mnist"].network, (1, 28, 28)).replace("model.summary()", ""), namespace)
     assert namespace["model"].count_params() == 47_154
+
+
+def test_network_snippets_hold_each_framework_that_can_write_the_network():
+    vgg = network_snippets(PRESETS["vgg16"].network, (3, 224, 224))
+    assert vgg.keras is None and "nn.AdaptiveAvgPool2d(7)" in vgg.torch  # Keras has no adaptive pooling
+    resnet = network_snippets(PRESETS["resnet18"].network, (3, 224, 224))
+    assert (resnet.torch, resnet.keras) == (None, None)  # skip connections: not a Sequential
+    lenet = network_snippets(PRESETS["lenet5_mnist"].network, (1, 28, 28))
+    assert "keras.Input(shape=(28, 28, 1))" in lenet.keras and "nn.Conv2d(1, 6, kernel_size=5)" in lenet.torch

@@ -5,6 +5,9 @@ a chain of layers (nested ``Sequential`` blocks are flattened for Keras and kept
 ``nn.Sequential`` for PyTorch). The input shape is channels-first ``(C, H, W)`` or ``(F,)``; it fixes
 the padding each framework needs and PyTorch's ``in_channels`` / ``in_features``.
 
+``network_snippets(network, input_shape) -> Snippets`` holds both for a page's code panel (``None`` for a
+framework that cannot write the network).
+
 What a framework cannot say is refused with ``CnnvizError('export_unsupported', layer=…, framework=…)``:
 skip connections and branches in either; for Keras also explicit padding that is neither 'valid' nor
 the Keras 'same' rule, pooling with padding or ``ceil_mode``, adaptive pooling; for PyTorch padding
@@ -12,6 +15,7 @@ that differs before and after, global max pooling. Local response normalisation 
 """
 from __future__ import annotations
 
+from ..code_snippets import Snippets
 from ..errors import CnnvizError
 from ..shapes import pair, resolve_padding, split_padding_2d
 from .layers import (AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Dense, Dropout, Flatten, GlobalAvgPool,
@@ -184,3 +188,15 @@ def torch_code(network, input_shape) -> str:
             f"model = {_torch_block(network, summary, '')}\n"
             f"x = torch.randn(1, {dims})  # one input: {'×'.join(map(str, shape))}\n"
             "print(model(x).shape)\nprint(sum(p.numel() for p in model.parameters()))\n")
+
+
+def network_snippets(network, input_shape) -> Snippets:
+    """Both exports for ``pages/common/code_panel.py``; a framework that cannot write the network gives None."""
+    def attempt(write):
+        try:
+            return write(network, input_shape)
+        except CnnvizError as exc:
+            if exc.code != "export_unsupported":
+                raise
+            return None
+    return Snippets(torch=attempt(torch_code), keras=attempt(keras_code))

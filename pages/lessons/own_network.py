@@ -9,12 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cnnviz.code_snippets import Snippets
 from cnnviz.errors import CnnvizError
 from cnnviz.networks import summarize
 from cnnviz.networks.code_examples import example_code
 from cnnviz.networks.code_reading import MAX_CHARS, CodeError, source_text
-from cnnviz.networks.export import keras_code, torch_code
+from cnnviz.networks.export import network_snippets
 from cnnviz.networks.framework_table import framework_table, layer_rows
 from cnnviz.networks.from_code import from_code
 from cnnviz.viz.networks import GroupLabels, layer_bars
@@ -139,15 +138,6 @@ def show_figures(rows) -> None:
                                labels), key="own.fig.activations")
 
 
-def exported(net, shape) -> Snippets:
-    def attempt(write):
-        try:
-            return write(net, shape)
-        except CnnvizError:
-            return None
-    return Snippets(torch=attempt(torch_code), keras=attempt(keras_code))
-
-
 def show(source: str, settings: OwnNetworkSettings) -> None:
     try:
         net = read_network(source)
@@ -171,7 +161,7 @@ def show(source: str, settings: OwnNetworkSettings) -> None:
         show_tables(net, summary)
         show_figures(layer_rows(summary))
     if summary.ok:
-        code_panel(exported(net, shape), title=tr("own.export.title"))
+        code_panel(network_snippets(net, shape), title=tr("own.export.title"))
 
 
 st.title(tr("nav.own_network.title"))

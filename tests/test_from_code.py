@@ -275,3 +275,10 @@ def test_a_keras_layer_with_its_activation_is_one_row_of_its_own_kind():
     rows = layer_rows(summarize(read("keras_lenet")))
     assert [(r.name, r.kind, r.count) for r in rows[:2]] == [("conv2d", "Conv2d", 2),
                                                             ("average_pooling2d", "AvgPool2d", 1)]
+
+
+def test_refusals_of_the_whole_source_point_at_no_place():
+    for source, pointed in (("x" * 200_000, False), ("import os", False), ("model = Sequential([Dense(n)])", True)):
+        with pytest.raises(CodeError) as info:
+            from_code(source)
+        assert info.value.pointed is pointed

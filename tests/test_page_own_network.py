@@ -94,3 +94,18 @@ def test_an_uploaded_file_replaces_the_code_and_a_bad_one_says_why():
     assert metric(at, "Output") == "6×6×2"  # the code stays as it was
     at.get("file_uploader")[0].set_value(("big.py", b"# x\n" * 60_000, "text/x-python")).run()
     assert any("at most 50000" in e.value for e in at.error)
+
+
+def test_a_huge_paste_is_refused_without_echoing_it():
+    at = run_page(PAGE, **{"own.code": "x" * 200_000})
+    assert_no_exception(at)
+    assert "at most 50000" in at.error[0].value
+    assert all(len(c.value) < 2_000 for c in at.code)
+
+
+def test_a_long_line_is_shown_around_the_refused_column():
+    source = "model = Sequential([" + "Dense(3), " * 30 + "Dense(n)])"
+    at = run_page(PAGE, **{"own.code": source})
+    excerpt = next(c.value for c in at.code if "^" in c.value)
+    shown, caret = excerpt.splitlines()[:2]
+    assert len(shown) < 120 and shown[caret.index("^")] == "n"

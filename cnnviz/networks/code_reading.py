@@ -21,12 +21,21 @@ RUNS_CODE_MODULES = frozenset({"os", "sys", "subprocess", "shutil", "socket", "i
                                "ctypes", "pathlib", "urllib", "requests", "http", "multiprocessing", "threading"})
 
 
+# Refusals about the source as a whole: their line and column (1, 1) point at nothing in particular.
+WHOLE_SOURCE = frozenset({"code_not_text", "code_too_long", "code_too_many_lines", "code_too_deep", "code_no_model"})
+
+
 class CodeError(CnnvizError):
     """A refusal pointing at the code: ``line`` and ``column`` (1-based), then the reason ``cause``."""
 
     def __init__(self, line: int, column: int, cause: CnnvizError):
         self.line, self.column, self.cause = line, column, cause
         super().__init__("code_at", line=line, column=column)
+
+    @property
+    def pointed(self) -> bool:
+        """Whether the line and column name a place in the code (not a refusal of the whole source)."""
+        return self.cause.code not in WHOLE_SOURCE
 
     def message(self, lang: str = "en") -> str:
         return f"{super().message(lang)} {self.cause.message(lang)}"

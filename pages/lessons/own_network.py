@@ -76,15 +76,19 @@ def read_network(source: str):
     return from_code(source)
 
 
+EXCERPT_WIDTH = 100  # characters of each shown line, around the column
+
+
 def show_excerpt(source: str, line: int, column: int) -> None:
-    """The lines around ``line`` with a caret under ``column``."""
+    """The lines around ``line`` with a caret under ``column`` (long lines cut to the part around it)."""
     lines = source.splitlines() or [""]
     line = min(max(line, 1), len(lines))
+    start = max(column - 1 - EXCERPT_WIDTH // 2, 0)
     out = []
     for number in range(max(line - 2, 1), min(line + 2, len(lines)) + 1):
-        out.append(f"{number:>4} | {lines[number - 1]}")
+        out.append(f"{number:>4} | {lines[number - 1][start: start + EXCERPT_WIDTH]}")
         if number == line:
-            out.append(f"     | {' ' * (column - 1)}^")
+            out.append(f"     | {' ' * (column - 1 - start)}^")
     st.code("\n".join(out), language=None)
 
 
@@ -143,7 +147,8 @@ def show(source: str, settings: OwnNetworkSettings) -> None:
         net = read_network(source)
     except CodeError as err:
         st.error(tr("own.error.code", message=err.message(lang())), icon=":material/error:")
-        show_excerpt(source, err.line, err.column)
+        if err.pointed:
+            show_excerpt(source, err.line, err.column)
         return
     stated = net.input_shape is not None
     shape = net.input_shape if stated else settings.input_shape

@@ -195,5 +195,27 @@ def test_random_keras_programs_match_keras(seed):
     mine = [((r.output_shape if len(r.output_shape) == 1 else (*r.output_shape[1:], r.output_shape[0])),
              r.params + r.non_trainable) for r in ours.grouped(1)]
     assert mine == theirs, source
+    assert [r.name for r in ours.grouped(1)] == [layer.name for layer in model.layers]  # Keras' own names
     assert ours.total_params == sum(int(np.prod(v.shape)) for v in model.trainable_weights)
     assert ours.total_non_trainable == sum(int(np.prod(v.shape)) for v in model.non_trainable_weights)
+
+
+def test_the_course_keras_lenet_prints_in_keras_as_in_cnnviz():
+    keras = pytest.importorskip("keras")
+    if keras.backend.backend() != "torch":
+        pytest.skip("needs KERAS_BACKEND=torch")
+    from cnnviz.networks.code_examples import example_code
+    from cnnviz.networks.framework_table import framework_table
+
+    source = example_code("keras_lenet")
+    runnable = (source.replace("from tensorflow import keras", "import keras").replace("import tensorflow as tf", "")
+                .replace("tensorflow.keras", "keras").replace("model.summary()", ""))  # Keras 3 without TensorFlow
+    namespace = {}
+    exec(compile(runnable, "<course>", "exec"), namespace)
+    model = namespace["model"]
+    net = from_code(source)
+    table = framework_table(summarize(net), "keras", net.types)
+    theirs = [(f"{layer.name} ({type(layer).__name__})", "(None, " + ", ".join(map(str, layer.output.shape[1:])) + ")",
+               layer.count_params()) for layer in model.layers]
+    assert [(r.layer, r.output_shape, r.params) for r in table.rows] == theirs
+    assert model.count_params() == table.total == 47_154

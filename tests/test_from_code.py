@@ -154,6 +154,15 @@ def test_pytorch_sequentials_assigned_before_nest_and_the_caller_gives_the_input
     assert summarize(net).total_params == 8 * 9 + 8 + 1352 * 10 + 10
 
 
+def test_a_keras_mlp_on_a_flat_input():
+    net = from_code("model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(128, activation='relu'),\n"
+                    "    layers.BatchNormalization(), layers.Dropout(0.2), layers.Dense(10)])")
+    assert net.input_shape == (784,)
+    summary = summarize(net)
+    assert summary.total_params == 784 * 128 + 128 + 2 * 128 + 128 * 10 + 10
+    assert summary.total_non_trainable == 2 * 128
+
+
 def test_the_layer_that_cannot_fit_is_pointed_at_in_the_code():
     src = "model = nn.Sequential(\n    nn.Conv2d(1, 4, 5),\n    nn.MaxPool2d(2),\n    nn.Conv2d(4, 8, 9),\n)\n"
     net = from_code(src, input_shape=(1, 16, 16))

@@ -1,0 +1,66 @@
+"""GIF export of the frame model: build time and file size against the issue-12 targets.
+
+Targets: the convolution page's default animation (6×6 edge, 3×3 vertical-edge kernel: 16 frames)
+≤ 1 s and ≤ 1 MB; a 100-frame animation (12×12 input, 3×3 kernel) ≤ 5 s and ≤ 5 MB, at 1280×720.
+For scale, the same run also times building the Plotly figure of the same steps (cnnviz/viz/slide.py)
+and 1080p. Best of ``--repeats`` runs.
+
+    python bench/gif_export.py [--repeats 3]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import cnnviz  # noqa: E402
+from cnnviz.examples import INPUTS, KERNELS  # noqa: E402
+from cnnviz.viz.fonts import font_source  # noqa: E402
+from cnnviz.viz.frames import convolution_animation  # noqa: E402
+from cnnviz.viz.raster import gif_bytes  # noqa: E402
+from cnnviz.viz.slide import slide_figure  # noqa: E402
+
+
+def best(fn, repeats: int):
+    times, result = [], None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), result
+
+
+def measure(name: str, x: np.ndarray, w: np.ndarray, seconds: float, megabytes: float, repeats: int) -> None:
+    trace = cnnviz.conv2d_trace(x, w)
+    animation = convolution_animation(trace)
+    plotly_s, _ = best(lambda: slide_figure(trace.padded, trace.real, trace.output.shape, trace.steps,
+                                            kernel=trace.steps[0].kernel), repeats)
+    print(f"{name}: {len(animation.frames)} frames")
+    for size in ("720p", "1080p"):
+        took, gif = best(lambda: gif_bytes(animation, 1000, size), repeats)
+        mb = len(gif) / 1e6
+        verdict = ""
+        if size == "720p":
+            ok = took <= seconds and mb <= megabytes
+            verdict = f"   target ≤ {seconds:g} s, ≤ {megabytes:g} MB: {'met' if ok else 'MISSED'}"
+        print(f"  GIF {size:>5}: {took:6.2f} s  {mb:5.2f} MB  ({took / plotly_s:5.1f}× the Plotly figure's "
+              f"{plotly_s * 1e3:.0f} ms){verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    print(f"font: {font_source().name}")
+    measure("convolution page default", INPUTS["step_edge_6x6"], KERNELS["vertical_edge"], 1, 1, args.repeats)
+    rng = np.random.default_rng(0)
+    measure("12×12 random input", rng.integers(-9, 10, (12, 12)).astype(float), KERNELS["sobel_x"], 5, 5,
+            args.repeats)
+
+
+if __name__ == "__main__":
+    main()

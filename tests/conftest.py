@@ -77,13 +77,14 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(log_name: str = "streamlit.log"):
-    """`streamlit run app.py` on a free loopback port, as a user would start it; yields its URL."""
+def streamlit_server(log_name: str = "streamlit.log", script: str = "app.py"):
+    """`streamlit run app.py` (or another ``script``) on a free loopback port, as a user would start it;
+    yields its URL."""
     port = _free_port()
     (ROOT / "artifacts").mkdir(exist_ok=True)
     with open(ROOT / "artifacts" / log_name, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)

@@ -17,6 +17,8 @@ from ..trace import ConvStep, PoolStep, Trace, format_number
 from ..transpose import Stamp, TransposeGeometry
 
 GAP = 1.5  # cells between neighbouring grids
+STEP_MS = 1000  # one step at speed 1; both the player and the GIF use step_ms(speed)
+SPEEDS = (0.5, 1.0, 2.0, 4.0)
 TITLE = 1.2  # cells above a grid for its title
 
 Cell = tuple[int, int]
@@ -84,6 +86,11 @@ class Animation:
         if g.reveal is not None:
             values = np.where(g.reveal <= n, values, np.nan)
         return values
+
+
+def step_ms(speed: float) -> int:
+    """Milliseconds per step at ``speed`` (× normal), rounded to the 10 ms a GIF delay can hold."""
+    return max(20, int(round(STEP_MS / speed / 10)) * 10)
 
 
 def _grid(title: str, values, x: float, padding=None, unreached=None, reveal=None, y: float = TITLE) -> Grid:

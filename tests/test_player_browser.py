@@ -2,9 +2,12 @@
 the step reaches Python, and the figure fits the first screen at 1280×720 in presenter layout."""
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 
 import pytest
+from PIL import Image
 
 import cnnviz
 from cnnviz.examples import INPUTS, KERNELS
@@ -104,3 +107,14 @@ def test_presenter_layout_puts_figure_and_equation_on_the_first_screen(tab):
     }""")
     assert sizes["number"] >= 24 and sizes["equation"] >= 24, sizes
     screenshot(page, "player-presenter-first-screen")
+
+
+def test_gif_download_is_built_on_click_with_the_players_speed(tab):
+    page = tab()
+    page.locator(".player select.speed").select_option("2")
+    wait_idle(page)
+    with page.expect_download(timeout=60_000) as info:
+        page.locator(".st-key-demo-gif-download button, .st-key-demo\\.gif\\.download button").first.click()
+    gif = Image.open(io.BytesIO(Path(info.value.path()).read_bytes()))
+    assert gif.format == "GIF" and gif.size == (1280, 720) and gif.n_frames == len(steps())
+    assert gif.info["duration"] == 500  # 2× the normal 1 s per step, as the player plays it

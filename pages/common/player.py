@@ -64,6 +64,13 @@ def player(animation: Animation, key: str, step: int = 1, speed: float = 1.0, la
     return min(max(int(reported), 1), total) if isinstance(reported, (int, float)) else step
 
 
+def speed_of(key: str, default: float = 1.0) -> float:
+    """The speed the player ``key`` plays at now (chosen in the browser), so its GIF can match it."""
+    state = st.session_state.get(key)
+    speed = state.get("speed") if hasattr(state, "get") else getattr(state, "speed", None)
+    return float(speed) if speed in SPEEDS else default
+
+
 def gif_download(animation: Animation, key: str, speed: float = 1.0, lang: str = "en", name: str = "animation") -> None:
     """A size choice and a download button whose GIF is drawn only when clicked, at the player's speed."""
     size = st.radio(t("player.gif_size", lang), list(SIZES), horizontal=True, key=f"{key}.size",

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import cnnviz  # noqa: E402
 from cnnviz.examples import INPUTS, KERNELS  # noqa: E402
 from cnnviz.viz.frames import convolution_animation  # noqa: E402
-from pages.common.player import gif_download, player  # noqa: E402
+from pages.common.player import gif_download, player, speed_of  # noqa: E402
 
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
 lang = st.query_params.get("lang", "en")
@@ -27,4 +27,4 @@ step = player(animation, key="demo.player", step=int(st.query_params.get("step",
               presenter=presenter)
 st.query_params["step"] = str(step)  # the lesson link carries the step
 st.caption(f"python step: {step}")
-gif_download(animation, key="demo.gif", lang=lang, name="convolution")
+gif_download(animation, key="demo.gif", speed=speed_of("demo.player"), lang=lang, name="convolution")

@@ -109,7 +109,7 @@ def test_korean_frames_differ_from_english_ones_only_in_the_words(conv):
     x, w, _ = conv
     trace = cnnviz.conv2d_trace(x, w, None, (2, 1), 1)
     english = raster.render_frames(convolution_animation(trace, lang="en"))[0]
-    korean = raster.render_frames(convolution_animation(trace, lang="ko"), lang="ko")[0]
+    korean = raster.render_frames(convolution_animation(trace, lang="ko"))[0]
     layout = raster.Layout.fit(convolution_animation(trace), 1280, 720)
     board = (0, int(layout.top), 1280, int(layout.top + 8 * layout.cell))
     assert ImageChops.difference(english.crop(board), korean.crop(board)).getbbox() is not None  # titles differ

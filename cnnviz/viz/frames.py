@@ -72,6 +72,7 @@ class Animation:
     grids: tuple[Grid, ...]
     frames: tuple[Frame, ...]
     caption: str = ""  # one line under the board naming what it shows (e.g. the padding per side)
+    lang: str = "en"  # the language of its words; renderers write theirs ("Step 3 of 16") in it too
     size: tuple[float, float] = field(init=False)  # (width, height) of the board in cells
 
     def __post_init__(self):
@@ -147,7 +148,7 @@ def convolution_animation(trace: Trace, flip: bool = False, lang: str = "en") ->
     frames = tuple(Frame(n + 1, s.index, ((0, _window(s)),), (2, *s.index), s.equation,
                          tuple((0, r, c, format_number(p)) for (r, c), p in zip(_window(s), s.products.ravel())))
                    for n, s in enumerate(steps))
-    return Animation(tuple(grids), frames, padding_text(trace, lang))
+    return Animation(tuple(grids), frames, padding_text(trace, lang), lang)
 
 
 def pooling_animation(trace: Trace, lang: str = "en") -> Animation:
@@ -161,7 +162,7 @@ def pooling_animation(trace: Trace, lang: str = "en") -> Animation:
     frames = tuple(Frame(n + 1, s.index, ((0, _window(s)),), (1, *s.index), s.equation,
                          winner=None if s.winner is None else (0, *s.winner))
                    for n, s in enumerate(steps))
-    return Animation(tuple(grids), frames, padding_text(trace, lang))
+    return Animation(tuple(grids), frames, padding_text(trace, lang), lang)
 
 
 def _operand(text: str) -> str:
@@ -206,7 +207,7 @@ def volume_animation(trace: Trace, channel_names: Sequence[str], lang: str = "en
         frames.append(Frame(n + 1, s.index, tuple((2 * c, window) for c in range(c_count)),
                             (2 * c_count + k, i, j), volume_equation(s), products,
                             updates=tuple((2 * c + 1, s.kernel[c]) for c in range(c_count))))
-    return Animation(tuple(grids), tuple(frames), padding_text(trace, lang))
+    return Animation(tuple(grids), tuple(frames), padding_text(trace, lang), lang)
 
 
 def stamp_equation(s: Stamp, lang: str = "en") -> str:
@@ -234,4 +235,4 @@ def transposed_animation(x, stamps: Sequence[Stamp], geometry: TransposeGeometry
         products = tuple((1, r, c, format_number(v)) for (r, c), v in zip(window, s.contribution.ravel()))
         frames.append(Frame(n + 1, s.index, ((1, window),), (0, *s.index), stamp_equation(s, lang), products,
                             updates=((1, np.where(touched, s.canvas, np.nan)),)))
-    return Animation(tuple(grids), tuple(frames), t("player.cropped", lang, p_h=rows.padding, p_w=cols.padding))
+    return Animation(tuple(grids), tuple(frames), t("player.cropped", lang, p_h=rows.padding, p_w=cols.padding), lang)

@@ -25,8 +25,9 @@ def _dark(values: np.ndarray, bounds) -> list[int]:
     return [int(d) for d in np.ravel(palette.text_colours(palette.fills(values, *bounds)))]
 
 
-def payload(animation: Animation, lang: str = "en") -> dict:
-    """Everything the player draws: grids, frames, colours and its words in ``lang``."""
+def payload(animation: Animation) -> dict:
+    """Everything the player draws: grids, frames, colours and its words in the animation's language."""
+    lang = animation.lang
     bounds = [palette.bounds(animation, g) for g in range(len(animation.grids))]
     grids = []
     for n, g in enumerate(animation.grids):

@@ -95,8 +95,8 @@ def _dashed(draw: ImageDraw.ImageDraw, box, colour, width: int, dash: int) -> No
 class _Painter:
     """Draws one animation's frames; the parts that never change are drawn once."""
 
-    def __init__(self, animation: Animation, width: int, height: int, lang: str):
-        self.a, self.lang = animation, lang
+    def __init__(self, animation: Animation, width: int, height: int):
+        self.a = animation
         self.layout = Layout.fit(animation, width, height)
         s = self.layout.scale
         self.line = max(2, int(round(4 * s)))
@@ -187,7 +187,7 @@ class _Painter:
                            width=max(1, self.line // 2))
         colour, _ = palette.HIGHLIGHTS["output"]
         _dashed(draw, self.layout.cell_box(self.a, *f.output), colour, self.line + 1, max(4, int(self.layout.cell / 6)))
-        draw.text((self.layout.left, 20 * s), t("player.step", self.lang, n=f.number, total=len(self.a.frames)),
+        draw.text((self.layout.left, 20 * s), t("player.step", self.a.lang, n=f.number, total=len(self.a.frames)),
                   fill=palette.TEXT, font=font(int(30 * s), bold=True), anchor="lt")
         self._equation(draw, f.equation)
         return image
@@ -220,9 +220,9 @@ def _wrap(text: str, eq_font, width: float) -> list[str]:
     return lines + [current]
 
 
-def render_frames(animation: Animation, size: str = "720p", lang: str = "en") -> list[Image.Image]:
+def render_frames(animation: Animation, size: str = "720p") -> list[Image.Image]:
     """Every frame as an RGB image of ``SIZES[size]``."""
-    painter = _Painter(animation, *SIZES[size], lang)
+    painter = _Painter(animation, *SIZES[size])
     return [painter.frame(n) for n in range(len(animation.frames))]
 
 
@@ -238,10 +238,10 @@ def _gif_palette() -> Image.Image:
     return image
 
 
-def gif_bytes(animation: Animation, delay_ms: int, size: str = "720p", lang: str = "en") -> bytes:
+def gif_bytes(animation: Animation, delay_ms: int, size: str = "720p") -> bytes:
     """An animated GIF (looping) of every frame, ``delay_ms`` per frame (GIF counts in 10 ms)."""
     pal = _gif_palette()
-    frames = [im.quantize(palette=pal, dither=Image.Dither.NONE) for im in render_frames(animation, size, lang)]
+    frames = [im.quantize(palette=pal, dither=Image.Dither.NONE) for im in render_frames(animation, size)]
     buffer = io.BytesIO()
     frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=delay_ms, loop=0)
     return buffer.getvalue()

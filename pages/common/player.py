@@ -43,8 +43,7 @@ _PLAYER = st.components.v2.component("cnnviz.player", html='<div class="player" 
                                      js=Path(__file__).with_name("player.js").read_text(encoding="utf-8"))
 
 
-def player(animation: Animation, key: str, step: int = 1, speed: float = 1.0, lang: str = "en",
-           presenter: bool = False) -> int:
+def player(animation: Animation, key: str, step: int = 1, speed: float = 1.0, presenter: bool = False) -> int:
     """Draw ``animation`` in the player; return the current 1-based step.
 
     ``step`` (1-based, clamped to the frames) is where the player goes when it differs from what the
@@ -53,7 +52,7 @@ def player(animation: Animation, key: str, step: int = 1, speed: float = 1.0, la
     """
     total = len(animation.frames)
     step = min(max(int(step), 1), total)
-    data = payload(animation, lang)
+    data = payload(animation)
     signature = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
     result = _PLAYER(key=key, data={"payload": data, "signature": signature, "step": step,
                                     "speed": speed if speed in SPEEDS else 1.0, "key": key.replace(".", "-"),
@@ -71,11 +70,12 @@ def speed_of(key: str, default: float = 1.0) -> float:
     return float(speed) if speed in SPEEDS else default
 
 
-def gif_download(animation: Animation, key: str, speed: float = 1.0, lang: str = "en", name: str = "animation") -> None:
+def gif_download(animation: Animation, key: str, speed: float = 1.0, name: str = "animation") -> None:
     """A size choice and a download button whose GIF is drawn only when clicked, at the player's speed."""
+    lang = animation.lang
     size = st.radio(t("player.gif_size", lang), list(SIZES), horizontal=True, key=f"{key}.size",
                     format_func=lambda s: f"{SIZES[s][0]}×{SIZES[s][1]}")
-    st.download_button(t("player.gif", lang), data=lambda: gif_bytes(animation, step_ms(speed), size, lang),
+    st.download_button(t("player.gif", lang), data=lambda: gif_bytes(animation, step_ms(speed), size),
                        file_name=f"{name}-{SIZES[size][0]}x{SIZES[size][1]}.gif", mime="image/gif",
                        key=f"{key}.download", help=t("player.gif_help", lang), icon=":material/download:",
                        on_click="ignore")

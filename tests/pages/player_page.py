@@ -23,8 +23,8 @@ if presenter:  # what the app's presenter flag does (lessons issue): no room los
     st.html("<style>.block-container { padding-top: 3.8rem; padding-bottom: 1rem; }</style>")
 trace = cnnviz.conv2d_trace(INPUTS["step_edge_6x6"], KERNELS["vertical_edge"], None, 1, 0)
 animation = convolution_animation(trace, lang=lang)
-step = player(animation, key="demo.player", step=int(st.query_params.get("step", 1)), lang=lang,
+step = player(animation, key="demo.player", step=int(st.query_params.get("step", 1)),
               presenter=presenter)
 st.query_params["step"] = str(step)  # the lesson link carries the step
 st.caption(f"python step: {step}")
-gif_download(animation, key="demo.gif", speed=speed_of("demo.player"), lang=lang, name="convolution")
+gif_download(animation, key="demo.gif", speed=speed_of("demo.player"), name="convolution")

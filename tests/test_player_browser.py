@@ -118,3 +118,21 @@ def test_gif_download_is_built_on_click_with_the_players_speed(tab):
     gif = Image.open(io.BytesIO(Path(info.value.path()).read_bytes()))
     assert gif.format == "GIF" and gif.size == (1280, 720) and gif.n_frames == len(steps())
     assert gif.info["duration"] == 500  # 2× the normal 1 s per step, as the player plays it
+
+
+@pytest.mark.parametrize("demo, total, click, expected", [
+    ("pooling", 9, (1, 4), 5),  # output cell (2, 2) of a 3×3 map
+    ("volumes", 32, (7, 1), 18),  # map 2, row 1, column 2: 16 + 2
+    ("transposed", 4, (0, 2), 3),  # the input pixel (2, 1) stamps third
+])
+def test_every_animation_steps_from_the_keyboard_and_jumps_on_click(tab, demo, total, click, expected):
+    page = tab(f"demo={demo}")
+    assert page.locator(".player").get_attribute("data-total") == str(total)
+    page.keyboard.press("End")
+    assert shown_step(page) == total
+    page.keyboard.press("ArrowLeft")
+    assert shown_step(page) == total - 1
+    grid, cell = click
+    page.locator(f".player g.grid-{grid} g.cell[data-cell='{cell}']").click()
+    assert shown_step(page) == expected
+    screenshot(page, f"player-{demo}")

@@ -69,6 +69,20 @@ def chart(at, key: str) -> dict:
     return json.loads(found[0].proto.spec)
 
 
+def player_data(at, key: str) -> dict:
+    """What the player ``key`` (pages/common/player.py) was sent: its payload, step and speed."""
+    found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
+    assert len(found) == 1, f"no single player with key {key!r}"
+    return json.loads(found[0].proto.json)
+
+
+def player_values(data: dict, grid: int) -> np.ndarray:
+    """Grid ``grid`` of a player's payload as numbers (blank cells NaN), ``(H, W)``."""
+    g = data["payload"]["grids"][grid]
+    cells = [float(s.replace("−", "-")) if s else np.nan for s in g["text"]]
+    return np.array(cells).reshape(g["h"], g["w"])
+
+
 def heatmap_z(trace: dict) -> np.ndarray:
     """A heatmap trace's ``z`` as floats, blank cells (None) as NaN."""
     return np.array([[np.nan if v is None else v for v in row] for row in trace["z"]], dtype=float)

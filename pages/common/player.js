@@ -30,11 +30,11 @@ function build(root, data, setStateValue) {
     b.textContent = text;
     return b;
   };
-  const first = button("first", "|◀", "Home");
+  const first = button("first", "|◀", words.first);
   const prev = button("prev", "◀", words.previous);
   const play = button("play", `▶ ${words.play}`, words.play);
   const next = button("next", "▶", words.next);
-  const last = button("last", "▶|", "End");
+  const last = button("last", "▶|", words.last);
   const speedLabel = el("label", { class: "speed" }, bar, null);
   speedLabel.append(words.speed + " ");
   const speed = el("select", { class: "speed" }, speedLabel, null);
@@ -128,8 +128,9 @@ function build(root, data, setStateValue) {
     jump.value = String(n + 1);
   }
 
-  function report() { setStateValue("step", state.n + 1); }
-  function go(n, tell = true) { show(n); if (tell && !state.playing) report(); }
+  const reported = new Set(); // steps told to Python: when they come back as data, they are echoes, not orders
+  function report() { reported.add(state.n + 1); setStateValue("step", state.n + 1); }
+  function go(n) { show(n); if (!state.playing) report(); }
   function tick() {
     if (state.n >= frames.length - 1) { pause(); return; }
     show(state.n + 1);
@@ -183,7 +184,7 @@ function build(root, data, setStateValue) {
     e.preventDefault();
     return true;
   }
-  const api = { key, root, go, setSpeed, get n() { return state.n; }, pause };
+  const api = { key, root, go, setSpeed, pause, echo: (step) => reported.has(step) };
   return api;
 }
 
@@ -208,7 +209,7 @@ export default function ({ parentElement, data, setStateValue }) {
   if (!window.__cnnvizPlayer || !window.__cnnvizPlayer.root.isConnected) window.__cnnvizPlayer = api;
   if (root.dataset.pythonStep !== String(data.step)) {  // Python asked for a step (URL, lesson link, new settings)
     root.dataset.pythonStep = String(data.step);
-    api.go(data.step - 1, false);
+    if (!api.echo(data.step)) api.go(data.step - 1);  // and tell Python, so what it reads back is what is shown
   }
   if (root.dataset.pythonSpeed !== String(data.speed)) {
     root.dataset.pythonSpeed = String(data.speed);

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Callable
 
 import streamlit as st
 
@@ -28,7 +29,7 @@ _CSS = """
 .bar button:focus-visible, .bar select:focus-visible, .bar input:focus-visible { outline: 3px solid #0072B2; }
 .bar select, .bar input { font: inherit; font-size: 1.1rem; padding: 0.15rem 0.3rem; border-radius: 6px; }
 .bar input.jump { width: 4.5rem; }
-.status { font-size: 1.35rem; font-weight: 700; margin-left: auto; }
+.status { font-size: 1.35rem; font-weight: 700; margin-left: auto; padding-right: 0.5rem; }
 svg.board { display: block; width: 100%; height: auto; max-height: 62vh; }
 .presenter svg.board { max-height: calc(100vh - 12rem); }
 .presenter .keys { display: none; }
@@ -43,12 +44,19 @@ _PLAYER = st.components.v2.component("cnnviz.player", html='<div class="player" 
                                      js=Path(__file__).with_name("player.js").read_text(encoding="utf-8"))
 
 
-def player(animation: Animation, key: str, step: int = 1, speed: float = 1.0, presenter: bool = False) -> int:
+def _state(key: str, name: str):
+    state = st.session_state.get(key)
+    return state.get(name) if hasattr(state, "get") else getattr(state, name, None)
+
+
+def player(animation: Animation, key: str, step: int = 1, speed: float = 1.0, presenter: bool = False,
+           on_step: Callable[[int], None] | None = None) -> int:
     """Draw ``animation`` in the player; return the current 1-based step.
 
     ``step`` (1-based, clamped to the frames) is where the player goes when it differs from what the
     page last asked; ``speed`` is one of ``frames.SPEEDS``. ``presenter`` lets the figure take more
-    of the screen height (with the app's presenter layout).
+    of the screen height (with the app's presenter layout). ``on_step(n)`` runs before the rerun that
+    a step change in the browser causes (e.g. to put the step into the lesson's settings).
     """
     total = len(animation.frames)
     step = min(max(int(step), 1), total)
@@ -57,7 +65,8 @@ def player(animation: Animation, key: str, step: int = 1, speed: float = 1.0, pr
     result = _PLAYER(key=key, data={"payload": data, "signature": signature, "step": step,
                                     "speed": speed if speed in SPEEDS else 1.0, "key": key.replace(".", "-"),
                                     "presenter": presenter},
-                     default={"step": step, "speed": speed}, on_step_change=lambda: None,
+                     default={"step": step, "speed": speed},
+                     on_step_change=(lambda: on_step(int(_state(key, "step")))) if on_step else (lambda: None),
                      on_speed_change=lambda: None)
     reported = getattr(result, "step", None)
     return min(max(int(reported), 1), total) if isinstance(reported, (int, float)) else step
@@ -65,8 +74,7 @@ def player(animation: Animation, key: str, step: int = 1, speed: float = 1.0, pr
 
 def speed_of(key: str, default: float = 1.0) -> float:
     """The speed the player ``key`` plays at now (chosen in the browser), so its GIF can match it."""
-    state = st.session_state.get(key)
-    speed = state.get("speed") if hasattr(state, "get") else getattr(state, "speed", None)
+    speed = _state(key, "speed")
     return float(speed) if speed in SPEEDS else default
 
 

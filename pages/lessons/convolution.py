@@ -7,10 +7,10 @@ import streamlit as st
 import cnnviz
 from cnnviz.examples import INPUTS, KERNELS, random_integers
 from cnnviz.matrix_text import format_matrix, parse_matrix
-from cnnviz.viz.slide import MAX_FRAMES, SlideLabels, slide_figure
-from pages.common.charts import show_figure
-from pages.common.controls import Lesson
-from pages.common.text import error_text, tr
+from cnnviz.viz.frames import convolution_animation
+from pages.common.controls import Lesson, presenting
+from pages.common.player import gif_download, player, speed_of
+from pages.common.text import error_text, lang, tr
 from pages.schemas.convolution import MAX_KERNEL, ConvSettings
 
 
@@ -96,6 +96,11 @@ def show_step(step, flip: bool) -> None:
         column.dataframe(np.vectorize(cnnviz.format_number)(values), hide_index=True)
 
 
+def _remember_step(n: int) -> None:
+    """The step the player moved to, before the rerun: so the lesson link carries it."""
+    st.session_state["conv.step"] = n
+
+
 def show(settings: ConvSettings, lesson: Lesson) -> None:
     """The formula, the animation and the arithmetic of the chosen output cell."""
     try:
@@ -109,21 +114,10 @@ def show(settings: ConvSettings, lesson: Lesson) -> None:
     if not np.all(np.isfinite(trace.output)):
         st.warning(tr("conv.overflow"), icon=":material/warning:")
     n_steps = len(trace.steps)
-    geo = trace.geometry
-    animate = n_steps <= MAX_FRAMES
-    step = min(settings.step, n_steps) - 1
-    padded = any(geo.pads[0]) or any(geo.pads[1])
-    labels = SlideLabels(input=tr("conv.fig.input_padded" if padded else "conv.fig.input"),
-                         kernel=tr("conv.fig.kernel_flipped" if settings.flip else "conv.fig.kernel"),
-                         output=tr("conv.fig.output"), play=tr("app.player.play"), fast=tr("app.player.fast"),
-                         pause=tr("app.player.pause"), step=tr("app.player.step"))
-    figure = slide_figure(trace.padded, trace.real, geo.out_shape, trace.steps, kernel=trace.steps[0].kernel,
-                          unreached=(geo.rows.unreached(), geo.cols.unreached()), labels=labels,
-                          start=step, animate=animate)
-    show_figure(figure, key="conv.figure")
-    st.caption(tr("app.player.hint_browser" if animate else "app.player.hint_server", n=n_steps))
-    if n_steps > 1:  # a slider needs two ends: a 1×1 output has one cell
-        step = lesson.widget("step", bounds=(1, n_steps)) - 1
+    animation = convolution_animation(trace, settings.flip, lang())
+    step = player(animation, key="conv.player", step=min(settings.step, n_steps), presenter=presenting(),
+                  on_step=_remember_step) - 1
+    gif_download(animation, key="conv.gif", speed=speed_of("conv.player"), name="convolution")
     show_step(trace.steps[step], settings.flip)
 
 

@@ -82,6 +82,15 @@ function build(root, data, setStateValue) {
   keys.textContent = words.keys;
   root.title = words.keys;
 
+  if (data.presenter) {  // the board takes what the first screen has left under it, the equation included
+    const fit = () => {
+      const top = svg.getBoundingClientRect().top + window.scrollY;
+      const under = equation.offsetHeight + caption.offsetHeight + 16;
+      svg.style.maxHeight = `${Math.max(0.45 * window.innerHeight, window.innerHeight - top - under)}px`;
+    };
+    requestAnimationFrame(fit);
+    window.addEventListener("resize", fit);
+  }
   const byOutput = new Map(frames.map((f, n) => [`${f.output[0]}:${f.output[1]}`, n]));
   const state = { n: 0, playing: false, timer: null, ms: P.speeds.find((s) => s[0] === 1)[1] };
 

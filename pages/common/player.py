@@ -31,7 +31,6 @@ _CSS = """
 .bar input.jump { width: 4.5rem; }
 .status { font-size: 1.35rem; font-weight: 700; margin-left: auto; padding-right: 0.5rem; }
 svg.board { display: block; width: 100%; height: auto; max-height: 62vh; }
-.presenter svg.board { max-height: calc(100vh - 12rem); }
 .presenter .keys { display: none; }
 svg.board text { font-family: "Noto Sans KR", "Noto Sans CJK KR", "NanumGothic", sans-serif; }
 svg.board text.title { font-size: 0.45px; font-weight: 700; fill: currentColor; }

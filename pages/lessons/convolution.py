@@ -109,15 +109,19 @@ def show(settings: ConvSettings, lesson: Lesson) -> None:
         st.error(tr("conv.error.geometry", message=error_text(err)), icon=":material/error:")
         return
 
-    with st.container(border=True):
-        show_formula(trace.geometry)
-    if not np.all(np.isfinite(trace.output)):
-        st.warning(tr("conv.overflow"), icon=":material/warning:")
+    figure_first = presenting()  # on a projector the animation and its equation fill the first screen
+    above, below = st.container(), st.container()
+    with below if figure_first else above:
+        with st.container(border=True):
+            show_formula(trace.geometry)
+        if not np.all(np.isfinite(trace.output)):
+            st.warning(tr("conv.overflow"), icon=":material/warning:")
     n_steps = len(trace.steps)
     animation = convolution_animation(trace, settings.flip, lang())
-    step = player(animation, key="conv.player", step=min(settings.step, n_steps), presenter=presenting(),
-                  on_step=_remember_step) - 1
-    gif_download(animation, key="conv.gif", speed=speed_of("conv.player"), name="convolution")
+    with above if figure_first else below:
+        step = player(animation, key="conv.player", step=min(settings.step, n_steps), presenter=figure_first,
+                      on_step=_remember_step) - 1
+        gif_download(animation, key="conv.gif", speed=speed_of("conv.player"), name="convolution")
     show_step(trace.steps[step], settings.flip)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -23,15 +22,8 @@ from cnnviz.viz.fonts import font_source  # noqa: E402
 from cnnviz.viz.frames import convolution_animation  # noqa: E402
 from cnnviz.viz.raster import gif_bytes  # noqa: E402
 from cnnviz.viz.slide import slide_figure  # noqa: E402
+from bench.timing import best  # noqa: E402
 
-
-def best(fn, repeats: int):
-    times, result = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), result
 
 
 def measure(name: str, x: np.ndarray, w: np.ndarray, seconds: float, megabytes: float, repeats: int) -> None:

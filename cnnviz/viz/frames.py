@@ -67,7 +67,7 @@ class Frame:
     updates: tuple[tuple[int, np.ndarray], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one animation is one object: hashable by identity, so renderers can cache
 class Animation:
     grids: tuple[Grid, ...]
     frames: tuple[Frame, ...]

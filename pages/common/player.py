@@ -7,6 +7,7 @@ AppTest cannot run the JavaScript: there the player returns the ``step`` it was 
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -48,6 +49,14 @@ def _state(key: str, name: str):
     return state.get(name) if hasattr(state, "get") else getattr(state, name, None)
 
 
+@functools.lru_cache(maxsize=32)
+def _prepared(animation: Animation) -> tuple[dict, str]:
+    """The payload and a short signature of it, once per animation object (a page that caches its
+    animation pays for neither on a rerun)."""
+    data = payload(animation)
+    return data, hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
 def player(animation: Animation, key: str, step: int = 1, speed: float = 1.0, presenter: bool = False,
            on_step: Callable[[int], None] | None = None) -> int:
     """Draw ``animation`` in the player; return the current 1-based step.
@@ -59,8 +68,7 @@ def player(animation: Animation, key: str, step: int = 1, speed: float = 1.0, pr
     """
     total = len(animation.frames)
     step = min(max(int(step), 1), total)
-    data = payload(animation)
-    signature = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    data, signature = _prepared(animation)
     result = _PLAYER(key=key, data={"payload": data, "signature": signature, "step": step,
                                     "speed": speed if speed in SPEEDS else 1.0, "key": key.replace(".", "-"),
                                     "presenter": presenter},

@@ -1,6 +1,8 @@
 """Convolution, step by step: the kernel slides over the padded input; every output cell's arithmetic."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 
@@ -101,10 +103,18 @@ def _remember_step(n: int) -> None:
     st.session_state["conv.step"] = n
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def animate(x: np.ndarray, w: np.ndarray, s: ConvSettings, language: str):
+    """The trace and its frames, the same objects on every rerun (a step change costs nothing);
+    ``s`` with its step left at 1, since the frames do not depend on it."""
+    trace = compute(x, w, s)
+    return trace, convolution_animation(trace, s.flip, language)
+
+
 def show(settings: ConvSettings, lesson: Lesson) -> None:
     """The formula, the animation and the arithmetic of the chosen output cell."""
     try:
-        trace = compute(*parse(settings), settings)
+        trace, animation = animate(*parse(settings), replace(settings, step=1), lang())
     except ValueError as err:
         st.error(tr("conv.error.geometry", message=error_text(err)), icon=":material/error:")
         return
@@ -117,7 +127,6 @@ def show(settings: ConvSettings, lesson: Lesson) -> None:
         if not np.all(np.isfinite(trace.output)):
             st.warning(tr("conv.overflow"), icon=":material/warning:")
     n_steps = len(trace.steps)
-    animation = convolution_animation(trace, settings.flip, lang())
     with above if figure_first else below:
         step = player(animation, key="conv.player", step=min(settings.step, n_steps), presenter=figure_first,
                       on_step=_remember_step) - 1

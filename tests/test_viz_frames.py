@@ -133,6 +133,18 @@ def test_pooling_frames_follow_the_windows_and_mark_the_winner(shape, size, stri
         assert frame.winner == (0, *real[best])
 
 
+def test_average_pooling_shows_the_padded_zeros_it_counts_and_hides_the_overhang():
+    x = np.arange(1.0, 17.0).reshape(4, 4)
+    assert ref.pool_positions(4, 3, 2, 1, 1, True) == [0, 2, 4]  # the last window reaches row 6 of 0…5
+    shown = pooling_animation(cnnviz.pool2d_trace(x, 3, 2, 1, "avg", True)).grids[0].values
+    assert shown.shape == (7, 7)  # 4 + 2·1 padded, plus the ceil window's overhang of one
+    np.testing.assert_array_equal(shown[1:5, 1:5], x)
+    assert (shown[0, :6] == 0).all() and (shown[:6, 5] == 0).all()  # padding: zeros that count
+    assert np.isnan(shown[6]).all() and np.isnan(shown[:, 6]).all()  # overhang: outside even the padding
+    hidden = pooling_animation(cnnviz.pool2d_trace(x, 3, 2, 1, "max", True)).grids[0].values
+    assert np.isnan(hidden[0]).all()  # max pooling's −∞ padding is not a number to read
+
+
 def test_volume_frames_sum_the_channels_filter_by_filter():
     rng = np.random.default_rng(3)
     x = rng.integers(-2, 3, (3, 4, 4)).astype(float)

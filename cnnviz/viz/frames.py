@@ -153,10 +153,13 @@ def convolution_animation(trace: Trace, flip: bool = False, lang: str = "en") ->
 
 def pooling_animation(trace: Trace, lang: str = "en") -> Animation:
     """Input (padded, ceil-mode overhang included) and output of a 2-D ``pool2d_trace``; the winner of
-    max / min pooling marked. Padding shows blank (its ±∞ is not a number to read)."""
+    max / min pooling marked. Average pooling's padded zeros show (they count); max / min padding
+    (±∞) and the ceil-mode overhang (never counted) show blank."""
     steps: Sequence[PoolStep] = trace.steps
     final, order = _reveal(steps, trace.output.shape)
-    shown = np.where(trace.real, trace.padded, np.nan)
+    rows, cols = np.indices(trace.real.shape)
+    counted = (rows < trace.geometry.rows.padded) & (cols < trace.geometry.cols.padded)
+    shown = np.where(counted & np.isfinite(trace.padded), trace.padded, np.nan)
     grids = _row((t("player.input", lang), shown, {"padding": ~trace.real, "unreached": _unreached(trace)}),
                  (t("player.output", lang), final, {"reveal": order}))
     frames = tuple(Frame(n + 1, s.index, ((0, _window(s)),), (1, *s.index), s.equation,

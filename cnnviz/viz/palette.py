@@ -14,7 +14,7 @@ OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E7
              "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000"}
 # role → (colour, outline style); every renderer draws the style as well as the colour
 HIGHLIGHTS = {"window": (OKABE_ITO["orange"], "solid"), "output": (OKABE_ITO["blue"], "dashed"),
-              "winner": (OKABE_ITO["vermillion"], "double")}
+              "winner": (OKABE_ITO["reddish_purple"], "double")}
 PADDING = "#E4E4E4"  # padding cells: grey, numbers in grey italics
 UNREACHED = "#9E9E9E"  # cells no window reaches: diagonal hatching in this grey
 BLANK = "#F4F4F4"  # output cells not written yet

@@ -41,3 +41,13 @@ def test_every_kind_of_animation_reaches_the_player(demo, frames):
     at = _run(demo=demo)
     assert_no_exception(at)
     assert len(player_data(at, "demo.player")["payload"]["frames"]) == frames
+
+
+def test_the_gif_is_not_built_until_the_button_is_clicked(monkeypatch):
+    import pages.common.player as player_module
+
+    built = []
+    monkeypatch.setattr(player_module, "gif_bytes", lambda *args: built.append(args) or b"GIF89a")
+    at = _run()
+    assert_no_exception(at)
+    assert at.get("download_button") and built == []  # drawing the page drew no GIF

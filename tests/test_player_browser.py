@@ -57,6 +57,9 @@ def test_keys_step_and_the_equation_follows(tab):
     assert shown_step(page) == 16 and page.locator(".player .equation").text_content() == expected[15].equation
     page.keyboard.press("Home")
     assert shown_step(page) == 1
+    page.locator(".player input.jump").focus()
+    page.keyboard.press("ArrowRight")  # inside a text field the arrows move the caret, not the player
+    assert shown_step(page) == 1
     screenshot(page, "player-presenter-720p")
 
 

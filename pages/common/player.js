@@ -4,6 +4,8 @@
 // "step" when it changes by hand or on pause (not on every tick while playing: no rerun storm).
 const SVG = "http://www.w3.org/2000/svg";
 const PRODUCT_SIZE = 0.36; // a window cell holds its value and its product, each this tall (cell = 1)
+const OWN_KEYS = "[role=slider],[role=listbox],[role=combobox],[role=textbox],[role=spinbutton],[role=radiogroup]," +
+                 "[role=tablist],[role=menu],[role=dialog]";
 const STEP_KEYS = { ArrowLeft: -1, ArrowRight: 1, PageUp: -1, PageDown: 1 };
 
 function el(tag, attrs = {}, parent = null, ns = SVG) {
@@ -183,7 +185,11 @@ function build(root, data, setStateValue) {
 
   function key(e) {
     const target = e.composedPath()[0];
-    if (target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return false;
+    const outside = target && target.nodeType === 1 && !root.contains(target);
+    if (outside && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) ||
+                    target.closest(OWN_KEYS))) return false; // another control keeps its keys (a slider its arrows)
+    if (outside && target.tagName === "BUTTON" && e.key === " ") return false; // Space presses that button
+    if (target && ["INPUT", "SELECT"].includes(target.tagName)) return false; // our step field and speed list
     if (e.ctrlKey || e.metaKey || e.altKey) return false;
     if (e.key in STEP_KEYS) { pause(); go(state.n + STEP_KEYS[e.key]); }
     else if (e.key === " " || e.key === "Spacebar") toggle();

@@ -143,6 +143,7 @@ function build(root, data, setStateValue) {
   function report() { reported.add(state.n + 1); setStateValue("step", state.n + 1); }
   function go(n) { show(n); if (!state.playing) report(); }
   function tick() {
+    if (!root.isConnected) { state.playing = false; return; } // the page moved on: stop quietly
     if (state.n >= frames.length - 1) { pause(); return; }
     show(state.n + 1);
     state.timer = setTimeout(tick, state.ms);

@@ -3,7 +3,8 @@
 Targets: the convolution page's default animation (6×6 edge, 3×3 vertical-edge kernel: 16 frames)
 ≤ 1 s and ≤ 1 MB; a 100-frame animation (12×12 input, 3×3 kernel) ≤ 5 s and ≤ 5 MB, at 1280×720.
 For scale, the same run also times building the Plotly figure of the same steps (cnnviz/viz/slide.py)
-and 1080p, and prints the size of the browser player's payload. Best of ``--repeats`` runs (wall clock), and the CPU time of one more run.
+and 1080p, and prints the size of the browser player's payload. Best of ``--repeats`` runs (wall clock),
+and the CPU time of one more run.
 
     python bench/gif_export.py [--repeats 3]
 """
@@ -46,8 +47,8 @@ def measure(name: str, x: np.ndarray, w: np.ndarray, seconds: float, megabytes: 
         if size == "720p":
             ok = took <= seconds and mb <= megabytes
             verdict = f"   target ≤ {seconds:g} s, ≤ {megabytes:g} MB: {'met' if ok else 'MISSED'}"
-        print(f"  GIF {size:>5}: {took:6.2f} s ({cpu:.2f} s CPU)  {mb:5.2f} MB  ({took / plotly_s:5.1f}× the Plotly figure's "
-              f"{plotly_s * 1e3:.0f} ms){verdict}")
+        print(f"  GIF {size:>5}: {took:6.2f} s ({cpu:.2f} s CPU)  {mb:5.2f} MB  "
+              f"({took / plotly_s:5.1f}× the Plotly figure's {plotly_s * 1e3:.0f} ms){verdict}")
 
 
 def main() -> None:

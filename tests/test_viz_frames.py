@@ -189,8 +189,8 @@ def test_transposed_frames_stamp_each_input_pixel(stride, padding, dilation):
         assert frame.output == (0, i, j)
         assert frame.window == ((1, tuple((r, c) for r in rows for c in cols)),)
         v = _int_text(x[i, j])
-        assert frame.equation == (f"x[{i + 1}, {j + 1}] = {v}: adds {v} × kernel to rows {rows[0] + 1}–{rows[-1] + 1}, "
-                                  f"columns {cols[0] + 1}–{cols[-1] + 1}")
+        assert frame.equation == (f"x[{i + 1}, {j + 1}] = {v}: adds {v} × kernel to "
+                                  f"rows {rows[0] + 1}–{rows[-1] + 1}, columns {cols[0] + 1}–{cols[-1] + 1}")
         shown = animation.values_at(n, 1)
         np.testing.assert_array_equal(shown[np.isfinite(shown)], canvas[np.isfinite(shown)])
     cropped = animation.grids[1].padding

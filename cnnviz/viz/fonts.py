@@ -13,9 +13,10 @@ from pathlib import Path
 from PIL import ImageFont
 
 BUNDLED = Path(__file__).resolve().parent.parent / "fonts"
-SYSTEM = (  # (regular, bold, face index inside a .ttc collection)
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 1),
-    ("/usr/share/fonts/truetype/nanum/NanumGothic.ttf", "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf", 0),
+NOTO, NANUM = "/usr/share/fonts/opentype/noto/", "/usr/share/fonts/truetype/nanum/"
+SYSTEM = (  # (regular, bold, face index inside a .ttc collection: 1 is Korean in Noto Sans CJK)
+    (NOTO + "NotoSansCJK-Regular.ttc", NOTO + "NotoSansCJK-Bold.ttc", 1),
+    (NANUM + "NanumGothic.ttf", NANUM + "NanumGothicBold.ttf", 0),
 )
 
 

@@ -45,7 +45,8 @@ def payload(animation: Animation) -> dict:
             "winner": None if f.winner is None else [f.winner[0], f.winner[1] * width[f.winner[0]] + f.winner[2]],
             "products": [[g, r * width[g] + c, p] for g, r, c, p in f.products],
             "updates": [[g, _texts(v), _fills(v, bounds[g]), _dark(v, bounds[g])] for g, v in f.updates]})
-    words = {k: t(f"player.{k}", lang) for k in ("first", "previous", "next", "last", "play", "pause", "speed", "jump", "keys")}
+    names = ("first", "previous", "next", "last", "play", "pause", "speed", "jump", "keys")
+    words = {k: t(f"player.{k}", lang) for k in names}
     words["step"] = t("player.step", lang, n="{n}", total="{total}")
     words["cell"] = t("player.cell_hover", lang, row="{row}", col="{col}", i="{i}", j="{j}")
     return {"board": {"width": animation.size[0], "height": animation.size[1], "title": TITLE},

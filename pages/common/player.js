@@ -40,7 +40,7 @@ function build(root, data, setStateValue) {
   const speedLabel = el("label", { class: "speed" }, bar, null);
   speedLabel.append(words.speed + " ");
   const speed = el("select", { class: "speed" }, speedLabel, null);
-  for (const [s, ms] of P.speeds) { const o = el("option", { value: String(s) }, speed, null); o.textContent = `${s}×`; o.dataset.ms = ms; }
+  for (const [s] of P.speeds) el("option", { value: String(s) }, speed, null).textContent = `${s}×`;
   const jumpLabel = el("label", { class: "jump" }, bar, null);
   jumpLabel.append(words.jump + " ");
   const jump = el("input", { type: "number", min: "1", max: String(frames.length), class: "jump" }, jumpLabel, null);
@@ -57,21 +57,25 @@ function build(root, data, setStateValue) {
     const group = el("g", { class: `grid grid-${gi}` }, svg);
     const title = el("text", { x: g.x + g.w / 2, y: g.y - 0.18, "text-anchor": "middle", class: "title" }, group);
     title.textContent = g.title;
-    const size = numberSize(g.text.concat(...frames.flatMap((f) => f.updates.filter((u) => u[0] === gi).map((u) => u[1]))));
+    const updated = frames.flatMap((f) => f.updates.filter((u) => u[0] === gi).map((u) => u[1]));
+    const size = numberSize(g.text.concat(...updated));
     const padding = new Set(g.padding), unreached = new Set(g.unreached);
     const list = [];
     for (let k = 0; k < g.h * g.w; k++) {
       const r = Math.floor(k / g.w), c = k % g.w;
       const cell = el("g", { class: "cell", "data-grid": gi, "data-cell": k }, group);
       const rect = el("rect", { x: g.x + c + 0.04, y: g.y + r + 0.04, width: 0.92, height: 0.92, rx: 0.04 }, cell);
-      const text = el("text", { x: g.x + c + 0.5, y: g.y + r + 0.5, "text-anchor": "middle", "dominant-baseline": "central",
-                                "font-size": size }, cell);
-      const product = el("text", { x: g.x + c + 0.5, y: g.y + r + 0.73, "text-anchor": "middle", "dominant-baseline": "central",
+      const centred = { "text-anchor": "middle", "dominant-baseline": "central" };
+      const text = el("text", { x: g.x + c + 0.5, y: g.y + r + 0.5, ...centred, "font-size": size }, cell);
+      const product = el("text", { x: g.x + c + 0.5, y: g.y + r + 0.73, ...centred,
                                    "font-size": Math.min(size, PRODUCT_SIZE), class: "product" }, cell);
-      if (unreached.has(k)) el("rect", { x: g.x + c + 0.04, y: g.y + r + 0.04, width: 0.92, height: 0.92, fill: `url(#hatch-${data.key})`,
-                                        "pointer-events": "none" }, cell);
+      if (unreached.has(k)) {
+        el("rect", { x: g.x + c + 0.04, y: g.y + r + 0.04, width: 0.92, height: 0.92, fill: `url(#hatch-${data.key})`,
+                     "pointer-events": "none" }, cell);
+      }
       const hover = el("title", {}, cell);
-      hover.textContent = words.cell.replace("{row}", r + 1).replace("{col}", c + 1).replace("{i}", r).replace("{j}", c);
+      hover.textContent = words.cell.replace("{row}", r + 1).replace("{col}", c + 1)
+        .replace("{i}", r).replace("{j}", c);
       list.push({ rect, text, product, padding: padding.has(k), r, c, size });
     }
     return list;
@@ -104,7 +108,8 @@ function build(root, data, setStateValue) {
       const shown = !g.reveal || g.reveal[k] <= n;
       cell.rect.setAttribute("fill", cell.padding ? colours.padding : (shown ? fill[k] : "#F4F4F4"));
       cell.text.textContent = shown ? text[k] : "";
-      cell.text.setAttribute("fill", cell.padding ? colours.padding_text : (dark[k] ? colours.text_on_dark : colours.text));
+      const ink = dark[k] ? colours.text_on_dark : colours.text;
+      cell.text.setAttribute("fill", cell.padding ? colours.padding_text : ink);
       cell.text.setAttribute("font-style", cell.padding ? "italic" : "normal");
       cell.text.setAttribute("y", g.y + cell.r + 0.5);
       cell.text.setAttribute("font-size", cell.size);
@@ -131,7 +136,10 @@ function build(root, data, setStateValue) {
     }
     marks.replaceChildren();
     for (const [gi, ks] of f.window) for (const k of ks) outline(gi, k, colours.window, "none", 0.05, 0.09);
-    if (f.winner) { outline(f.winner[0], f.winner[1], colours.winner, "none", 0.12, 0.07); outline(f.winner[0], f.winner[1], colours.winner, "none", 0.22, 0.04); }
+    if (f.winner) {  // a double outline: the cue besides colour
+      outline(f.winner[0], f.winner[1], colours.winner, "none", 0.12, 0.07);
+      outline(f.winner[0], f.winner[1], colours.winner, "none", 0.22, 0.04);
+    }
     outline(f.output[0], f.output[1], colours.output, "0.16 0.1", 0.05, 0.1);
     status.textContent = words.step.replace("{n}", n + 1).replace("{total}", frames.length);
     root.dataset.step = String(n + 1);
@@ -164,7 +172,7 @@ function build(root, data, setStateValue) {
   function toggle() { state.playing ? pause() : start(); }
   function setSpeed(s) {
     const found = P.speeds.find((x) => x[0] === s) || P.speeds.find((x) => x[0] === 1);
-    state.ms = found[1]; speed.value = String(found[0]); root.dataset.speedMs = String(found[1]);
+    state.ms = found[1]; speed.value = String(found[0]);
   }
 
   const act = (fn) => () => { fn(); root.focus({ preventScroll: true }); window.__cnnvizPlayer = api; };

@@ -30,8 +30,8 @@ def demo(name: str, lang: str) -> frames.Animation:
         return frames.volume_animation(cnnviz.conv2d_trace(x, w, np.array([1.0, 0.0]), 1, 1), "RGB", lang)
     if name == "transposed":
         x, w = np.array([[1.0, 2.0], [3.0, -1.0]]), np.ones((3, 3))
-        return frames.transposed_animation(x, conv_transpose2d_stamps(x, w, 2, 1), transpose_geometry(x.shape, w.shape, 2, 1),
-                                           lang)
+        stamps = conv_transpose2d_stamps(x, w, 2, 1)
+        return frames.transposed_animation(x, stamps, transpose_geometry(x.shape, w.shape, 2, 1), lang)
     trace = cnnviz.conv2d_trace(INPUTS["step_edge_6x6"], KERNELS["vertical_edge"], None, 1, 0)
     return frames.convolution_animation(trace, lang=lang)
 

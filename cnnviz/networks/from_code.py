@@ -75,7 +75,7 @@ class _Program:
         self.model: str | None = None  # the variable holding the model
         self.model_node: ast.AST | None = None
         self.framework: str | None = None
-        self.layers: list[tuple[CodeLayer, ast.Call]] = []  # Keras: top level; PyTorch: the final model
+        self.layers: list[tuple[CodeLayer, ast.Call]] = []  # Keras: the model's layers, in order
         self.input_shape: tuple[int, ...] | None = None  # Keras: Input(shape=…), input_shape=…, build()
         self.tensor_shape: tuple[int, ...] | None = None  # torch.randn(N, C, H, W) anywhere in the code
         self.torch_blocks: dict[str, tuple[Sequential, ast.Call]] = {}  # nn.Sequential assigned to a name

@@ -7,7 +7,9 @@ implementation.
 """
 from __future__ import annotations
 
+import random
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -291,3 +293,27 @@ def test_refusals_of_the_whole_source_point_at_no_place():
         with pytest.raises(CodeError) as info:
             from_code(source)
         assert info.value.pointed is pointed
+
+
+def test_mangled_programs_give_a_network_or_a_refusal_never_a_crash():
+    sources = [example_code(n) for n in EXAMPLES] + [p.read_text(encoding="utf-8") for p in CORPUS.glob("*.py")]
+    pieces = ["(", ")", "[", "]", ",", "=", "None", "True", "'same'", "-1", "0", "(2, 2)", ".", "*", "**", "\n",
+              "    ", "#", "'", "Dense", "nn.", "model.add(", "Sequential(", "input_shape=", "1.5", "lambda: 0"]
+    rng = random.Random(0)
+    read = refused = 0
+    for _ in range(400):
+        source = rng.choice(sources)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(source) + 1)
+            if rng.random() < 0.5:
+                source = source[:at] + rng.choice(pieces) + source[at:]
+            else:
+                source = source[:at] + source[at + rng.randint(1, 6):]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # nothing may even warn
+            try:
+                summarize(from_code(source, input_shape=(1, 28, 28)), strict=False)
+                read += 1
+            except CodeError:
+                refused += 1
+    assert read > 20 and refused > 20  # both outcomes were exercised

@@ -8,6 +8,7 @@ value is read from ``ast.Constant`` / tuple / list nodes. Every refusal is a ``C
 from __future__ import annotations
 
 import ast
+import warnings
 
 from ..errors import CnnvizError, Term
 
@@ -74,7 +75,9 @@ def parse(source) -> ast.Module:
         before = source[:source.index("\x00")]
         raise CodeError(before.count("\n") + 1, len(before) - before.rfind("\n"), CnnvizError("code_nul"))
     try:
-        tree = ast.parse(source)
+        with warnings.catch_warnings():  # "invalid escape sequence" and the like: the server log is no place
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(source)
     except SyntaxError as exc:
         raise CodeError(exc.lineno or 1, exc.offset or 1, CnnvizError("code_syntax")) from None
     except (RecursionError, MemoryError, ValueError):  # nesting beyond what the parser holds

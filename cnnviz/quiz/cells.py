@@ -1,0 +1,109 @@
+"""Value questions: one output cell of a convolution, a whole small feature map, a pooled value and the
+pixel max pooling picks. Answers and worked solutions are the step records of :mod:`cnnviz.trace`."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..trace import conv2d_steps, pool2d_steps
+from .records import Answer, Phrase, Worked
+
+TOLERANCE = 0.005  # decimals: right to two places
+
+
+def _conv_problem(rng: np.random.Generator, level: int, n_range, f: int):
+    """A small integer input, a kernel, and the geometry for ``level``."""
+    n = int(rng.integers(*n_range))
+    if level == 1:
+        x, w = rng.integers(0, 4, (n, n)), rng.integers(-1, 2, (f, f))
+        return x, w, 0.0, 1, 0, 1
+    x = rng.integers(-2, 5, (n, n))
+    if level == 2:
+        return x, rng.integers(-2, 3, (f, f)), float(rng.integers(-2, 3)), int(rng.integers(1, 3)), 1, 1
+    w = rng.integers(-2, 3, (f, f)) / 2  # halves: the answer is a decimal
+    return x, w, float(rng.integers(-2, 3)), 2, 1, int(rng.integers(1, 3))
+
+
+def _conv_data(x, w, bias, stride, padding, dilation) -> dict:
+    return {"x": x.astype(np.float64), "w": w.astype(np.float64), "bias": bias, "stride": stride,
+            "padding": padding, "dilation": dilation}
+
+
+def _conv_prompt_params(bias, stride, padding, dilation) -> dict:
+    return {"bias": bias, "stride": stride, "padding": padding, "dilation": dilation}
+
+
+def conv_cell(rng: np.random.Generator, level: int):
+    """Level 1: 0/±1 kernel, valid, stride 1. 2: padding 1, stride 1–2, bias. 3: halves, stride 2, dilation."""
+    x, w, bias, stride, padding, dilation = _conv_problem(rng, level, (4, 7), 3)
+    steps = conv2d_steps(x, w, np.array([bias]), stride, padding, dilation)
+    step = steps[int(rng.integers(len(steps)))]
+    i, j = step.index
+    prompt = Phrase("quiz.conv_cell.prompt", {"row": i + 1, "col": j + 1,
+                                              **_conv_prompt_params(bias, stride, padding, dilation)})
+    answer = Answer("integer", int(step.value)) if level < 3 else Answer("number", step.value, TOLERANCE)
+    worked = Worked(Phrase("quiz.conv_cell.explain", {"rows": ", ".join(str(r + 1) for r in step.rows),
+                                                      "cols": ", ".join(str(c + 1) for c in step.cols)}),
+                    (step.equation,), (step,))
+    return prompt, answer, worked, _conv_data(x, w, bias, stride, padding, dilation)
+
+
+def feature_map(rng: np.random.Generator, level: int):
+    """The whole (small) output map. Level 1: 3×3 input, 2×2 kernel. 2: 4×4, 3×3, bias. 3: halves, stride 2."""
+    f = 2 if level == 1 else 3
+    x, w, bias, stride, padding, dilation = _conv_problem(rng, level, (3, 4) if level == 1 else (4, 6), f)
+    if level == 2:
+        stride, padding = 1, 0
+    if level == 3:
+        dilation = 1
+    steps = conv2d_steps(x, w, np.array([bias]), stride, padding, dilation)
+    out = np.array([s.value for s in steps]).reshape(1 + max(s.index[0] for s in steps), -1)
+    prompt = Phrase("quiz.feature_map.prompt", _conv_prompt_params(bias, stride, padding, dilation))
+    worked = Worked(Phrase("quiz.feature_map.explain", {"rows": out.shape[0], "cols": out.shape[1]}),
+                    tuple(s.equation for s in steps), steps)
+    return prompt, Answer("matrix", out, TOLERANCE), worked, _conv_data(x, w, bias, stride, padding, dilation)
+
+
+def _pool_problem(rng: np.random.Generator, level: int, mode: str):
+    if level == 1:
+        return rng.integers(0, 10, (4, 4)), 2, 2
+    if level == 2:
+        return (rng.integers(0, 10, (4, 4)), 2, 2) if mode == "avg" else (rng.integers(0, 10, (5, 5)), 3, 2)
+    n = int(rng.integers(5, 8))
+    return rng.integers(-3, 10, (n, n)), 3, 2
+
+
+def pool_value(rng: np.random.Generator, level: int):
+    """Level 1: max 2×2. 2: average 2×2 or max 3×3 stride 2. 3: average 3×3 stride 2 (ninths)."""
+    mode = "max" if level == 1 else ("avg", "max")[int(rng.integers(2))] if level == 2 else "avg"
+    x, f, stride = _pool_problem(rng, level, mode)
+    steps = pool2d_steps(x, f, stride, 0, mode)
+    step = steps[int(rng.integers(len(steps)))]
+    i, j = step.index
+    prompt = Phrase(f"quiz.pool_value.prompt_{mode}", {"f": f, "stride": stride, "row": i + 1, "col": j + 1})
+    answer = Answer("integer", int(step.value)) if mode == "max" else Answer("number", step.value, TOLERANCE)
+    worked = Worked(Phrase("quiz.pool_value.explain", {"rows": ", ".join(str(r + 1) for r in step.rows),
+                                                       "cols": ", ".join(str(c + 1) for c in step.cols)}),
+                    (step.equation,), (step,))
+    return prompt, answer, worked, {"x": x.astype(np.float64), "f": f, "stride": stride, "mode": mode}
+
+
+def pool_winner(rng: np.random.Generator, level: int):
+    """Which input pixel max pooling picks, as (row, column) from 1. Level 3 has a tie in the window."""
+    x, f, stride = _pool_problem(rng, level, "max")
+    steps = pool2d_steps(x, f, stride, 0, "max")
+    step = steps[int(rng.integers(len(steps)))]
+    if level == 3:  # a second copy of the maximum: the first one in reading order wins
+        r, c = step.rows, step.cols
+        cells = [(a, b) for a in r for b in c if (a, b) != step.winner]
+        a, b = cells[int(rng.integers(len(cells)))]
+        x = x.copy()
+        x[a, b] = x[step.winner]
+        steps = pool2d_steps(x, f, stride, 0, "max")
+        step = next(s for s in steps if s.index == step.index)
+    i, j = step.index
+    row, col = step.winner
+    prompt = Phrase("quiz.pool_winner.prompt", {"f": f, "stride": stride, "row": i + 1, "col": j + 1})
+    worked = Worked(Phrase("quiz.pool_winner.explain", {"value": step.value, "row": row + 1, "col": col + 1}),
+                    (step.equation,), (step,))
+    return prompt, Answer("tuple", (row + 1, col + 1)), worked, {"x": x.astype(np.float64), "f": f,
+                                                                 "stride": stride, "mode": "max"}

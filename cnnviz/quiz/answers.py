@@ -17,12 +17,15 @@ from .records import Phrase, Question, Verdict
 
 _MINUSES = str.maketrans({"−": "-", "–": "-", "－": "-"})
 _GROUPED = re.compile(r"^[+-]?\d{1,3}([, _]\d{3})+$")
+MAX_LENGTH = 40
 _SEPARATORS = re.compile(r"[\s,;x×X*·]+")
 
 
 def read_number(text: str) -> Fraction | None:
     """A typed number as an exact fraction, or None when it is not one."""
     s = text.strip().translate(_MINUSES)
+    if len(s) > MAX_LENGTH or re.search(r"[eE][+-]?\d{4}", s):  # no answer is that long; keep the arithmetic small
+        return None
     if _GROUPED.match(s):
         s = re.sub(r"[, _]", "", s)
     parts = s.split("/")
@@ -49,8 +52,8 @@ def _normal(word: str) -> str:
     return re.sub(r"[\s_\-()]+", "", word.lower())
 
 
-def _verdict(outcome: str, code: str, guess=None, **params) -> Verdict:
-    return Verdict(outcome, Phrase(f"quiz.verdict.{code}", params), guess)
+def _verdict(outcome: str, code: str, parsed=None, **params) -> Verdict:
+    return Verdict(outcome, Phrase(f"quiz.verdict.{code}", params), parsed)
 
 
 def check(question: Question, text: str) -> Verdict:
@@ -67,7 +70,7 @@ def check(question: Question, text: str) -> Verdict:
                 return _verdict("wrong", "not_whole", guess, guess=text.strip())
             ok = int(guess) == a.value
         else:
-            ok = abs(float(guess) - a.value) <= a.tolerance + 1e-12
+            ok = abs(guess - Fraction(a.value)) <= Fraction(a.tolerance) + Fraction(1, 10 ** 12)
         return _verdict("right" if ok else "wrong", "right" if ok else "wrong", guess, guess=text.strip())
     if a.form == "tuple":
         guess = read_ints(text)

@@ -7,12 +7,15 @@ kinds that a whole class gets from one link. Words are text ids (``quiz.*``); :f
 from __future__ import annotations
 
 import zlib
+from dataclasses import replace
 
 import numpy as np
 
 from ..errors import CnnvizError
 from . import cells, counts, sizes, which_kernel
-from .answers import check, read_ints, read_number
+from .answers import check, read_ints, read_number, written
+from .cells import conv_cell_question, feature_map_question
+from .sizes import output_size_question
 from .records import Answer, Phrase, Question, Verdict, Worked, say
 
 GENERATORS = {
@@ -42,8 +45,7 @@ def make_question(kind: str, seed: int, level: int = 1) -> Question:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise CnnvizError("bad_seed", seed=repr(seed))
     rng = np.random.default_rng([int(seed), level, zlib.crc32(kind.encode())])
-    prompt, answer, worked, data = GENERATORS[kind](rng, level)
-    return Question(kind, int(seed), level, prompt, answer, worked, data)
+    return replace(GENERATORS[kind](rng, level), seed=int(seed), level=level)
 
 
 def make_quiz(seed: int, level: int = 1, count: int = len(KINDS)) -> tuple[Question, ...]:
@@ -53,5 +55,6 @@ def make_quiz(seed: int, level: int = 1, count: int = len(KINDS)) -> tuple[Quest
     return tuple(make_question(kind, int(rng.integers(2 ** 31)), level) for kind in kinds)
 
 
-__all__ = ["Answer", "KINDS", "LEVELS", "Phrase", "Question", "Verdict", "Worked", "check", "make_question",
-           "make_quiz", "read_ints", "read_number", "say"]
+__all__ = ["Answer", "KINDS", "LEVELS", "Phrase", "Question", "Verdict", "Worked", "check", "conv_cell_question",
+           "feature_map_question", "make_question", "make_quiz", "output_size_question", "read_ints", "read_number",
+           "say", "written"]

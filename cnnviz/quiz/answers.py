@@ -13,6 +13,7 @@ import numpy as np
 
 from ..locales import LANGUAGES, t
 from ..matrix_text import parse_matrix
+from ..trace import format_number
 from .records import Phrase, Question, Verdict
 
 _MINUSES = str.maketrans({"−": "-", "–": "-", "－": "-"})
@@ -103,3 +104,16 @@ def check(question: Question, text: str) -> Verdict:
             ok = choice == a.value
             return _verdict("right" if ok else "wrong", "right" if ok else "wrong", choice, guess=text.strip())
     return _verdict("unreadable", "not_a_choice", text=text.strip())
+
+
+def written(question: Question, value) -> str:
+    """An answer (the exact one, or a parsed guess) as the app writes it: ``12``, ``2.5``, ``28×28×6``, ``2, 3``,
+    rows ``1 2; 3 4``, or a choice key. Equal answers write the same, so a poll can count them together."""
+    form = question.answer.form
+    if form in ("integer", "number"):
+        return format_number(float(value))
+    if form == "tuple":
+        return ("×" if question.kind == "layer_shape" else ", ").join(str(v) for v in value)
+    if form == "matrix":
+        return "; ".join(" ".join(format_number(v) for v in row) for row in np.asarray(value))
+    return str(value)

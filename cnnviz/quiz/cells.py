@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..trace import conv2d_steps, pool2d_steps
-from .records import Answer, Phrase, Worked
+from ..shapes import conv_geometry
+from ..trace import conv2d_steps, conv2d_trace, pool2d_steps
+from .records import Answer, Phrase, Question, Worked
 
 TOLERANCE = 0.005  # decimals: right to two places
 
@@ -32,22 +33,50 @@ def _conv_prompt_params(bias, stride, padding, dilation) -> dict:
     return {"bias": bias, "stride": stride, "padding": padding, "dilation": dilation}
 
 
-def conv_cell(rng: np.random.Generator, level: int):
-    """Level 1: 0/±1 kernel, valid, stride 1. 2: padding 1, stride 1–2, bias. 3: halves, stride 2, dilation."""
-    x, w, bias, stride, padding, dilation = _conv_problem(rng, level, (4, 7), 3)
+def _whole(*arrays) -> bool:
+    return all(np.all(np.asarray(a) == np.round(a)) for a in arrays)
+
+
+def conv_cell_question(x, w, bias: float = 0.0, stride=1, padding=0, dilation=1, cell=(0, 0)) -> Question:
+    """“What value goes into output cell ``cell`` (0-based (i, j))?” for a 2-D input ``(H, W)`` and kernel ``(fh, fw)``.
+
+    Exact for whole numbers, else within :data:`TOLERANCE`. Pages build this from their own settings.
+    """
+    x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
     steps = conv2d_steps(x, w, np.array([bias]), stride, padding, dilation)
-    step = steps[int(rng.integers(len(steps)))]
+    step = next(s for s in steps if s.index == tuple(cell))
     i, j = step.index
     prompt = Phrase("quiz.conv_cell.prompt", {"row": i + 1, "col": j + 1,
                                               **_conv_prompt_params(bias, stride, padding, dilation)})
-    answer = Answer("integer", int(step.value)) if level < 3 else Answer("number", step.value, TOLERANCE)
+    answer = Answer("integer", int(step.value)) if _whole(x, w, bias) else Answer("number", step.value, TOLERANCE)
     worked = Worked(Phrase("quiz.conv_cell.explain", {"rows": ", ".join(str(r + 1) for r in step.rows),
                                                       "cols": ", ".join(str(c + 1) for c in step.cols)}),
                     (step.equation,), (step,))
-    return prompt, answer, worked, _conv_data(x, w, bias, stride, padding, dilation)
+    return Question("conv_cell", None, None, prompt, answer, worked,
+                    _conv_data(x, w, bias, stride, padding, dilation))
 
 
-def feature_map(rng: np.random.Generator, level: int):
+def conv_cell(rng: np.random.Generator, level: int) -> Question:
+    """Level 1: 0/±1 kernel, valid, stride 1. 2: padding 1, stride 1–2, bias. 3: halves, stride 2, dilation."""
+    x, w, bias, stride, padding, dilation = _conv_problem(rng, level, (4, 7), 3)
+    rows, cols = conv_geometry(x.shape, w.shape, stride, padding, dilation).out_shape
+    cell = int(rng.integers(rows)), int(rng.integers(cols))
+    return conv_cell_question(x, w, bias, stride, padding, dilation, cell)
+
+
+def feature_map_question(x, w, bias: float = 0.0, stride=1, padding=0, dilation=1) -> Question:
+    """“Compute the whole feature map” for a 2-D input and kernel; every cell within :data:`TOLERANCE`."""
+    x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
+    trace = conv2d_trace(x, w, np.array([bias]), stride, padding, dilation)
+    out = trace.output.astype(np.float64)  # (OH, OW)
+    prompt = Phrase("quiz.feature_map.prompt", _conv_prompt_params(bias, stride, padding, dilation))
+    worked = Worked(Phrase("quiz.feature_map.explain", {"rows": out.shape[0], "cols": out.shape[1]}),
+                    tuple(s.equation for s in trace.steps), trace.steps)
+    return Question("feature_map", None, None, prompt, Answer("matrix", out, TOLERANCE), worked,
+                    _conv_data(x, w, bias, stride, padding, dilation))
+
+
+def feature_map(rng: np.random.Generator, level: int) -> Question:
     """The whole (small) output map. Level 1: 3×3 input, 2×2 kernel. 2: 4×4, 3×3, bias. 3: halves, stride 2."""
     f = 2 if level == 1 else 3
     x, w, bias, stride, padding, dilation = _conv_problem(rng, level, (3, 4) if level == 1 else (4, 6), f)
@@ -55,12 +84,7 @@ def feature_map(rng: np.random.Generator, level: int):
         stride, padding = 1, 0
     if level == 3:
         dilation = 1
-    steps = conv2d_steps(x, w, np.array([bias]), stride, padding, dilation)
-    out = np.array([s.value for s in steps]).reshape(1 + max(s.index[0] for s in steps), -1)
-    prompt = Phrase("quiz.feature_map.prompt", _conv_prompt_params(bias, stride, padding, dilation))
-    worked = Worked(Phrase("quiz.feature_map.explain", {"rows": out.shape[0], "cols": out.shape[1]}),
-                    tuple(s.equation for s in steps), steps)
-    return prompt, Answer("matrix", out, TOLERANCE), worked, _conv_data(x, w, bias, stride, padding, dilation)
+    return feature_map_question(x, w, bias, stride, padding, dilation)
 
 
 def _pool_problem(rng: np.random.Generator, level: int, mode: str):
@@ -72,7 +96,7 @@ def _pool_problem(rng: np.random.Generator, level: int, mode: str):
     return rng.integers(-3, 10, (n, n)), 3, 2
 
 
-def pool_value(rng: np.random.Generator, level: int):
+def pool_value(rng: np.random.Generator, level: int) -> Question:
     """Level 1: max 2×2. 2: average 2×2 or max 3×3 stride 2. 3: average 3×3 stride 2 (ninths)."""
     mode = "max" if level == 1 else ("avg", "max")[int(rng.integers(2))] if level == 2 else "avg"
     x, f, stride = _pool_problem(rng, level, mode)
@@ -84,10 +108,11 @@ def pool_value(rng: np.random.Generator, level: int):
     worked = Worked(Phrase("quiz.pool_value.explain", {"rows": ", ".join(str(r + 1) for r in step.rows),
                                                        "cols": ", ".join(str(c + 1) for c in step.cols)}),
                     (step.equation,), (step,))
-    return prompt, answer, worked, {"x": x.astype(np.float64), "f": f, "stride": stride, "mode": mode}
+    return Question("pool_value", None, None, prompt, answer, worked,
+                    {"x": x.astype(np.float64), "f": f, "stride": stride, "mode": mode})
 
 
-def pool_winner(rng: np.random.Generator, level: int):
+def pool_winner(rng: np.random.Generator, level: int) -> Question:
     """Which input pixel max pooling picks, as (row, column) from 1. Level 3 has a tie in the window."""
     x, f, stride = _pool_problem(rng, level, "max")
     steps = pool2d_steps(x, f, stride, 0, "max")
@@ -105,5 +130,5 @@ def pool_winner(rng: np.random.Generator, level: int):
     prompt = Phrase("quiz.pool_winner.prompt", {"f": f, "stride": stride, "row": i + 1, "col": j + 1})
     worked = Worked(Phrase("quiz.pool_winner.explain", {"value": step.value, "row": row + 1, "col": col + 1}),
                     (step.equation,), (step,))
-    return prompt, Answer("tuple", (row + 1, col + 1)), worked, {"x": x.astype(np.float64), "f": f,
-                                                                 "stride": stride, "mode": "max"}
+    return Question("pool_winner", None, None, prompt, Answer("tuple", (row + 1, col + 1)), worked,
+                    {"x": x.astype(np.float64), "f": f, "stride": stride, "mode": "max"})

@@ -68,9 +68,11 @@ class Worked:
 
 @dataclass(frozen=True)
 class Question:
+    """One question. ``seed`` and ``level`` are None for a question a page built from its own settings."""
+
     kind: str
-    seed: int
-    level: int
+    seed: int | None
+    level: int | None
     prompt: Phrase
     answer: Answer
     worked: Worked

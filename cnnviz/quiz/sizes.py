@@ -9,14 +9,14 @@ from ..errors import CnnvizError
 from ..networks import AxisField, Conv2d, MaxPool2d, Sequential, summarize
 from ..shapes import axis_geometry
 from ..transpose import transpose_axis
-from .records import Answer, Phrase, Worked
+from .records import Answer, Phrase, Question, Worked
 
 
 def _pick(rng: np.random.Generator, options):
     return options[int(rng.integers(len(options)))]
 
 
-def output_size(rng: np.random.Generator, level: int):
+def output_size(rng: np.random.Generator, level: int) -> Question:
     """Level 1: stride 1, padding a number. 2: stride 2–4 (the floor), valid / same. 3: dilation, full."""
     while True:
         n = int(rng.integers(4, 13)) if level == 1 else int(rng.integers(5, 33))
@@ -28,17 +28,23 @@ def output_size(rng: np.random.Generator, level: int):
         mode = _pick(rng, modes)
         padding = int(rng.integers(0, 3 if level == 1 else 4)) if mode is None else mode
         try:
-            geo = axis_geometry(n, f, stride, padding, dilation)
+            axis_geometry(n, f, stride, padding, dilation)
         except CnnvizError:
             continue
         break
+    return output_size_question(n, f, stride, padding, dilation)
+
+
+def output_size_question(n: int, f: int, stride: int = 1, padding=0, dilation: int = 1) -> Question:
+    """“What is the output size (one side)?” for one axis; ``padding`` a number (each side) or a mode."""
+    geo = axis_geometry(n, f, stride, padding, dilation)
     prompt = Phrase("quiz.output_size.prompt" if dilation == 1 else "quiz.output_size.prompt_dilated",
                     {"n": n, "f": f, "stride": stride, "padding": padding, "dilation": dilation})
     explain = Phrase("quiz.output_size.explain", {"before": geo.before, "after": geo.after})
-    return prompt, Answer("integer", geo.out), Worked(explain, (geo.worked(),)), {}
+    return Question("output_size", None, None, prompt, Answer("integer", geo.out), Worked(explain, (geo.worked(),)))
 
 
-def transposed_size(rng: np.random.Generator, level: int):
+def transposed_size(rng: np.random.Generator, level: int) -> Question:
     """Level 1: stride 2, no padding. 2: stride 1–3, padding. 3: output padding and dilation."""
     while True:
         n, f = int(rng.integers(2, 9)), int(rng.integers(2, 6))
@@ -53,8 +59,8 @@ def transposed_size(rng: np.random.Generator, level: int):
         break
     prompt = Phrase("quiz.transposed_size.prompt", {"n": n, "f": f, "stride": stride, "padding": padding,
                                                     "output_padding": output_padding, "dilation": dilation})
-    return prompt, Answer("integer", axis.out), Worked(Phrase("quiz.transposed_size.explain"),
-                                                       (axis.formula(),)), {}
+    return Question("transposed_size", None, None, prompt, Answer("integer", axis.out), Worked(Phrase("quiz.transposed_size.explain"),
+                                                       (axis.formula(),)))
 
 
 def _layer_phrase(layer) -> Phrase:
@@ -86,7 +92,7 @@ def _network(rng: np.random.Generator, level: int, depth: int, size_range):
             return layers, (n, c), summary
 
 
-def layer_shape(rng: np.random.Generator, level: int):
+def layer_shape(rng: np.random.Generator, level: int) -> Question:
     """Level 1: two stride-1 convs. 2: three layers with pooling and padding. 3: four, strides and dilation."""
     depth = level + 1
     layers, (n, c), summary = _network(rng, level, depth, (8, 33) if level == 1 else (16, 65))
@@ -99,10 +105,10 @@ def layer_shape(rng: np.random.Generator, level: int):
     prompt = Phrase("quiz.layer_shape.prompt", {"n": n, "c": c, "layers": tuple(map(_layer_phrase, layers)),
                                                 "k": k})
     explain = Phrase("quiz.layer_shape.explain", {"channels": c_out})
-    return prompt, Answer("tuple", (h, w, c_out)), Worked(explain, tuple(formulas)), {}
+    return Question("layer_shape", None, None, prompt, Answer("tuple", (h, w, c_out)), Worked(explain, tuple(formulas)))
 
 
-def receptive_field(rng: np.random.Generator, level: int):
+def receptive_field(rng: np.random.Generator, level: int) -> Question:
     """Level 1: two stride-1 convs. 2: three layers with a pool. 3: four, strides and dilation."""
     layers, _, summary = _network(rng, level, level + 1, (64, 129))
     formulas, field = [], AxisField()
@@ -111,5 +117,5 @@ def receptive_field(rng: np.random.Generator, level: int):
         formulas.append(f"{field.size} + ({span} − 1)·{field.jump} = {row.rf.rows.size}")
         field = row.rf.rows
     prompt = Phrase("quiz.receptive_field.prompt", {"layers": tuple(map(_layer_phrase, layers))})
-    return prompt, Answer("integer", field.size), Worked(Phrase("quiz.receptive_field.explain"),
-                                                         tuple(formulas)), {}
+    return Question("receptive_field", None, None, prompt, Answer("integer", field.size), Worked(Phrase("quiz.receptive_field.explain"),
+                                                         tuple(formulas)))

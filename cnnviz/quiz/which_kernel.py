@@ -6,7 +6,7 @@ import numpy as np
 
 from ..edges import filter2d, pixel_trace
 from ..kernels import KERNELS
-from .records import Answer, Phrase, Worked
+from .records import Answer, Phrase, Question, Worked
 
 CHOICES = {  # choice key → kernel weights (cross-correlation, as the edge page applies them)
     "sobel_x": KERNELS["sobel"].weights[0],
@@ -31,7 +31,7 @@ def _picture(rng: np.random.Generator) -> np.ndarray:
     return image
 
 
-def which_kernel(rng: np.random.Generator, level: int):
+def which_kernel(rng: np.random.Generator, level: int) -> Question:
     """Level 1: Sobel x or y. 2: or the Laplacian. 3: or a blur or sharpening kernel."""
     choices = LEVEL_CHOICES[level]
     image = _picture(rng)
@@ -41,5 +41,5 @@ def which_kernel(rng: np.random.Generator, level: int):
     trace = pixel_trace(image, (CHOICES[key],), "zeros", int(row), int(col))
     worked = Worked(Phrase(f"quiz.which_kernel.explain_{key}", {"row": int(row) + 1, "col": int(col) + 1}),
                     (trace.steps[0].equation,), trace.steps)
-    return (Phrase("quiz.which_kernel.prompt"), Answer("choice", key, choices=choices), worked,
-            {"image": image, "map": response})
+    return Question("which_kernel", None, None, Phrase("quiz.which_kernel.prompt"),
+                    Answer("choice", key, choices=choices), worked, {"image": image, "map": response})

@@ -59,21 +59,35 @@ def answer_box(question: Question, key: str) -> str | None:
     return st.text_input(tr("quiz.predict.your_answer"), key=f"{key}.answer", help=hint, placeholder=hint)
 
 
+def judge(question: Question, key: str) -> Verdict:
+    """Check the guess typed under ``key``; an unreadable one is kept for :func:`unreadable_notice` to explain."""
+    verdict = check(question, st.session_state.get(f"{key}.answer") or "")
+    if verdict.outcome == "unreadable":
+        st.session_state[f"{key}.unreadable"] = verdict
+    return verdict
+
+
+def unreadable_notice(key: str) -> None:
+    verdict = st.session_state.pop(f"{key}.unreadable", None)
+    if verdict is not None:
+        st.warning(say(verdict.message, lang()), icon=":material/help:")
+
+
+def _check(question: Question, key: str) -> None:
+    verdict = judge(question, key)
+    if verdict.outcome != "unreadable":
+        st.session_state[f"{key}.verdict"] = verdict
+
+
 def predict_first(question: Question, key: str) -> Verdict | None:
     """Answer box → Check → the verdict and the worked solution. Returns the verdict once it is revealed."""
-    done = f"{key}.verdict"
-    verdict = st.session_state.get(done)
+    verdict = st.session_state.get(f"{key}.verdict")
     if verdict is None:
         with st.form(f"{key}.form", border=False):
-            text = answer_box(question, key)
-            checked = st.form_submit_button(tr("quiz.predict.check"), type="primary")
-        if not checked:
-            return None
-        attempt = check(question, text or "")
-        if attempt.outcome == "unreadable":
-            st.warning(say(attempt.message, lang()), icon=":material/help:")
-            return None
-        st.session_state[done] = verdict = attempt
+            answer_box(question, key)
+            st.form_submit_button(tr("quiz.predict.check"), type="primary", on_click=_check, args=(question, key))
+        unreadable_notice(key)
+        return None
     VERDICT_BOX[verdict.outcome](say(verdict.message, lang()))
     show_solution(question, verdict, key)
     return verdict

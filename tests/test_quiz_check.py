@@ -109,3 +109,26 @@ def test_unknown_kind_level_or_seed_raise_readable_errors():
         with pytest.raises(CnnvizError) as info:
             make_question(*args)
         assert info.value.code == code and "{" not in info.value.message("ko")
+
+
+@pytest.mark.parametrize("stride, padding, dilation", [(1, 0, 1), (2, 1, 1), (1, 2, 2), ((2, 1), "same", 1)])
+def test_question_built_from_page_settings_traces_the_same_cell_as_the_whole_trace(stride, padding, dilation):
+    from cnnviz.quiz import conv_cell_question
+    from cnnviz.trace import conv2d_steps
+
+    rng = np.random.default_rng(5)
+    x, w = rng.integers(-3, 5, (6, 7)).astype(float), rng.integers(-2, 3, (3, 2)).astype(float)
+    for whole in conv2d_steps(x, w, np.array([1.5]), stride, padding, dilation):
+        q = conv_cell_question(x, w, 1.5, stride, padding, dilation, whole.index)
+        step = q.worked.steps[0]
+        assert (step.index, step.rows, step.cols, step.equation) == (whole.index, whole.rows, whole.cols,
+                                                                     whole.equation)
+        assert np.array_equal(step.products, whole.products) and q.answer.value == whole.value
+
+
+def test_question_about_a_cell_outside_the_output_is_refused_in_words():
+    from cnnviz.quiz import conv_cell_question
+
+    with pytest.raises(CnnvizError) as info:
+        conv_cell_question(np.zeros((4, 4)), np.ones((3, 3)), cell=(2, 0))
+    assert info.value.code == "no_such_cell" and "2" in str(info.value)

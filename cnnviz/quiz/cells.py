@@ -2,10 +2,14 @@
 pixel max pooling picks. Answers and worked solutions are the step records of :mod:`cnnviz.trace`."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
+from ..errors import CnnvizError
+from ..padding import pad2d
 from ..shapes import conv_geometry
-from ..trace import conv2d_steps, conv2d_trace, pool2d_steps
+from ..trace import ConvStep, conv2d_steps, pool2d_steps
 from .records import Answer, Phrase, Question, Worked
 
 TOLERANCE = 0.005  # decimals: right to two places
@@ -37,14 +41,26 @@ def _whole(*arrays) -> bool:
     return all(np.all(np.asarray(a) == np.round(a)) for a in arrays)
 
 
+def _one_step(x, w, bias, stride, padding, dilation, cell) -> ConvStep:
+    """The trace record of one output cell: the trace of its window alone, placed back at ``cell``
+    (as :func:`cnnviz.edges.pixel_trace` does), instead of tracing every cell."""
+    geo = conv_geometry(x.shape, w.shape, stride, padding, dilation)
+    i, j = cell
+    if not (0 <= i < geo.rows.out and 0 <= j < geo.cols.out):
+        raise CnnvizError("no_such_cell", row=i + 1, col=j + 1, rows=geo.rows.out, cols=geo.cols.out)
+    rows, cols = geo.rows.window(i), geo.cols.window(j)
+    window = pad2d(x, geo.pads)[rows[0]: rows[-1] + 1, cols[0]: cols[-1] + 1]  # (span_h, span_w)
+    (step,) = conv2d_steps(window, w, np.array([bias]), 1, 0, dilation)
+    return replace(step, index=(i, j), rows=tuple(int(r) for r in rows), cols=tuple(int(c) for c in cols))
+
+
 def conv_cell_question(x, w, bias: float = 0.0, stride=1, padding=0, dilation=1, cell=(0, 0)) -> Question:
     """“What value goes into output cell ``cell`` (0-based (i, j))?” for a 2-D input ``(H, W)`` and kernel ``(fh, fw)``.
 
     Exact for whole numbers, else within :data:`TOLERANCE`. Pages build this from their own settings.
     """
     x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
-    steps = conv2d_steps(x, w, np.array([bias]), stride, padding, dilation)
-    step = next(s for s in steps if s.index == tuple(cell))
+    step = _one_step(x, w, bias, stride, padding, dilation, tuple(cell))
     i, j = step.index
     prompt = Phrase("quiz.conv_cell.prompt", {"row": i + 1, "col": j + 1,
                                               **_conv_prompt_params(bias, stride, padding, dilation)})
@@ -67,11 +83,11 @@ def conv_cell(rng: np.random.Generator, level: int) -> Question:
 def feature_map_question(x, w, bias: float = 0.0, stride=1, padding=0, dilation=1) -> Question:
     """“Compute the whole feature map” for a 2-D input and kernel; every cell within :data:`TOLERANCE`."""
     x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
-    trace = conv2d_trace(x, w, np.array([bias]), stride, padding, dilation)
-    out = trace.output.astype(np.float64)  # (OH, OW)
+    steps = conv2d_steps(x, w, np.array([bias]), stride, padding, dilation)  # row by row
+    out = np.array([s.value for s in steps]).reshape(steps[-1].index[0] + 1, -1)  # (OH, OW)
     prompt = Phrase("quiz.feature_map.prompt", _conv_prompt_params(bias, stride, padding, dilation))
     worked = Worked(Phrase("quiz.feature_map.explain", {"rows": out.shape[0], "cols": out.shape[1]}),
-                    tuple(s.equation for s in trace.steps), trace.steps)
+                    tuple(s.equation for s in steps), steps)
     return Question("feature_map", None, None, prompt, Answer("matrix", out, TOLERANCE), worked,
                     _conv_data(x, w, bias, stride, padding, dilation))
 

@@ -1,15 +1,13 @@
 """Live-poll rooms: one behaviour suite, run against the in-process store and a real redis-server."""
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import threading
 import time
 
 import pytest
 
 from pages.common.rooms import ALPHABET, Limits, MemoryStore, RoomError, normal_code, room_store
+from tests.redis_server import redis_server
 
 TTL = 0.5  # seconds: short, so that the Redis store's real expiry can be waited for
 
@@ -24,31 +22,8 @@ class FakeClock:
 
 @pytest.fixture(scope="module")
 def redis_url():
-    """A throwaway redis-server on a free loopback port, without persistence."""
-    pytest.importorskip("redis")
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (Debian package redis-server)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import redis
-
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    else:
-        proc.kill()
-        pytest.fail("redis-server did not start")
-    yield f"redis://127.0.0.1:{port}/0"
-    proc.terminate()
-    proc.wait(10)
+    with redis_server() as url:
+        yield url
 
 
 @pytest.fixture(params=["memory", "redis"])

@@ -75,6 +75,17 @@ def test_instructor_sees_the_live_histogram_of_several_students_then_everyone_se
         assert _histogram(student) == {right: 3, wrong: 1}
 
 
+def test_reveal_shows_the_right_answer_even_when_nobody_gave_it():
+    host = _instructor()
+    store, code = _room(host)
+    room = store.get(code)
+    question = make_question(room.kind, room.seed, room.level)
+    _send(run_page(PAGE, query={"room": code}), str(question.answer.value + 3))
+    host.button("quiz.poll.reveal").click()
+    host.run()
+    assert _histogram(host) == {str(question.answer.value + 3): 1, written(question, question.answer.value): 0}
+
+
 def test_next_question_starts_an_empty_round_that_students_can_answer_again():
     host = _instructor()
     store, code = _room(host)

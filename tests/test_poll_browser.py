@@ -12,6 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_poll_works_across_two_app_processes_sharing_redis(browser, monkeypatch):
+    expect = pytest.importorskip("playwright.sync_api").expect
     with redis_server() as url:
         monkeypatch.setenv("CNNVIZ_REDIS_URL", url)
         with streamlit_server("poll-a.log") as server_a, streamlit_server("poll-b.log") as server_b:
@@ -19,15 +20,14 @@ def test_poll_works_across_two_app_processes_sharing_redis(browser, monkeypatch)
             host.goto(f"{server_a}/poll", timeout=60_000)
             wait_idle(host)
             host.get_by_role("button", name="Open a room").click()
-            code_box = host.locator("div[style*='font-size:6rem']")
-            code_box.wait_for(timeout=30_000)
+            code_box = host.locator(".st-key-poll-code")
+            expect(code_box).to_have_text(re.compile(r"^\s*[2-9A-Z]{6}\s*$"), timeout=30_000)
             code = code_box.inner_text().strip()
-            assert re.fullmatch(r"[2-9A-Z]{6}", code)
 
             student = browser.new_page(viewport={"width": 900, "height": 1600})
             student.goto(f"{server_b}/poll?room={code}", timeout=60_000)  # another process: only Redis is shared
             wait_idle(student)
-            student.get_by_label("Your prediction").fill("9999")
+            student.get_by_role("textbox", name="Your prediction").fill("9999")
             student.get_by_role("button", name="Send my answer").click()
             student.get_by_text("Answer sent: 9999").wait_for(timeout=30_000)
 

@@ -71,7 +71,8 @@ def histogram_figure(counts: dict[str, int], right: str | None = None,
            "hovertemplate": "%{x}: %{y}<extra></extra>", "xaxis": f"x{axis_name(0)}", "yaxis": f"y{axis_name(0)}"}
     layout = {"font": {**style.FONT, "size": 22}, "plot_bgcolor": "white", "paper_bgcolor": "white",
               "height": 420, "margin": {"l": 60, "r": 20, "t": 30, "b": 60}, "bargap": 0.25,
-              "xaxis": {"title": {"text": labels.answers}, "type": "category", "fixedrange": True},
+              "xaxis": {"title": {"text": labels.answers}, "type": "category", "fixedrange": True,
+                        "tickfont": {"size": 26}},
               "yaxis": {"title": {"text": labels.count}, "range": [0, top * 1.2 + 0.5], "dtick": max(1, top // 5),
                         "fixedrange": True, "gridcolor": "#eeeeee"}}
     return {"data": [bar], "layout": layout}

@@ -35,7 +35,10 @@ def question_of(kind: str, seed: int, level: int) -> Question:
 def histogram(room: Room, question: Question) -> None:
     counts = rooms().tally(room.code, room.round)
     label = choice_label if question.answer.form == "choice" else str
-    right = label(written(question, question.answer.value)) if room.revealed else None
+    right = written(question, question.answer.value)
+    if room.revealed:
+        counts.setdefault(right, 0)  # the reveal shows where the right answer is, even if nobody gave it
+    right = label(right) if room.revealed else None
     st.markdown(tr("quiz.poll.answers", n=sum(counts.values())))
     figure = histogram_figure({label(k): v for k, v in counts.items()}, right,
                               HistogramLabels(tr("quiz.poll.axis_answers"), tr("quiz.poll.axis_students")))
@@ -90,7 +93,7 @@ def instructor(lesson: Lesson, code: str) -> None:
     question = question_of(room.kind, room.seed, room.level)
     base = (st.context.url or "").split("?")[0]
     st.markdown(tr("quiz.poll.join_at", url=f"{base}?room={code}"))
-    st.markdown(f"<div style='{CODE_CSS}'>{code}</div>", unsafe_allow_html=True)
+    st.container(key="poll-code").markdown(f"<div style='{CODE_CSS}'>{code}</div>", unsafe_allow_html=True)
     show_question(question, f"quiz.poll.{code}.{room.round}")
 
     @st.fragment(run_every=None if room.revealed else POLL_SECONDS)
@@ -167,7 +170,9 @@ if HOST in st.session_state:
     instructor(lesson, st.session_state[HOST][0])
 else:
     st.caption(tr("quiz.poll.intro"))
-    lesson.widget("room")
+    if "room" not in lesson.hidden:  # a code is one line: the schema's text widget is a text area
+        st.text_input(lesson.label("room"), key=lesson.key("room"), help=tr("quiz.poll.room.help"),
+                      max_chars=12, placeholder="ABC234")
     settings = lesson.settings()
     code = normal_code(settings.room)
     if code:

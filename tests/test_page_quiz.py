@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from cnnviz.quiz import make_quiz, say, written
-from tests.conftest import assert_no_exception, run_page
+from tests.conftest import assert_no_exception, chart, heatmap_z, run_page
 
 PAGE = "pages/lessons/quiz.py"
 LINK = {"seed": "7", "level": "2", "count": "4"}
@@ -86,3 +86,17 @@ def test_quiz_reads_in_korean():
     at = run_page(PAGE, query=LINK | {"lang": "ko"})
     assert_no_exception(at)
     assert any(say(make_quiz(7, 2, 4)[0].prompt, "ko") in m.value for m in at.markdown)
+
+
+def test_a_wrong_feature_map_shows_the_gap_as_a_difference_heatmap():
+    question = make_quiz(32, 1, 1)[0]
+    assert question.kind == "feature_map"
+    guess = question.answer.value.copy()
+    guess[0, 1] += 2
+    at = run_page(PAGE, query={"seed": "32", "level": "1", "count": "1"})
+    at = _answer(at, question, "\n".join(" ".join(f"{v:g}" for v in row) for row in guess))
+    assert_no_exception(at)
+    assert any("1 of 4 cells differ" in e.value for e in at.error)
+    difference = chart(at, "quiz.q1.0.difference")
+    assert heatmap_z(difference["data"][2]).tolist() == (guess - question.answer.value).tolist()
+    assert len(difference["layout"]["shapes"]) == 2  # the wrong cell, boxed in the guess and in the gap

@@ -111,15 +111,16 @@ def test_unknown_kind_level_or_seed_raise_readable_errors():
         assert info.value.code == code and "{" not in info.value.message("ko")
 
 
-@pytest.mark.parametrize("stride, padding, dilation", [(1, 0, 1), (2, 1, 1), (1, 2, 2), ((2, 1), "same", 1)])
-def test_question_built_from_page_settings_traces_the_same_cell_as_the_whole_trace(stride, padding, dilation):
+@pytest.mark.parametrize("stride, padding, dilation, flip", [(1, 0, 1, False), (2, 1, 1, True), (1, 2, 2, False),
+                                                            ((2, 1), "same", 1, True)])
+def test_question_built_from_page_settings_traces_the_same_cell_as_the_whole_trace(stride, padding, dilation, flip):
     from cnnviz.quiz import conv_cell_question
     from cnnviz.trace import conv2d_steps
 
     rng = np.random.default_rng(5)
     x, w = rng.integers(-3, 5, (6, 7)).astype(float), rng.integers(-2, 3, (3, 2)).astype(float)
-    for whole in conv2d_steps(x, w, np.array([1.5]), stride, padding, dilation):
-        q = conv_cell_question(x, w, 1.5, stride, padding, dilation, whole.index)
+    for whole in conv2d_steps(x, w, np.array([1.5]), stride, padding, dilation, flip):
+        q = conv_cell_question(x, w, 1.5, stride, padding, dilation, whole.index, flip)
         step = q.worked.steps[0]
         assert (step.index, step.rows, step.cols, step.equation) == (whole.index, whole.rows, whole.cols,
                                                                      whole.equation)
@@ -132,3 +133,13 @@ def test_question_about_a_cell_outside_the_output_is_refused_in_words():
     with pytest.raises(CnnvizError) as info:
         conv_cell_question(np.zeros((4, 4)), np.ones((3, 3)), cell=(2, 0))
     assert info.value.code == "no_such_cell" and "2" in str(info.value)
+
+
+def test_flipped_kernel_questions_say_so_and_use_the_flipped_kernel():
+    from cnnviz.quiz import conv_cell_question, feature_map_question
+
+    x, w = np.arange(9.0).reshape(3, 3), np.array([[1.0, 0.0], [0.0, 0.0]])
+    assert conv_cell_question(x, w, cell=(0, 0), flip=True).answer.value == 4  # the 1 lands bottom-right
+    assert conv_cell_question(x, w, cell=(0, 0)).answer.value == 0
+    flipped = feature_map_question(x, w, flip=True)
+    assert flipped.answer.value.tolist() == [[4, 5], [7, 8]] and "flipped" in say(flipped.prompt)

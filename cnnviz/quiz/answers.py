@@ -19,6 +19,7 @@ from .records import Phrase, Question, Verdict
 _MINUSES = str.maketrans({"−": "-", "–": "-", "－": "-"})
 _GROUPED = re.compile(r"^[+-]?\d{1,3}([, _]\d{3})+$")
 MAX_LENGTH = 40
+_WHOLE = re.compile(r"[+-]?\d+")
 _SEPARATORS = re.compile(r"[\s,;x×X*·]+")
 
 
@@ -29,6 +30,8 @@ def read_number(text: str) -> Fraction | None:
         return None
     if _GROUPED.match(s):
         s = re.sub(r"[, _]", "", s)
+    if _WHOLE.fullmatch(s):  # the usual answer: skip Fraction's slower parsing
+        return Fraction(int(s))
     parts = s.split("/")
     try:
         if len(parts) == 1:

@@ -28,9 +28,9 @@ def _conv_problem(rng: np.random.Generator, level: int, n_range, f: int):
     return x, w, float(rng.integers(-2, 3)), 2, 1, int(rng.integers(1, 3))
 
 
-def _conv_data(x, w, bias, stride, padding, dilation) -> dict:
+def _conv_data(x, w, bias, stride, padding, dilation, flip=False) -> dict:
     return {"x": x.astype(np.float64), "w": w.astype(np.float64), "bias": bias, "stride": stride,
-            "padding": padding, "dilation": dilation}
+            "padding": padding, "dilation": dilation, "flip": flip}
 
 
 def _conv_prompt_params(bias, stride, padding, dilation) -> dict:
@@ -41,7 +41,7 @@ def _whole(*arrays) -> bool:
     return all(np.all(np.asarray(a) == np.round(a)) for a in arrays)
 
 
-def _one_step(x, w, bias, stride, padding, dilation, cell) -> ConvStep:
+def _one_step(x, w, bias, stride, padding, dilation, flip, cell) -> ConvStep:
     """The trace record of one output cell: the trace of its window alone, placed back at ``cell``
     (as :func:`cnnviz.edges.pixel_trace` does), instead of tracing every cell."""
     geo = conv_geometry(x.shape, w.shape, stride, padding, dilation)
@@ -50,26 +50,27 @@ def _one_step(x, w, bias, stride, padding, dilation, cell) -> ConvStep:
         raise CnnvizError("no_such_cell", row=i + 1, col=j + 1, rows=geo.rows.out, cols=geo.cols.out)
     rows, cols = geo.rows.window(i), geo.cols.window(j)
     window = pad2d(x, geo.pads)[rows[0]: rows[-1] + 1, cols[0]: cols[-1] + 1]  # (span_h, span_w)
-    (step,) = conv2d_steps(window, w, np.array([bias]), 1, 0, dilation)
+    (step,) = conv2d_steps(window, w, np.array([bias]), 1, 0, dilation, flip)
     return replace(step, index=(i, j), rows=tuple(int(r) for r in rows), cols=tuple(int(c) for c in cols))
 
 
-def conv_cell_question(x, w, bias: float = 0.0, stride=1, padding=0, dilation=1, cell=(0, 0)) -> Question:
-    """“What value goes into output cell ``cell`` (0-based (i, j))?” for a 2-D input ``(H, W)`` and kernel ``(fh, fw)``.
+def conv_cell_question(x, w, bias: float = 0.0, stride=1, padding=0, dilation=1, cell=(0, 0),
+                       flip: bool = False) -> Question:
+    """“What value goes into output cell ``cell`` (0-based ``(i, j)``)?” for input ``(H, W)``, kernel ``(fh, fw)``.
 
     Exact for whole numbers, else within :data:`TOLERANCE`. Pages build this from their own settings.
     """
     x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
-    step = _one_step(x, w, bias, stride, padding, dilation, tuple(cell))
+    step = _one_step(x, w, bias, stride, padding, dilation, flip, tuple(cell))
     i, j = step.index
-    prompt = Phrase("quiz.conv_cell.prompt", {"row": i + 1, "col": j + 1,
-                                              **_conv_prompt_params(bias, stride, padding, dilation)})
+    prompt = Phrase("quiz.conv_cell.prompt_flipped" if flip else "quiz.conv_cell.prompt",
+                    {"row": i + 1, "col": j + 1, **_conv_prompt_params(bias, stride, padding, dilation)})
     answer = Answer("integer", int(step.value)) if _whole(x, w, bias) else Answer("number", step.value, TOLERANCE)
     worked = Worked(Phrase("quiz.conv_cell.explain", {"rows": ", ".join(str(r + 1) for r in step.rows),
                                                       "cols": ", ".join(str(c + 1) for c in step.cols)}),
                     (step.equation,), (step,))
     return Question("conv_cell", None, None, prompt, answer, worked,
-                    _conv_data(x, w, bias, stride, padding, dilation))
+                    _conv_data(x, w, bias, stride, padding, dilation, flip))
 
 
 def conv_cell(rng: np.random.Generator, level: int) -> Question:
@@ -80,16 +81,18 @@ def conv_cell(rng: np.random.Generator, level: int) -> Question:
     return conv_cell_question(x, w, bias, stride, padding, dilation, cell)
 
 
-def feature_map_question(x, w, bias: float = 0.0, stride=1, padding=0, dilation=1) -> Question:
+def feature_map_question(x, w, bias: float = 0.0, stride=1, padding=0, dilation=1,
+                         flip: bool = False) -> Question:
     """“Compute the whole feature map” for a 2-D input and kernel; every cell within :data:`TOLERANCE`."""
     x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
-    steps = conv2d_steps(x, w, np.array([bias]), stride, padding, dilation)  # row by row
+    steps = conv2d_steps(x, w, np.array([bias]), stride, padding, dilation, flip)  # row by row
     out = np.array([s.value for s in steps]).reshape(steps[-1].index[0] + 1, -1)  # (OH, OW)
-    prompt = Phrase("quiz.feature_map.prompt", _conv_prompt_params(bias, stride, padding, dilation))
+    prompt = Phrase("quiz.feature_map.prompt_flipped" if flip else "quiz.feature_map.prompt",
+                    _conv_prompt_params(bias, stride, padding, dilation))
     worked = Worked(Phrase("quiz.feature_map.explain", {"rows": out.shape[0], "cols": out.shape[1]}),
                     tuple(s.equation for s in steps), steps)
     return Question("feature_map", None, None, prompt, Answer("matrix", out, TOLERANCE), worked,
-                    _conv_data(x, w, bias, stride, padding, dilation))
+                    _conv_data(x, w, bias, stride, padding, dilation, flip))
 
 
 def feature_map(rng: np.random.Generator, level: int) -> Question:

@@ -63,4 +63,5 @@ def bottleneck_params(rng: np.random.Generator, level: int) -> Question:
         answer = direct - pair
         formulas = (conv_formula(c, k, f), one, conv_formula(r, k, f), both, f"{direct} − {pair} = {answer}")
     prompt = Phrase(f"quiz.bottleneck_params.prompt_{level}", {"c": c, "r": r, "k": k, "f": f})
-    return Question("bottleneck_params", None, None, prompt, Answer("integer", answer), Worked(Phrase("quiz.bottleneck_params.explain"), formulas))
+    worked = Worked(Phrase("quiz.bottleneck_params.explain"), formulas)
+    return Question("bottleneck_params", None, None, prompt, Answer("integer", answer), worked)

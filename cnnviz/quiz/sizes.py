@@ -59,8 +59,8 @@ def transposed_size(rng: np.random.Generator, level: int) -> Question:
         break
     prompt = Phrase("quiz.transposed_size.prompt", {"n": n, "f": f, "stride": stride, "padding": padding,
                                                     "output_padding": output_padding, "dilation": dilation})
-    return Question("transposed_size", None, None, prompt, Answer("integer", axis.out), Worked(Phrase("quiz.transposed_size.explain"),
-                                                       (axis.formula(),)))
+    worked = Worked(Phrase("quiz.transposed_size.explain"), (axis.formula(),))
+    return Question("transposed_size", None, None, prompt, Answer("integer", axis.out), worked)
 
 
 def _layer_phrase(layer) -> Phrase:
@@ -117,5 +117,5 @@ def receptive_field(rng: np.random.Generator, level: int) -> Question:
         formulas.append(f"{field.size} + ({span} − 1)·{field.jump} = {row.rf.rows.size}")
         field = row.rf.rows
     prompt = Phrase("quiz.receptive_field.prompt", {"layers": tuple(map(_layer_phrase, layers))})
-    return Question("receptive_field", None, None, prompt, Answer("integer", field.size), Worked(Phrase("quiz.receptive_field.explain"),
-                                                         tuple(formulas)))
+    worked = Worked(Phrase("quiz.receptive_field.explain"), tuple(formulas))
+    return Question("receptive_field", None, None, prompt, Answer("integer", field.size), worked)

@@ -22,7 +22,7 @@ class Limits:
     max_answers: int = 500  # answers per question in one room
     ttl: float = 3 * 3600.0  # seconds a room lives after the instructor's last action
     code_length: int = 6  # 31⁶ ≈ 887 million codes: guessing one of 200 open rooms takes millions of tries
-    max_answer_length: int = 40
+    max_answer_length: int = 120  # answers are stored as the app writes them (a 3×3 map of decimals fits)
 
 
 @dataclass(frozen=True)

@@ -143,3 +143,14 @@ def test_flipped_kernel_questions_say_so_and_use_the_flipped_kernel():
     assert conv_cell_question(x, w, cell=(0, 0)).answer.value == 0
     flipped = feature_map_question(x, w, flip=True)
     assert flipped.answer.value.tolist() == [[4, 5], [7, 8]] and "flipped" in say(flipped.prompt)
+
+
+def test_every_kind_reads_in_korean_with_the_course_terms():
+    from tests.test_pages_korean import english_words
+
+    for kind in KINDS:
+        for level in (1, 2, 3):
+            for seed in range(10):
+                q = make_question(kind, seed, level)
+                for phrase in (q.prompt, q.worked.explain, q.hint):
+                    assert english_words(say(phrase, "ko")) == [], (kind, level, seed, say(phrase, "ko"))

@@ -80,6 +80,7 @@ def test_choice_is_read_by_key_or_by_its_label_in_either_language():
     q = question(Answer("choice", "laplacian", choices=("sobel_x", "sobel_y", "laplacian")), "which_kernel")
     assert all(check(q, text).right for text in ("laplacian", "Laplacian", "라플라시안"))
     assert check(q, "Sobel x").outcome == "wrong"
+    assert say(check(q, "laplacian").message, "ko") == "정답입니다: 라플라시안."  # the label, not the key
     assert check(q, "Scharr").outcome == "unreadable"
 
 

@@ -105,7 +105,8 @@ def check(question: Question, text: str) -> Verdict:
         names = {_normal(choice)} | {_normal(t(f"quiz.choice.{choice}", lang)) for lang in LANGUAGES}
         if key in names:
             ok = choice == a.value
-            return _verdict("right" if ok else "wrong", "right" if ok else "wrong", choice, guess=text.strip())
+            return _verdict("right" if ok else "wrong", "right" if ok else "wrong", choice,
+                            guess=Phrase(f"quiz.choice.{choice}"))  # the label, in the reader's language
     return _verdict("unreadable", "not_a_choice", text=text.strip())
 
 

@@ -49,3 +49,12 @@ def test_wrong_guess_is_revealed_as_wrong_and_unreadable_one_keeps_it_hidden():
     assert at.warning and any("answer parts hidden" in m.value for m in at.markdown)
     at = _guess(at, "81")
     assert at.error and any("Answer:** 82" in m.value for m in at.markdown)
+
+
+def test_question_key_follows_the_settings():
+    from pages.common.predict import question_key
+    from pages.schemas.quiz import QuizSettings
+
+    a, b = QuizSettings.build({"seed": 4}), QuizSettings.build({"seed": 5})
+    assert question_key("quiz", a) == question_key("quiz", QuizSettings.build({"seed": 4}))
+    assert question_key("quiz", a) != question_key("quiz", b)

@@ -1,9 +1,11 @@
 """“Predict first”: any page shows a question record, takes a guess, checks it, then reveals the worked solution.
 
-A concept page builds a :class:`cnnviz.quiz.Question` from its current settings (for example
-``cnnviz.quiz.conv_cell_question(x, w, bias, stride, padding, dilation, cell)``) and calls::
+A concept page adds a switch to its schema (``predict: bool = flag(False)``, so it travels in the lesson link;
+label it with ``lesson.widget("predict", label=tr("quiz.predict.switch"), help=tr("quiz.predict.switch_help"))``),
+builds a :class:`cnnviz.quiz.Question` from its current settings (for example
+``cnnviz.quiz.conv_cell_question(x, w, bias, stride, padding, dilation, cell, flip)``) and calls::
 
-    verdict = predict_first(question, key="conv.predict")   # None until a readable guess was checked
+    verdict = predict_first(question, key=question_key("conv", settings))  # None until checked
     if verdict is None:
         ...  # keep the answer parts of the figure hidden
 
@@ -21,6 +23,12 @@ from pages.common.charts import show_figure
 from pages.common.text import lang, tr
 
 VERDICT_BOX = {"right": st.success, "wrong": st.error}
+
+
+def question_key(page: str, settings) -> str:
+    """A session-state key for the question of these settings: new settings ask afresh, the same ones keep the
+    guess (``settings`` is the page's frozen schema object)."""
+    return f"{page}.predict.{hash(settings) & 0xFFFFFFFF:08x}"
 
 
 def show_question(question: Question, key: str) -> None:

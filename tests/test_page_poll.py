@@ -132,3 +132,20 @@ def test_poll_reads_in_korean():
     at = run_page(PAGE, query={"lang": "ko"})
     assert_no_exception(at)
     assert at.title[0].value == "실시간 수업 투표"
+
+
+def test_unreachable_shared_store_is_explained_on_both_screens(monkeypatch):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("CNNVIZ_REDIS_URL", f"redis://127.0.0.1:{port}/0")
+    student = run_page(PAGE, query={"room": "ABCDEF"})
+    assert_no_exception(student)
+    assert any("cannot be reached" in w.value for w in student.warning)
+    host = run_page(PAGE)
+    host.button("quiz.poll.open").click()
+    host.run()
+    assert_no_exception(host)
+    assert any("cannot be reached" in w.value for w in host.warning) and "quiz.poll.host" not in host.session_state

@@ -1,6 +1,7 @@
 """Live-poll rooms: one behaviour suite, run against the in-process store and a real redis-server."""
 from __future__ import annotations
 
+import socket
 import threading
 import time
 
@@ -206,3 +207,18 @@ def test_environment_picks_the_store(monkeypatch, redis_url):
     assert isinstance(store, RedisStore)
     room, _ = store.open("output_size", 1, 1)
     assert room_store().get(room.code) == room  # a second client (another app process) sees the same room
+
+
+def test_unreachable_redis_is_a_room_error_not_a_library_message():
+    pytest.importorskip("redis")
+    from pages.common.rooms.redis_store import RedisStore
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    store = RedisStore(f"redis://127.0.0.1:{port}/0")
+    for action in (lambda: store.open("output_size", 1, 1), lambda: store.get("ABCDEF"),
+                   lambda: store.tally("ABCDEF", 1), lambda: store.answer("ABCDEF", 1, "s", "4")):
+        with pytest.raises(RoomError) as info:
+            action()
+        assert info.value.code == "unavailable"

@@ -15,7 +15,7 @@ from cnnviz.viz.quiz import HistogramLabels, histogram_figure
 from pages.common.charts import show_figure
 from pages.common.controls import Lesson
 from pages.common.predict import answer_box, choice_label, judge, show_question, show_solution, unreadable_notice
-from pages.common.rooms import Room, RoomError, new_token
+from pages.common.rooms import Room, RoomError, new_token, normal_code
 from pages.common.rooms.shared import shared_store as rooms
 from pages.common.text import lang, tr
 
@@ -32,7 +32,11 @@ def question_of(kind: str, seed: int, level: int) -> Question:
 
 
 def histogram(room: Room, question: Question) -> None:
-    counts = rooms().tally(room.code, room.round)
+    try:
+        counts = rooms().tally(room.code, room.round)
+    except RoomError as err:
+        st.warning(tr(f"quiz.poll.error.{err.code}"), icon=":material/cloud_off:")
+        return
     label = choice_label if question.answer.form == "choice" else str
     right = written(question, question.answer.value)
     if room.revealed:
@@ -59,20 +63,27 @@ def open_room() -> None:
     st.session_state[HOST] = (room.code, host)
 
 
+def _lost(err: RoomError) -> None:
+    """After a failed instructor action: a room that is gone is let go; anything else is said once."""
+    if err.code in ("no_room", "not_host"):
+        st.session_state.pop(HOST, None)
+    st.session_state["quiz.poll.error"] = err.code
+
+
 def next_question() -> None:
     code, host = st.session_state[HOST]
     try:
         rooms().next_question(code, host, *_asked())
-    except RoomError:
-        st.session_state.pop(HOST)
+    except RoomError as err:
+        _lost(err)
 
 
 def reveal() -> None:
     code, host = st.session_state[HOST]
     try:
         rooms().reveal(code, host)
-    except RoomError:
-        st.session_state.pop(HOST)
+    except RoomError as err:
+        _lost(err)
 
 
 def close_room() -> None:
@@ -81,6 +92,13 @@ def close_room() -> None:
         rooms().close(code, host)
     except RoomError:
         pass  # already gone (expired)
+
+
+def error_notice() -> None:
+    """The one message a failed button action left behind."""
+    code = st.session_state.pop("quiz.poll.error", None)
+    if code:
+        st.warning(tr(f"quiz.poll.error.{code}"), icon=":material/meeting_room:")
 
 
 def instructor(lesson: Lesson, code: str) -> None:
@@ -151,7 +169,10 @@ def student(code: str) -> None:
 
     @st.fragment(run_every=IDLE_POLL_SECONDS if room.revealed else POLL_SECONDS)
     def wait() -> None:
-        now = rooms().get(code)
+        try:
+            now = rooms().get(code)
+        except RoomError:
+            return  # the shared store is unreachable for now: look again at the next tick
         if now is None or (now.round, now.revealed) != (room.round, room.revealed):
             st.rerun(scope="app")
     wait()
@@ -160,3 +181,18 @@ def student(code: str) -> None:
 def session() -> str:
     """This browser session's anonymous token (random; it names nobody)."""
     return st.session_state.setdefault("quiz.poll.session", new_token())
+
+
+def join(lesson: Lesson) -> None:
+    """The first screen: a student types the code (or arrives by ``?room=CODE``); an instructor opens a room."""
+    st.caption(tr("quiz.poll.intro"))
+    if "room" not in lesson.hidden:  # a code is one line: the schema's text widget is a text area
+        st.text_input(lesson.label("room"), key=lesson.key("room"), help=tr("quiz.poll.room.help"),
+                      max_chars=12, placeholder="ABC234")
+    code = normal_code(lesson.settings().room)
+    if code:
+        student(code)
+    with st.expander(tr("quiz.poll.open_heading"), icon=":material/co_present:", expanded=not code):
+        lesson.widget("kind")
+        lesson.widget("level")
+        st.button(tr("quiz.poll.open"), on_click=open_room, key="quiz.poll.open", type="primary")

@@ -7,6 +7,7 @@ runs as one Lua script, so concurrent answers from many app processes cannot bre
 """
 from __future__ import annotations
 
+import contextlib
 import time
 
 from .store import Limits, Room, RoomError, new_code, new_token
@@ -66,8 +67,8 @@ class RedisStore:
     def __init__(self, url: str, limits: Limits = Limits(), prefix: str = "cnnviz:"):
         import redis  # only needed when CNNVIZ_REDIS_URL is set
 
-        self.limits, self._prefix = limits, prefix
-        self._r = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5)
+        self.limits, self._prefix, self._errors = limits, prefix, redis.RedisError
+        self._r = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2)
         self._scripts = {name: self._r.register_script(src) for name, src in
                          (("open", _OPEN), ("answer", _ANSWER), ("next", _NEXT), ("reveal", _REVEAL),
                           ("close", _CLOSE))}
@@ -78,8 +79,17 @@ class RedisStore:
     def _ttl_ms(self) -> int:
         return max(int(self.limits.ttl * 1000), 1)
 
+    @contextlib.contextmanager
+    def _reachable(self):
+        """A Redis that cannot be reached is a RoomError('unavailable'), never a library message."""
+        try:
+            yield
+        except self._errors as err:
+            raise RoomError("unavailable") from err
+
     def _run(self, name: str, keys, args) -> str:
-        result = self._scripts[name](keys=keys, args=args)
+        with self._reachable():
+            result = self._scripts[name](keys=keys, args=args)
         if result not in ("ok", "already", "taken"):
             raise RoomError(result)
         return result
@@ -96,7 +106,8 @@ class RedisStore:
                 return Room(code, kind, int(seed), int(level), 1, False), host
 
     def get(self, code: str) -> Room | None:
-        fields = self._r.hgetall(self._keys(code)[0])
+        with self._reachable():
+            fields = self._r.hgetall(self._keys(code)[0])
         if not fields:
             return None
         return Room(code, fields["kind"], int(fields["seed"]), int(fields["level"]), int(fields["round"]),
@@ -111,7 +122,9 @@ class RedisStore:
 
     def tally(self, code: str, round: int) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for answer in self._r.hvals(f"{self._keys(code)[2]}{int(round)}"):
+        with self._reachable():
+            answers = self._r.hvals(f"{self._keys(code)[2]}{int(round)}")
+        for answer in answers:
             counts[answer] = counts.get(answer, 0) + 1
         return counts
 

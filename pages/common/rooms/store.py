@@ -64,7 +64,10 @@ class RoomStore(Protocol):
         """A new room on round 1 and the host key that controls it; RoomError('rooms_full') at the cap."""
 
     def get(self, code: str) -> Room | None:
-        """The room, or None when there is none (never opened, closed or expired)."""
+        """The room, or None when there is none (never opened, closed or expired).
+
+        Every method may raise RoomError('unavailable') when a shared store cannot be reached.
+        """
 
     def answer(self, code: str, round: int, session: str, answer: str) -> bool:
         """Record one session's answer to ``round``; False if that session already answered it.

@@ -149,3 +149,15 @@ def test_unreachable_shared_store_is_explained_on_both_screens(monkeypatch):
     host.run()
     assert_no_exception(host)
     assert any("cannot be reached" in w.value for w in host.warning) and "quiz.poll.host" not in host.session_state
+
+
+def test_an_answer_sent_after_the_reveal_is_refused_with_a_reason():
+    host = _instructor()
+    store, code = _room(host)
+    student = run_page(PAGE, query={"room": code})  # the form is on the student's screen …
+    host.button("quiz.poll.reveal").click()
+    host.run()  # … when the instructor reveals
+    _send(student, "3")
+    assert_no_exception(student)
+    assert store.tally(code, 1) == {}
+    assert any("Too late" in w.value for w in student.warning)

@@ -90,6 +90,18 @@ def test_answer_to_a_question_the_instructor_has_left_is_refused(make_store):
     assert info.value.code == "round_over"
 
 
+def test_no_answers_once_the_answer_is_revealed(make_store):
+    make, _ = make_store
+    store = make()
+    room, host = store.open("output_size", 1, 1)
+    store.answer(room.code, 1, "early", "4")
+    store.reveal(room.code, host)
+    with pytest.raises(RoomError) as info:
+        store.answer(room.code, 1, "late", "5")
+    assert info.value.code == "revealed"
+    assert store.tally(room.code, 1) == {"4": 1}
+
+
 def test_only_the_host_key_moves_reveals_or_closes_the_room(make_store):
     make, _ = make_store
     store = make()

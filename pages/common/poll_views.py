@@ -157,8 +157,9 @@ def student(code: str) -> None:
             answer_box(question, key)
             st.form_submit_button(tr("quiz.poll.send"), type="primary", on_click=send, args=(question, room, key))
         unreadable_notice(key)
-        if st.session_state.get(f"{key}.error"):
-            st.warning(tr(f"quiz.poll.error.{st.session_state.pop(f'{key}.error')}"), icon=":material/meeting_room:")
+    refused = st.session_state.pop(f"{key}.error", None)
+    if refused:
+        st.warning(tr(f"quiz.poll.error.{refused}"), icon=":material/meeting_room:")
     if verdict is not None and not room.revealed:
         st.info(tr("quiz.poll.sent", answer=written(question, verdict.guess)), icon=":material/how_to_vote:")
     if room.revealed:

@@ -67,6 +67,8 @@ class MemoryStore:
                 raise RoomError("no_room")
             if entry.room.round != round:
                 raise RoomError("round_over")
+            if entry.room.revealed:
+                raise RoomError("revealed")
             answers = entry.answers.setdefault(round, {})
             if session in answers:
                 return False

@@ -26,6 +26,7 @@ _ANSWER = """
 local round = redis.call('HGET', KEYS[1], 'round')
 if not round then return 'no_room' end
 if round ~= ARGV[1] then return 'round_over' end
+if redis.call('HGET', KEYS[1], 'revealed') == '1' then return 'revealed' end
 if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 'already' end
 if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[4]) then return 'answers_full' end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])

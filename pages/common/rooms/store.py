@@ -72,7 +72,8 @@ class RoomStore(Protocol):
     def answer(self, code: str, round: int, session: str, answer: str) -> bool:
         """Record one session's answer to ``round``; False if that session already answered it.
 
-        RoomError: 'no_room', 'round_over' (the instructor moved on), 'answers_full', 'too_long'.
+        RoomError: 'no_room', 'round_over' (the instructor moved on), 'revealed' (too late: the answer is
+        shown), 'answers_full', 'too_long'.
         """
 
     def tally(self, code: str, round: int) -> dict[str, int]:

@@ -18,6 +18,10 @@ class Term(str):
         return "term." + self.replace(" ", "_")
 
 
+class Either(tuple):
+    """Choices read as one phrase with a translated "or": ``Either(("3×3", "5×5"))`` → "3×3 or 5×5"."""
+
+
 class CnnvizError(ValueError):
     def __init__(self, code: str, **params):
         self.code = code
@@ -26,12 +30,15 @@ class CnnvizError(ValueError):
 
     def message(self, lang: str = "en") -> str:
         """The message in ``lang`` (English when the language lacks it)."""
-        params = {k: _term(v, lang) if isinstance(v, Term) else v for k, v in self.params.items()}
-        return t(f"error.{self.code}", lang, **params)
+        return t(f"error.{self.code}", lang, **{k: _render(v, lang) for k, v in self.params.items()})
 
 
-def _term(word: Term, lang: str) -> str:
+def _render(value, lang: str):
+    if isinstance(value, Either):
+        return f" {t('term.or', lang)} ".join(str(v) for v in value)
+    if not isinstance(value, Term):
+        return value
     try:
-        return t(word.text_id, lang)
+        return t(value.text_id, lang)
     except KeyError:  # a word with no entry yet reads in English rather than failing the message
-        return str(word)
+        return str(value)

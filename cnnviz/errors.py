@@ -30,15 +30,14 @@ class CnnvizError(ValueError):
 
     def message(self, lang: str = "en") -> str:
         """The message in ``lang`` (English when the language lacks it)."""
-        return t(f"error.{self.code}", lang, **{k: _render(v, lang) for k, v in self.params.items()})
+        params = {k: _term(v, lang) if isinstance(v, (Term, Either)) else v for k, v in self.params.items()}
+        return t(f"error.{self.code}", lang, **params)
 
 
-def _render(value, lang: str):
-    if isinstance(value, Either):
-        return f" {t('term.or', lang)} ".join(str(v) for v in value)
-    if not isinstance(value, Term):
-        return value
+def _term(word: Term, lang: str) -> str:
+    if isinstance(word, Either):
+        return f" {t('term.or', lang)} ".join(word)
     try:
-        return t(value.text_id, lang)
+        return t(word.text_id, lang)
     except KeyError:  # a word with no entry yet reads in English rather than failing the message
-        return str(value)
+        return str(word)

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from pages.common.schema import Settings
 from pages.schemas.convolution import ConvSettings
+from pages.schemas.padding_stride import PaddingStrideSettings
+from pages.schemas.pooling import PoolSettings
 
 SCHEMAS: dict[str, type[Settings]] = {
     "pages/lessons/convolution.py": ConvSettings,
+    "pages/lessons/padding_stride.py": PaddingStrideSettings,
+    "pages/lessons/pooling.py": PoolSettings,
 }

@@ -4,6 +4,7 @@ import json
 import numpy as np
 import pytest
 
+from cnnviz.locales import t
 from cnnviz.shapes import conv_geometry, coverage
 from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
 
@@ -81,6 +82,43 @@ def test_kernel_larger_than_the_input_shows_an_error_and_keeps_the_controls():
     assert_no_exception(at)
     assert not at.error
     assert metric(at, "Output size") == "2 × 2"
+
+
+def test_an_impossible_axis_leaves_every_tab_with_something_to_read():
+    at = run_page(PAGE, **{KEY + "square": False, KEY + "size_h": 2, KEY + "kernel_h": 5, KEY + "size_w": 7})
+    assert_no_exception(at)
+    assert len(at.error) == 1 and "kernel 5 is larger than the padded input 2 + 2·0 = 2" in at.error[0].value
+    size_tab, coverage_tab, odd_tab = at.tabs
+    texts = [m.value for m in size_tab.markdown]
+    assert any("kernel 5 is larger than the padded input 2" in t for t in texts)  # the rows say why they fail
+    assert any(conv_geometry(7, 3).rows.worked() in t for t in texts)  # the columns still work it out
+    assert len(coverage_tab.info) == 1  # says what it needs instead of staying blank
+    assert any("TensorFlow / Keras" in m.value for m in odd_tab.markdown)  # does not depend on the kernel fitting
+
+
+def test_formulas_never_break_inside_an_expression():
+    at = run_page(PAGE, **{KEY + "size_h": 8, KEY + "stride_h": 2})
+    assert_no_exception(at)
+    worked = conv_geometry(8, 3, 2).rows.worked()
+    assert any(f"<span style='white-space:nowrap'>{worked}</span>" in m.value for m in at.markdown)
+    assert any("<span style='white-space:nowrap'>⌊(n + 2p − d(f−1) − 1) / s⌋ + 1</span>" in m.value
+               for m in at.markdown)
+
+
+def test_the_page_and_its_errors_read_in_korean_with_the_same_numbers():
+    at = run_page(PAGE, query={"lang": "ko"}, **{KEY + "size_h": 2, KEY + "kernel_h": 5})
+    assert_no_exception(at)
+    assert at.title[0].value == t("nav.padding_stride.title", "ko")
+    assert [tab.label for tab in at.tabs] == ["출력 크기", "픽셀 사용 횟수", "커널 크기는 왜 홀수일까?"]
+    assert at.slider(key=KEY + "kernel_h").label == "커널 크기 f"
+    message = at.error[0].value
+    assert message.startswith("이 설정으로는 계산할 수 없습니다: 커널 5: 패딩된 입력 2 + 2·0 = 2보다 큽니다")
+    # a fresh run, not a rerun: AppTest formats the radio's options outside the session, in English
+    at = run_page(PAGE, query={"lang": "ko"}, **{KEY + "size_h": 2, KEY + "kernel_h": 5, KEY + "pad_h": 2})
+    assert_no_exception(at)
+    assert not at.error
+    assert metric(at, "출력 크기") == "2 × 2"
+    assert metric(at, "모서리 픽셀") == f"{coverage(2, 5, padding=2)[0, 0]}×" == "4×"
 
 
 @pytest.mark.parametrize("extremes", [

@@ -65,22 +65,26 @@ def _labels(group: str, labels_class) -> dict[str, str]:
     return {name: tr(f"padstride.{group}.{name}") for name in labels_class.__dataclass_fields__}
 
 
-def _axis_or_error(s: PaddingStrideSettings, axis: int):
-    """One axis on its own, so a broken one leaves the other's formula on screen."""
-    padding = s.padding if isinstance(s.padding, str) else s.padding[axis]
-    try:
-        return axis_geometry(s.size[axis], s.kernel[axis], s.stride[axis], padding, s.dilation[axis]), None
-    except ValueError as err:
-        return None, error_text(err)
+def _axes(s: PaddingStrideSettings, result) -> list:
+    """Rows and columns as ``(AxisGeometry, None)``, or ``(None, message)`` for an axis that cannot work —
+    each axis on its own, so a broken one leaves the other's formula on screen."""
+    if result is not None:
+        return [(result[0].rows, None), (result[0].cols, None)]
+    axes = []
+    for axis in (0, 1):
+        padding = s.padding if isinstance(s.padding, str) else s.padding[axis]
+        try:
+            axes.append((axis_geometry(s.size[axis], s.kernel[axis], s.stride[axis], padding, s.dilation[axis]), None))
+        except ValueError as err:
+            axes.append((None, error_text(err)))
+    return axes
 
 
 def show_output_size(s: PaddingStrideSettings, result) -> None:
     size, rows, cols = st.columns([1, 2, 2])
     if result is not None:
-        geo = result[0]
-        size.metric(tr("padstride.out.metric"), f"{geo.rows.out} × {geo.cols.out}")
-    for column, axis, name in ((rows, 0, "rows"), (cols, 1, "cols")):
-        ax, problem = _axis_or_error(s, axis)
+        size.metric(tr("padstride.out.metric"), f"{result[0].rows.out} × {result[0].cols.out}")
+    for column, name, (ax, problem) in zip((rows, cols), ("rows", "cols"), _axes(s, result)):
         worked = NOWRAP.format(ax.worked()) if ax is not None else f":red[{problem}]"
         column.markdown(f"{tr(f'padstride.out.{name}')} {NOWRAP.format(GENERAL_FORMULA)}  \n"
                         f"<span style='font-size:1.5rem'>{worked}</span>", unsafe_allow_html=True)

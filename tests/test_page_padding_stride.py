@@ -1,5 +1,6 @@
 """Padding & stride explorer, driven like a user with AppTest: defaults, examples, extremes, errors."""
 import json
+import re
 
 import numpy as np
 import pytest
@@ -26,6 +27,11 @@ def coverage_counts(at) -> np.ndarray:
     return np.array(z[np.ix_(rows, cols)], dtype=float)
 
 
+def plain(html: str) -> str:
+    """Markdown text without its HTML tags."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
 def metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
@@ -44,7 +50,7 @@ def test_defaults_show_the_course_example():
     # the course's point: the corner is used once, the centre nine times
     assert metric(at, "Corner pixel") == "1×" and metric(at, "Centre pixel") == "9×"
     np.testing.assert_array_equal(coverage_counts(at), coverage(5, 3))
-    assert any("(5 − 3) + 1 = 2 + 1 = 3" in m.value for m in at.markdown)
+    assert any("(5 − 3) + 1 = 2 + 1 = 3" in plain(m.value) for m in at.markdown)
 
 
 def test_coverage_evens_out_with_padding_and_is_f_squared_with_full_padding():
@@ -68,7 +74,7 @@ def test_stride_that_does_not_divide_warns_about_unreached_rows():
     assert geo.rows.unreached() == (7,)
     assert metric(at, "Output size") == f"{geo.rows.out} × {geo.cols.out}"
     assert any("floor drops padded rows 7" in w.value for w in at.warning)
-    assert any("⌊5/2⌋ + 1 = 2 + 1 = 3" in m.value for m in at.markdown)
+    assert any("⌊5/2⌋ + 1 = 2 + 1 = 3" in plain(m.value) for m in at.markdown)
     grid = figures(at)[0]
     assert len([s for s in grid["layout"]["shapes"] if s["line"]["width"] == 0]) == 2  # row 7 and column 7 shaded
 
@@ -89,20 +95,26 @@ def test_an_impossible_axis_leaves_every_tab_with_something_to_read():
     assert_no_exception(at)
     assert len(at.error) == 1 and "kernel 5 is larger than the padded input 2 + 2·0 = 2" in at.error[0].value
     size_tab, coverage_tab, odd_tab = at.tabs
-    texts = [m.value for m in size_tab.markdown]
+    texts = [plain(m.value) for m in size_tab.markdown]
     assert any("kernel 5 is larger than the padded input 2" in t for t in texts)  # the rows say why they fail
     assert any(conv_geometry(7, 3).rows.worked() in t for t in texts)  # the columns still work it out
     assert len(coverage_tab.info) == 1  # says what it needs instead of staying blank
     assert any("TensorFlow / Keras" in m.value for m in odd_tab.markdown)  # does not depend on the kernel fitting
 
 
-def test_formulas_never_break_inside_an_expression():
+def unbroken_parts(html: str) -> list[str]:
+    return re.findall(r"<span style='white-space:nowrap'>([^<]*)</span>", html)
+
+
+def test_formulas_break_only_between_the_steps_of_a_worked_formula():
     at = run_page(PAGE, **{KEY + "size_h": 8, KEY + "stride_h": 2})
     assert_no_exception(at)
-    worked = conv_geometry(8, 3, 2).rows.worked()
-    assert any(f"<span style='white-space:nowrap'>{worked}</span>" in m.value for m in at.markdown)
-    assert any("<span style='white-space:nowrap'>⌊(n + 2p − d(f−1) − 1) / s⌋ + 1</span>" in m.value
-               for m in at.markdown)
+    worked = conv_geometry(8, 3, 2).rows.worked()  # ⌊(8 − 3)/2⌋ + 1 = ⌊5/2⌋ + 1 = 2 + 1 = 3
+    rows = next(m.value for m in at.markdown if "**Rows**" in m.value)
+    parts = unbroken_parts(rows)
+    assert parts[0] == "⌊(n + 2p − d(f−1) − 1) / s⌋ + 1"  # the general formula in one piece
+    assert " = ".join(parts[1:]) == worked and parts[1] == "⌊(8 − 3)/2⌋ + 1"
+    assert all(" = " not in part for part in parts)
 
 
 def test_the_page_and_its_errors_read_in_korean_with_the_same_numbers():

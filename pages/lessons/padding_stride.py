@@ -8,11 +8,11 @@ from cnnviz.viz.geometry import (CoverageLabels, GridLabels, SameLabels, coverag
                                  same_padding_figure)
 from pages.common.charts import show_figure
 from pages.common.controls import Lesson
+from pages.common.formulas import unbroken
 from pages.common.text import error_text, lang, tr
 from pages.schemas.padding_stride import PAIRS, PaddingStrideSettings
 
 GENERAL_FORMULA = "⌊(n + 2p − d(f−1) − 1) / s⌋ + 1"
-NOWRAP = "<span style='white-space:nowrap'>{}</span>"  # a formula breaks the line only before or after itself
 # Classroom examples: text id padstride.example.<id> → settings that differ from the defaults
 EXAMPLES = {
     "p0": {},
@@ -85,9 +85,9 @@ def show_output_size(s: PaddingStrideSettings, result) -> None:
     if result is not None:
         size.metric(tr("padstride.out.metric"), f"{result[0].rows.out} × {result[0].cols.out}")
     for column, name, (ax, problem) in zip((rows, cols), ("rows", "cols"), _axes(s, result)):
-        worked = NOWRAP.format(ax.worked()) if ax is not None else f":red[{problem}]"
-        column.markdown(f"{tr(f'padstride.out.{name}')} {NOWRAP.format(GENERAL_FORMULA)}  \n"
-                        f"<span style='font-size:1.5rem'>{worked}</span>", unsafe_allow_html=True)
+        worked = unbroken(ax.worked()) if ax is not None else f":red[{problem}]"
+        column.markdown(f"<div style='overflow-x:auto'>{tr(f'padstride.out.{name}')} {unbroken(GENERAL_FORMULA)}<br>"
+                        f"<span style='font-size:1.5rem'>{worked}</span></div>", unsafe_allow_html=True)
     if result is None:
         st.info(tr("padstride.needs_possible"), icon=":material/info:")
         return

@@ -11,10 +11,10 @@ from cnnviz.viz.pooling import ChannelLabels, WinnerLabels, channels_figure, win
 from cnnviz.viz.slide import MAX_FRAMES, SlideLabels, slide_figure
 from pages.common.charts import show_figure
 from pages.common.controls import Lesson
+from pages.common.formulas import unbroken
 from pages.common.text import error_text, tr
 from pages.schemas.pooling import PoolSettings
 
-NOWRAP = "<span style='white-space:nowrap'>{}</span>"  # a formula breaks the line only before or after itself
 
 
 def _load_example() -> None:
@@ -63,8 +63,8 @@ def show_formula(s: PoolSettings, geo) -> None:
     with formula:
         st.markdown(f"<div style='font-size:1.25rem'>{tr('pool.output_size', h=geo.rows.out, w=geo.cols.out)}</div>",
                     unsafe_allow_html=True)
-        st.markdown(f"{tr('pool.formula_rows')} {NOWRAP.format(geo.rows.formula())}  \n"
-                    f"{tr('pool.formula_cols')} {NOWRAP.format(geo.cols.formula())}", unsafe_allow_html=True)
+        st.markdown(f"{tr('pool.formula_rows')} {unbroken(geo.rows.formula())}  \n"
+                    f"{tr('pool.formula_cols')} {unbroken(geo.cols.formula())}", unsafe_allow_html=True)
         notes = [tr(f"pool.padding_note.{s.mode}")] if s.padding else []
         floor = cnnviz.pool_geometry(s.input_shape, s.size, s.stride, s.padding, ceil_mode=False)
         if s.ceil and geo.out_shape != floor.out_shape:

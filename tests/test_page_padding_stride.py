@@ -110,10 +110,10 @@ def test_formulas_break_only_between_the_steps_of_a_worked_formula():
     at = run_page(PAGE, **{KEY + "size_h": 8, KEY + "stride_h": 2})
     assert_no_exception(at)
     worked = conv_geometry(8, 3, 2).rows.worked()  # ⌊(8 − 3)/2⌋ + 1 = ⌊5/2⌋ + 1 = 2 + 1 = 3
-    rows = next(m.value for m in at.markdown if "**Rows**" in m.value)
-    parts = unbroken_parts(rows)
-    assert parts[0] == "⌊(n + 2p − d(f−1) − 1) / s⌋ + 1"  # the general formula in one piece
-    assert " = ".join(parts[1:]) == worked and parts[1] == "⌊(8 − 3)/2⌋ + 1"
+    general = next(m.value for m in at.markdown if m.value.startswith("Output size of each axis:"))
+    assert unbroken_parts(general) == ["⌊(n + 2p − d(f−1) − 1) / s⌋ + 1"]  # the general formula in one piece
+    parts = unbroken_parts(next(m.value for m in at.markdown if m.value.startswith("**Rows**")))
+    assert " = ".join(parts) == worked and parts[0] == "⌊(8 − 3)/2⌋ + 1"
     assert all(" = " not in part for part in parts)
 
 

@@ -81,13 +81,14 @@ def _axes(s: PaddingStrideSettings, result) -> list:
 
 
 def show_output_size(s: PaddingStrideSettings, result) -> None:
+    st.markdown(f"{tr('padstride.out.general')} {unbroken(GENERAL_FORMULA)}", unsafe_allow_html=True)
     size, rows, cols = st.columns([1, 2, 2])
     if result is not None:
         size.metric(tr("padstride.out.metric"), f"{result[0].rows.out} × {result[0].cols.out}")
     for column, name, (ax, problem) in zip((rows, cols), ("rows", "cols"), _axes(s, result)):
-        worked = unbroken(ax.worked()) if ax is not None else f":red[{problem}]"
-        column.markdown(f"<div style='overflow-x:auto'>{tr(f'padstride.out.{name}')} {unbroken(GENERAL_FORMULA)}<br>"
-                        f"<span style='font-size:1.5rem'>{worked}</span></div>", unsafe_allow_html=True)
+        worked = f"<span style='font-size:1.5rem'>{unbroken(ax.worked())}</span>" if ax is not None else \
+            f":red[{problem}]"
+        column.markdown(f"**{tr(f'padstride.out.{name}')}**  \n{worked}", unsafe_allow_html=True)
     if result is None:
         st.info(tr("padstride.needs_possible"), icon=":material/info:")
         return

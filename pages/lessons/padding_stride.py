@@ -36,18 +36,22 @@ def _load_example(changes: dict) -> None:
 
 
 def read_settings(lesson: Lesson) -> PaddingStrideSettings:
-    """Draw the controls; return the settings they hold."""
-    lesson.widget("square", on_change=_square_changed)
-    lesson.widget("padding_mode")
+    """Draw the controls (one column per quantity); return the settings they hold."""
+    switches = st.columns([1, 2, 3], vertical_alignment="center")
+    lesson.widget("square", switches[0], on_change=_square_changed)
+    lesson.widget("padding_mode", switches[1])
+    switches[2].markdown(tr("padstride.examples"))
+    for column, (example, changes) in zip(switches[2].columns(len(EXAMPLES)), EXAMPLES.items()):
+        column.button(tr(f"padstride.example.{example}"), on_click=_load_example, args=(changes,),
+                      key=f"padstride.example.{example}", width="stretch")
     square, explicit = lesson.current.square, lesson.current.padding_mode == "explicit"
-    for name in PAIRS:
+    for column, name in zip(st.columns(len(PAIRS)), PAIRS):
         disabled = name == "pad" and not explicit
         if square:
-            lesson.widget(f"{name}_h", disabled=disabled, label=tr(f"padstride.{name}.label"))
+            lesson.widget(f"{name}_h", column, disabled=disabled, label=tr(f"padstride.{name}.label"))
         else:
-            rows, cols = st.columns(2)
-            lesson.widget(f"{name}_h", rows, disabled=disabled)
-            lesson.widget(f"{name}_w", cols, disabled=disabled)
+            lesson.widget(f"{name}_h", column, disabled=disabled)
+            lesson.widget(f"{name}_w", column, disabled=disabled)
     return lesson.settings()
 
 
@@ -162,20 +166,8 @@ def show_odd_kernels(s: PaddingStrideSettings) -> None:
         _same_case(s, odd + 1)
 
 
-st.title(tr("nav.padding_stride.title"))
-st.caption(tr("padstride.intro"))
-lesson = Lesson(PaddingStrideSettings)
-lesson.notices()
-controls, main = st.columns([1, 3.2], gap="large")
-with controls:
-    settings = read_settings(lesson)
-    lesson.link_control()
-with main:
-    buttons = st.columns([1.2] + [1] * len(EXAMPLES), vertical_alignment="center")
-    buttons[0].markdown(tr("padstride.examples"))
-    for column, (example, changes) in zip(buttons[1:], EXAMPLES.items()):
-        column.button(tr(f"padstride.example.{example}"), on_click=_load_example, args=(changes,),
-                      key=f"padstride.example.{example}", width="stretch")
+def show(settings: PaddingStrideSettings) -> None:
+    """The three tabs; a setting that cannot work is explained where it matters and spares the others."""
     try:
         computed = compute(settings, lang())
     except ValueError as err:
@@ -190,3 +182,15 @@ with main:
     with odd_tab:
         show_odd_kernels(settings)
     st.page_link("pages/lessons/layer_chain.py", label=tr("padstride.layer_chain_link"), icon=":material/stacks:")
+
+
+st.title(tr("nav.padding_stride.title"))
+lesson = Lesson(PaddingStrideSettings)
+lesson.notices()
+controls, body = lesson.areas()
+with controls:
+    st.caption(tr("padstride.intro"))
+    settings = read_settings(lesson)
+    lesson.link_control()
+with body:
+    show(settings)

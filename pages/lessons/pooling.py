@@ -80,9 +80,7 @@ def show_formula(s: PoolSettings, geo) -> None:
 def show_animation(lesson: Lesson, s: PoolSettings, trace) -> None:
     geo, n_steps = trace.geometry, len(trace.steps)
     animate = n_steps <= MAX_FRAMES
-    hint = tr("pool.winner_hint") if s.mode != "avg" else ""
-    st.caption(tr("app.player.hint_browser" if animate else "app.player.hint_server", n=n_steps) + hint)
-    step = lesson.widget("step", bounds=(1, n_steps)) - 1 if n_steps > 1 else 0
+    step = min(s.step, n_steps) - 1
     labels = SlideLabels(input=tr("pool.fig.input_padded" if s.padding else "pool.fig.input"),
                          output=tr("pool.fig.output", mode=tr(f"pool.mode.{s.mode}")), play=tr("app.player.play"),
                          fast=tr("app.player.fast"), pause=tr("app.player.pause"), step=tr("app.player.step"))
@@ -90,6 +88,10 @@ def show_animation(lesson: Lesson, s: PoolSettings, trace) -> None:
                           unreached=(geo.rows.unreached(), geo.cols.unreached()), labels=labels,
                           start=step, animate=animate)
     show_figure(figure, key="pool.figure")
+    hint = tr("pool.winner_hint") if s.mode != "avg" else ""
+    st.caption(tr("app.player.hint_browser" if animate else "app.player.hint_server", n=n_steps) + hint)
+    if n_steps > 1:  # a slider needs two ends: a 1×1 output has one cell
+        lesson.widget("step", bounds=(1, n_steps))
 
 
 def show_gradient(s: PoolSettings, trace) -> None:
@@ -139,23 +141,30 @@ def show_channels(lesson: Lesson) -> None:
     show_figure(figure, key="pool.channels_figure", width="content")
 
 
+def show(settings: PoolSettings, lesson: Lesson) -> None:
+    """The output size, the animation, where the gradient goes, and the channels."""
+    try:
+        trace = compute_pool(settings)
+    except ValueError as err:  # the schema's limits keep every setting possible; this is the last line of defence
+        st.error(tr("pool.impossible", message=error_text(err)), icon=":material/error:")
+        return
+    show_formula(settings, trace.geometry)
+    show_animation(lesson, settings, trace)
+    if settings.mode != "avg":
+        st.header(tr("pool.gradient.heading"))
+        show_gradient(settings, trace)
+    st.header(tr("pool.channel.heading"))
+    st.markdown(tr("pool.channel.intro"))
+    show_channels(lesson)
+
+
 st.title(tr("nav.pooling.title"))
-st.caption(tr("pool.intro"))
 lesson = Lesson(PoolSettings)
 lesson.notices()
-settings = read_settings(lesson)
-lesson.link_control()
-try:
-    pool_trace = compute_pool(settings)
-except ValueError as err:  # the schema's limits keep every setting possible; this is the last line of defence
-    st.error(tr("pool.impossible", message=error_text(err)), icon=":material/error:")
-    st.stop()
-
-show_formula(settings, pool_trace.geometry)
-show_animation(lesson, settings, pool_trace)
-if settings.mode != "avg":
-    st.header(tr("pool.gradient.heading"))
-    show_gradient(settings, pool_trace)
-st.header(tr("pool.channel.heading"))
-st.markdown(tr("pool.channel.intro"))
-show_channels(lesson)
+controls, body = lesson.areas()
+with controls:
+    st.caption(tr("pool.intro"))
+    settings = read_settings(lesson)
+    lesson.link_control()
+with body:
+    show(settings, lesson)

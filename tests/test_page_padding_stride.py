@@ -211,3 +211,13 @@ def test_every_tab_renders_in_chromium(open_page):
         page.wait_for_timeout(800)
         assert error_elements(page) == []
         screenshot(page, name)
+
+
+@pytest.mark.browser
+def test_the_korean_page_and_its_error_render_in_chromium(open_page):
+    page = open_page("padding_stride?lang=ko&size_h=2&kernel_h=5")
+    assert page.locator("html").get_attribute("lang") == "ko"
+    alert = page.locator("[data-testid='stAlertContentError']")
+    assert "커널 5: 패딩된 입력 2 + 2·0 = 2보다 큽니다" in alert.first.inner_text()
+    assert page.get_by_role("tab", name="커널 크기는 왜 홀수일까?").count() == 1
+    screenshot(page, "padding_stride-ko-error")

@@ -9,7 +9,7 @@ from cnnviz.pool_examples import POOL_EXAMPLES, random_image, with_more_channels
 from cnnviz.viz import style
 from cnnviz.volume_demo import random_filters
 from tests import reference
-from tests.conftest import assert_no_exception, chart, heatmap_z, run_page
+from tests.conftest import assert_no_exception, chart, error_elements, heatmap_z, run_page, screenshot
 
 PAGE = "pages/lessons/pooling.py"
 
@@ -219,3 +219,13 @@ def test_pooling_keeps_channels_apart_while_convolution_sums_them(channels):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[f"One {channels}×2×2 filter → 1×2×2"] == f"{channels * 2 * 2 + 1} parameters"
     assert metrics[f"Pooling: {channels}×4×4 → {channels}×2×2"] == "0 parameters"
+
+
+@pytest.mark.browser
+def test_the_korean_page_renders_in_chromium(open_page):
+    page = open_page("pooling?lang=ko&example=random&height=7&width=5&size=3&padding=1&ceil=1")
+    assert page.locator("html").get_attribute("lang") == "ko"
+    page.wait_for_selector(".st-key-pool-figure .updatemenu-button", timeout=30_000)
+    assert page.get_by_text("출력 4 × 3").count() == 1
+    assert error_elements(page) == []
+    screenshot(page, "pooling-ko")

@@ -37,7 +37,7 @@ def _load_example(changes: dict) -> None:
 
 def read_settings(lesson: Lesson) -> PaddingStrideSettings:
     """Draw the controls (one column per quantity); return the settings they hold."""
-    switches = st.columns([1, 2, 3], vertical_alignment="center")
+    switches = st.columns([1.4, 2, 3.2], vertical_alignment="center")
     lesson.widget("square", switches[0], on_change=_square_changed)
     lesson.widget("padding_mode", switches[1])
     switches[2].markdown(tr("padstride.examples"))

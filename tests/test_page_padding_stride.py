@@ -133,6 +133,13 @@ def test_the_page_and_its_errors_read_in_korean_with_the_same_numbers():
     assert metric(at, "모서리 픽셀") == f"{coverage(2, 5, padding=2)[0, 0]}×" == "4×"
 
 
+def test_a_link_that_hides_the_controls_also_hides_the_example_buttons():
+    at = run_page(PAGE, query={"hide": "all", "size_h": "8", "stride_h": "2"})
+    assert_no_exception(at)
+    assert not at.button and not at.slider
+    assert metric(at, "Output size") == "3 × 3"  # the link's settings still apply
+
+
 @pytest.mark.parametrize("extremes", [
     {"size_h": 1, "kernel_h": 1, "pad_h": 0, "stride_h": 1, "dilation_h": 1},
     {"size_h": 32, "kernel_h": 11, "pad_h": 10, "stride_h": 8, "dilation_h": 4},

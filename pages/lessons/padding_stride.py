@@ -40,10 +40,11 @@ def read_settings(lesson: Lesson) -> PaddingStrideSettings:
     switches = st.columns([1.4, 2, 3.2], vertical_alignment="center")
     lesson.widget("square", switches[0], on_change=_square_changed)
     lesson.widget("padding_mode", switches[1])
-    switches[2].markdown(tr("padstride.examples"))
-    for column, (example, changes) in zip(switches[2].columns(len(EXAMPLES)), EXAMPLES.items()):
-        column.button(tr(f"padstride.example.{example}"), on_click=_load_example, args=(changes,),
-                      key=f"padstride.example.{example}", width="stretch")
+    if not lesson.hidden & set().union(*EXAMPLES.values()):  # a lesson link that hides these keeps them fixed
+        switches[2].markdown(tr("padstride.examples"))
+        for column, (example, changes) in zip(switches[2].columns(len(EXAMPLES)), EXAMPLES.items()):
+            column.button(tr(f"padstride.example.{example}"), on_click=_load_example, args=(changes,),
+                          key=f"padstride.example.{example}", width="stretch")
     square, explicit = lesson.current.square, lesson.current.padding_mode == "explicit"
     for column, name in zip(st.columns(len(PAIRS)), PAIRS):
         disabled = name == "pad" and not explicit

@@ -152,6 +152,14 @@ def test_every_code_raised_by_the_core_arithmetic_is_triggered_above():
     assert sorted(raised - {case[2] for case in CASES}) == []
 
 
+def test_every_message_of_errors_toml_is_triggered_above():
+    import tomllib
+
+    with (Path(cnnviz.__file__).parent / "locales" / "en" / "errors.toml").open("rb") as f:
+        codes = set(tomllib.load(f)["error"])
+    assert sorted(codes - {case[2] for case in CASES}) == []
+
+
 def test_the_core_arithmetic_raises_no_bare_value_error():
     root = Path(cnnviz.__file__).parent
     bare = [(name, line) for name in MODULES

@@ -150,7 +150,8 @@ def _same_case(s: PaddingStrideSettings, f: int) -> None:
             strided = conv_geometry(s.size, f, s.stride, "same", s.dilation)
             rows.append(f"| {_pads(strided)} | {tr('padstride.odd.tensorflow_strided', sh=sh, sw=sw)} |")
         except ValueError as err:
-            rows.append(f"| — | {tr('padstride.odd.tensorflow_strided_error', sh=sh, sw=sw, message=error_text(err))} |")
+            why = tr("padstride.odd.tensorflow_strided_error", sh=sh, sw=sw, message=error_text(err))
+            rows.append(f"| — | {why} |")
         rows.append(f"| {tr('padstride.odd.refused')} | {tr('padstride.odd.pytorch_strided', sh=sh, sw=sw)} |")
     st.markdown("\n".join(rows))
 

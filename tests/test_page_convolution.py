@@ -119,3 +119,12 @@ def test_results_too_large_to_represent_are_announced_not_silently_blank():
     at = run_page(PAGE, **{"conv.input_text": "1e308 1e308\n1e308 1e308", "conv.kernel_text": "10"})
     assert_no_exception(at)
     assert any("overflow" in w.value for w in at.warning)
+
+
+def test_the_code_panel_shows_pytorch_and_keras_for_the_current_settings():
+    at = run_page(PAGE, **{"conv.stride_h": 2, "conv.dilation_w": 2, "conv.padding_mode": "same"})
+    assert_no_exception(at)
+    code = [c.value for c in at.code]
+    torch_code = [c for c in code if "F.conv2d" in c]
+    assert torch_code and "stride=(2, 1)" in torch_code[0] and "dilation=(1, 2)" in torch_code[0]
+    assert any("keras" in c for c in code)

@@ -7,9 +7,11 @@ import numpy as np
 import streamlit as st
 
 import cnnviz
+from cnnviz.code_snippets import conv_snippets
 from cnnviz.examples import INPUTS, KERNELS, random_integers
 from cnnviz.matrix_text import format_matrix, parse_matrix
 from cnnviz.viz.frames import convolution_animation
+from pages.common.code_panel import code_panel
 from pages.common.controls import Lesson, presenting
 from pages.common.player import gif_download, player, speed_of
 from pages.common.text import error_text, lang, tr
@@ -113,8 +115,9 @@ def animate(x: np.ndarray, w: np.ndarray, s: ConvSettings, language: str):
 
 def show(settings: ConvSettings, lesson: Lesson) -> None:
     """The formula, the animation and the arithmetic of the chosen output cell."""
+    x, w = parse(settings)
     try:
-        trace, animation = animate(*parse(settings), replace(settings, step=1), lang())
+        trace, animation = animate(x, w, replace(settings, step=1), lang())
     except ValueError as err:
         st.error(tr("conv.error.geometry", message=error_text(err)), icon=":material/error:")
         return
@@ -132,6 +135,8 @@ def show(settings: ConvSettings, lesson: Lesson) -> None:
                       on_step=_remember_step) - 1
         gif_download(animation, key="conv.gif", speed=speed_of("conv.player"), name="convolution")
     show_step(trace.steps[step], settings.flip)
+    code_panel(conv_snippets(x, w, settings.bias, (settings.stride_h, settings.stride_w), settings.padding,
+                             (settings.dilation_h, settings.dilation_w), settings.flip))
 
 
 st.title(tr("nav.convolution.title"))

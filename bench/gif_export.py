@@ -2,8 +2,8 @@
 
 Targets: the convolution page's default animation (6×6 edge, 3×3 vertical-edge kernel: 16 frames)
 ≤ 1 s and ≤ 1 MB; a 100-frame animation (12×12 input, 3×3 kernel) ≤ 5 s and ≤ 5 MB, at 1280×720.
-For scale, the same run also times building the Plotly figure of the same steps (cnnviz/viz/slide.py)
-and 1080p, and prints the size of the browser player's payload. Best of ``--repeats`` runs (wall clock),
+For scale, the same run also times building the browser player's payload of the same frames (what a
+page sends) and 1080p, and prints the payload's size. Best of ``--repeats`` runs (wall clock),
 and the CPU time of one more run.
 
     python bench/gif_export.py [--repeats 3]
@@ -25,7 +25,6 @@ from cnnviz.viz.fonts import font_source  # noqa: E402
 from cnnviz.viz.frames import convolution_animation  # noqa: E402
 from cnnviz.viz.player_payload import payload  # noqa: E402
 from cnnviz.viz.raster import gif_bytes  # noqa: E402
-from cnnviz.viz.slide import slide_figure  # noqa: E402
 from bench.timing import best  # noqa: E402
 
 
@@ -33,9 +32,8 @@ from bench.timing import best  # noqa: E402
 def measure(name: str, x: np.ndarray, w: np.ndarray, seconds: float, megabytes: float, repeats: int) -> None:
     trace = cnnviz.conv2d_trace(x, w)
     animation = convolution_animation(trace)
-    plotly_s, _ = best(lambda: slide_figure(trace.padded, trace.real, trace.output.shape, trace.steps,
-                                            kernel=trace.steps[0].kernel), repeats)
-    sent = len(json.dumps(payload(animation), ensure_ascii=False).encode())
+    payload_s, data = best(lambda: payload(animation), repeats)
+    sent = len(json.dumps(data, ensure_ascii=False).encode())
     print(f"{name}: {len(animation.frames)} frames; the browser player's payload {sent / 1e3:.0f} KB")
     for size in ("720p", "1080p"):
         took, gif = best(lambda: gif_bytes(animation, 1000, size), repeats)
@@ -48,7 +46,7 @@ def measure(name: str, x: np.ndarray, w: np.ndarray, seconds: float, megabytes: 
             ok = took <= seconds and mb <= megabytes
             verdict = f"   target ≤ {seconds:g} s, ≤ {megabytes:g} MB: {'met' if ok else 'MISSED'}"
         print(f"  GIF {size:>5}: {took:6.2f} s ({cpu:.2f} s CPU)  {mb:5.2f} MB  "
-              f"({took / plotly_s:5.1f}× the Plotly figure's {plotly_s * 1e3:.0f} ms){verdict}")
+              f"({took / payload_s:5.0f}× the player payload's {payload_s * 1e3:.1f} ms){verdict}")
 
 
 def main() -> None:

@@ -4,20 +4,28 @@ import re
 import numpy as np
 import pytest
 
+import cnnviz
+
 from cnnviz.shapes import pool_geometry
 from cnnviz.pool_examples import POOL_EXAMPLES, random_image, with_more_channels
 from cnnviz.viz import style
 from cnnviz.volume_demo import random_filters
 from tests import reference
-from tests.conftest import assert_no_exception, chart, error_elements, heatmap_z, run_page, screenshot
+from tests.conftest import (assert_no_exception, chart, error_elements, heatmap_z, player_data, player_values,
+                            run_page, screenshot, wait_idle)
 
 PAGE = "pages/lessons/pooling.py"
 
 
+def final_output(at) -> np.ndarray:
+    """The output map as the player draws it once every step is written."""
+    return player_values(player_data(at, "pool.player"), 1)
 
 
-def final_output(fig) -> np.ndarray:
-    return heatmap_z(fig["frames"][-1]["data"][0]) if "frames" in fig else heatmap_z(fig["data"][-1])
+def winner_cell(data: dict, frame: dict) -> tuple[int, int]:
+    """(row, col) on the padded input of the winner a player frame marks."""
+    grid, flat = frame["winner"]
+    return divmod(flat, data["payload"]["grids"][grid]["w"])
 
 
 def boxes(shapes, colour):
@@ -40,9 +48,8 @@ def test_default_is_the_course_max_pooling_example_with_zero_parameters():
     at = run_page(PAGE)
     assert_no_exception(at)
     assert not at.error
-    fig = chart(at, "pool.figure")
-    assert len(fig["frames"]) == 4
-    assert final_output(fig).tolist() == [[9, 2], [6, 3]]  # the course's answer
+    assert len(player_data(at, "pool.player")["payload"]["frames"]) == 4
+    assert final_output(at).tolist() == [[9, 2], [6, 3]]  # the course's answer
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Learnable parameters"] == "0"
     assert metrics["Pooling: 3×4×4 → 3×2×2"] == "0 parameters"
@@ -51,14 +58,15 @@ def test_default_is_the_course_max_pooling_example_with_zero_parameters():
 def test_every_frame_highlights_the_first_winning_input_and_writes_its_value():
     at = run_page(PAGE, **{"pool.example": "ties_4x4"})
     assert_no_exception(at)
-    fig = chart(at, "pool.figure")
+    data = player_data(at, "pool.player")
     x = POOL_EXAMPLES["ties_4x4"].x
     winners = first_winners(x, 2, 2)
     assert winners[0] == (0, 0)  # [[7, 7], [2, 7]]: the first 7 wins
-    for n, frame in enumerate(fig["frames"]):
-        assert boxes(frame["layout"]["shapes"], style.WINNER_COLOUR) == [winners[n]]
+    assert len(data["payload"]["frames"]) == len(winners)
+    for n, frame in enumerate(data["payload"]["frames"]):
+        assert winner_cell(data, frame) == winners[n]
         r, c = winners[n]
-        assert frame["layout"]["annotations"][-1]["text"].endswith(f"= {x[r, c]}")
+        assert frame["equation"].endswith(f"= {x[r, c]}")
     winner_fig = chart(at, "pool.winners")
     assert sorted(boxes(winner_fig["layout"]["shapes"], style.WINNER_COLOUR)) == sorted(set(winners))
 
@@ -69,7 +77,7 @@ def test_average_and_min_pooling_match_the_naive_reference(mode):
     assert_no_exception(at)
     x = POOL_EXAMPLES["dlai_4x4"].x
     expected = reference.pool2d(x, (2, 2), (2, 2), ((0, 0), (0, 0)), mode)
-    np.testing.assert_allclose(final_output(chart(at, "pool.figure")), expected)
+    np.testing.assert_allclose(final_output(at), expected)
     if mode == "avg":
         assert expected.tolist() == [[3.75, 1.25], [3.75, 2.0]]  # (1+3+2+9)/4, … worked by hand
         assert not any(e.proto.id.endswith("pool.winners") for e in at.get("plotly_chart"))
@@ -83,7 +91,7 @@ def test_choosing_the_5x5_example_brings_its_3x3_stride_1_window():
     at.selectbox(key="pool.example").select("dlai_5x5").run()
     assert_no_exception(at)
     assert (at.slider(key="pool.size").value, at.slider(key="pool.stride").value) == (3, 1)
-    assert final_output(chart(at, "pool.figure")).tolist() == [[9, 9, 5], [9, 9, 5], [8, 6, 9]]
+    assert final_output(at).tolist() == [[9, 9, 5], [9, 9, 5], [8, 6, 9]]
 
 
 @pytest.mark.parametrize("mode", ["max", "avg", "min"])
@@ -94,7 +102,7 @@ def test_padding_and_ceil_mode_follow_pytorch_semantics(mode):
     assert_no_exception(at)
     x = random_image(4, 7, 5)[0]
     expected = reference.pool2d(x, (3, 3), (2, 2), ((1, 1), (1, 1)), mode, ceil_mode=True)
-    np.testing.assert_allclose(final_output(chart(at, "pool.figure")), expected)
+    np.testing.assert_allclose(final_output(at), expected, atol=0.005)  # the player writes two decimals
     assert any("⌈" in m.value for m in at.markdown)
 
 
@@ -102,8 +110,8 @@ def test_ceil_mode_adds_the_window_that_floor_mode_drops():
     state = {"pool.example": "random", "pool.height": 5, "pool.width": 5}
     floor = run_page(PAGE, **state)
     ceil = run_page(PAGE, **state, **{"pool.ceil": True})
-    assert final_output(chart(floor, "pool.figure")).shape == (2, 2)
-    assert final_output(chart(ceil, "pool.figure")).shape == (3, 3)
+    assert final_output(floor).shape == (2, 2)
+    assert final_output(ceil).shape == (3, 3)
     assert any("no window reaches" in c.value for c in floor.caption)
     assert any("hangs over the edge" in c.value for c in ceil.caption)
 
@@ -136,7 +144,7 @@ def test_the_window_is_limited_to_the_padded_input():
     at.slider(key="pool.size").set_value(4).run()
     assert_no_exception(at)
     assert not at.error
-    assert final_output(chart(at, "pool.figure")).shape == (1, 1)  # ⌊(2 + 2 − 4)/2⌋ + 1 on the rows
+    assert final_output(at).shape == (1, 1)  # ⌊(2 + 2 − 4)/2⌋ + 1 on the rows
 
 
 def test_the_output_formulas_never_break_inside_an_expression():
@@ -161,7 +169,7 @@ def test_the_page_reads_in_korean_with_the_same_numbers():
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["풀링: 3×5×5 → 3×2×2"] == "파라미터 0개"
     assert metrics["학습되는 파라미터"] == "0"
-    assert chart(at, "pool.figure")["layout"]["annotations"][1]["text"] == "<b>Max 풀링 결과</b>"
+    assert [g["title"] for g in player_data(at, "pool.player")["payload"]["grids"]] == ["입력", "출력"]
 
 
 def test_moving_the_channel_slider_in_its_fragment_keeps_the_new_value():
@@ -174,20 +182,17 @@ def test_moving_the_channel_slider_in_its_fragment_keeps_the_new_value():
     assert at.query_params["channels"] == "2"
 
 
-def test_a_large_input_with_a_1x1_window_steps_on_the_server():
+def test_the_step_of_the_lesson_opens_the_player_there_even_on_the_largest_input():
     at = run_page(PAGE, **{"pool.example": "random", "pool.height": 16, "pool.width": 16, "pool.size": 1,
-                           "pool.stride": 1, "pool.seed": 9999})
+                           "pool.stride": 1, "pool.seed": 9999, "pool.step": 256})
     assert_no_exception(at)
-    step = at.slider(key="pool.step")
-    assert step.max == 256
-    step.set_value(256).run()
-    assert_no_exception(at)
-    fig = chart(at, "pool.figure")
-    assert "frames" not in fig
+    data = player_data(at, "pool.player")
+    assert data["step"] == 256 and len(data["payload"]["frames"]) == 16 * 16  # every cell is a frame
     x = random_image(9999, 16, 16)[0]
-    assert fig["layout"]["annotations"][-1]["text"] == f"max({x[15, 15]}) = {x[15, 15]}"
-    at.number_input(key="pool.height").set_value(15).run()  # fewer cells: the step slider stays in range
+    assert data["payload"]["frames"][-1]["equation"] == f"max({x[15, 15]}) = {x[15, 15]}"
+    at.number_input(key="pool.height").set_value(15).run()  # fewer cells: the step stays in range
     assert_no_exception(at)
+    assert player_data(at, "pool.player")["step"] == 15 * 16
 
 
 def test_extreme_window_and_stride_on_the_largest_input():
@@ -196,7 +201,7 @@ def test_extreme_window_and_stride_on_the_largest_input():
     assert_no_exception(at)
     assert not at.error
     x = random_image(0, 16, 16)[0]
-    np.testing.assert_allclose(final_output(chart(at, "pool.figure")),
+    np.testing.assert_allclose(final_output(at),
                                reference.pool2d(x, (5, 5), (5, 5), ((2, 2), (2, 2)), "max", ceil_mode=True))
 
 
@@ -221,11 +226,79 @@ def test_pooling_keeps_channels_apart_while_convolution_sums_them(channels):
     assert metrics[f"Pooling: {channels}×4×4 → {channels}×2×2"] == "0 parameters"
 
 
+def test_the_code_panel_shows_pytorch_and_keras_for_the_current_settings():
+    at = run_page(PAGE, **{"pool.example": "random", "pool.height": 7, "pool.width": 5, "pool.mode": "avg",
+                           "pool.size": 3, "pool.stride": 2, "pool.padding": 1, "pool.ceil": True})
+    assert_no_exception(at)
+    code = [c.value for c in at.code]
+    torch_code = next(c for c in code if "F.avg_pool2d" in c)
+    assert "kernel_size=3, stride=2, padding=1, ceil_mode=True" in torch_code
+    assert str(random_image(0, 7, 5)[0].astype(int).tolist()) in torch_code.replace(".0", "")
+
+
+def _predict_check(at, text):
+    box = next(t for t in at.text_input if t.key and t.key.endswith(".answer"))
+    box.input(text)
+    next(b for b in at.button if b.label in ("Check", "확인")).click()
+    return at.run()
+
+
+def test_predict_first_hides_the_player_until_the_shown_cell_is_guessed():
+    at = run_page(PAGE, **{"pool.predict": True, "pool.step": 2})
+    assert_no_exception(at)
+    assert not at.get("bidi_component")  # no player: the answer stays hidden
+    assert not [c for c in at.code if c.language == "python"]  # nor the code that prints it
+    assert any("row 1, column 2?" in m.value for m in at.markdown)
+    x = POOL_EXAMPLES["dlai_4x4"].x
+    at = _predict_check(at, str(int(x[0:2, 2:4].max())))  # independent: the max of window (1, 2) by slicing
+    assert_no_exception(at)
+    assert at.success
+    assert player_data(at, "pool.player")["step"] == 2  # revealed: the animation is back, at the guessed cell
+
+
+def test_a_wrong_pooled_value_is_refused_with_the_worked_window():
+    at = run_page(PAGE, **{"pool.predict": True, "pool.mode": "avg"})
+    x = POOL_EXAMPLES["dlai_4x4"].x
+    at = _predict_check(at, str(x[0:2, 0:2].mean() + 1))
+    assert_no_exception(at)
+    assert at.error and not at.success
+    assert any("rows 1, 2 and columns 1, 2" in m.value for m in at.markdown)  # the window, counted from 1
+
+
+def test_the_predict_question_reads_in_korean_with_the_same_numbers():
+    state = {"pool.predict": True, "pool.mode": "min", "pool.size": 3, "pool.stride": 1, "pool.padding": 1,
+             "pool.step": 5}
+    english, korean = run_page(PAGE, **state), run_page(PAGE, query={"lang": "ko"}, **state)
+    assert any("Min pooling 3×3, stride 1, padding 1" in m.value and "row 2, column 1?" in m.value
+               for m in english.markdown)
+    assert any("Min Pooling 3×3, 스트라이드 1, 패딩 1" in m.value and "2행 1열" in m.value for m in korean.markdown)
+
+
 @pytest.mark.browser
 def test_the_korean_page_renders_in_chromium(open_page):
     page = open_page("pooling?lang=ko&example=random&height=7&width=5&size=3&padding=1&ceil=1")
     assert page.locator("html").get_attribute("lang") == "ko"
-    page.wait_for_selector(".st-key-pool-figure .updatemenu-button", timeout=30_000)
+    page.wait_for_selector(".player[data-step]", timeout=30_000)
     assert page.get_by_text("출력 4 × 3").count() == 1
     assert error_elements(page) == []
     screenshot(page, "pooling-ko")
+
+
+@pytest.mark.browser
+def test_the_keyboard_steps_the_pooling_player_and_the_step_goes_into_the_link(open_page):
+    page = open_page("pooling?example=random&height=7&width=5&size=3&padding=1&ceil=1&mode=avg")
+    page.wait_for_selector(".player[data-step]", timeout=30_000)
+    steps = reference_steps = cnnviz.pool2d_trace(random_image(0, 7, 5)[0], 3, 2, 1, "avg", True).steps
+    player = page.locator(".player")
+    player.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("PageDown")
+    assert int(player.get_attribute("data-step")) == 3
+    assert page.locator(".player .equation").text_content() == reference_steps[2].equation
+    page.keyboard.press("End")
+    assert int(player.get_attribute("data-step")) == len(steps) == 4 * 3
+    page.keyboard.press("ArrowLeft")
+    wait_idle(page)
+    page.wait_for_function(f"() => location.search.includes('step={len(steps) - 1}')", timeout=30_000)
+    assert error_elements(page) == []
+    screenshot(page, "pooling-player")

@@ -115,6 +115,29 @@ def _pool_problem(rng: np.random.Generator, level: int, mode: str):
     return rng.integers(-3, 10, (n, n)), 3, 2
 
 
+def pool_cell_question(x, size: int, stride=None, padding: int = 0, mode: str = "max", ceil_mode: bool = False,
+                       cell=(0, 0)) -> Question:
+    """“What is pooled output cell ``cell`` (0-based ``(i, j)``)?” for a ``(H, W)`` input, as the pooling page
+    sets it up (any mode, padding, ceil mode). Exact for max / min of whole numbers, else within :data:`TOLERANCE`."""
+    x = np.asarray(x, dtype=np.float64)
+    steps = pool2d_steps(x, size, stride, padding, mode, ceil_mode)
+    step = next((s for s in steps if s.index == tuple(cell)), None)
+    if step is None:
+        rows, cols = steps[-1].index[0] + 1, steps[-1].index[1] + 1
+        raise CnnvizError("no_such_cell", row=cell[0] + 1, col=cell[1] + 1, rows=rows, cols=cols)
+    i, j = step.index
+    stride = size if stride is None else stride
+    prompt = Phrase(f"quiz.pool_cell.prompt_{mode}", {"f": size, "stride": stride, "padding": padding,
+                                                      "row": i + 1, "col": j + 1})
+    exact = mode != "avg" and _whole(x)
+    answer = Answer("integer", int(step.value)) if exact else Answer("number", step.value, TOLERANCE)
+    worked = Worked(Phrase("quiz.pool_cell.explain", {"rows": ", ".join(str(r + 1) for r in step.rows),
+                                                      "cols": ", ".join(str(c + 1) for c in step.cols)}),
+                    (step.equation,), (step,))
+    return Question("pool_value", None, None, prompt, answer, worked,
+                    {"x": x, "f": size, "stride": stride, "mode": mode})
+
+
 def pool_value(rng: np.random.Generator, level: int) -> Question:
     """Level 1: max 2×2. 2: average 2×2 or max 3×3 stride 2. 3: average 3×3 stride 2 (ninths)."""
     mode = "max" if level == 1 else ("avg", "max")[int(rng.integers(2))] if level == 2 else "avg"

@@ -10,7 +10,7 @@ class PrebuiltFigure(go.Figure):
 
     ``st.plotly_chart`` validates a dict by turning it into a ``go.Figure`` object by object: ~1 s
     for a 225-frame animation. For a ``go.Figure`` it only calls ``to_dict()``, which here returns
-    the dict as built. The builders are tested to produce valid figures (tests/test_viz_slide.py).
+    the dict as built. The builders are tested to produce valid figures (e.g. tests/test_viz_geometry.py).
     """
 
     def __init__(self, spec: dict):  # deliberately skips go.Figure.__init__ (the validation)

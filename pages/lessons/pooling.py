@@ -1,21 +1,26 @@
 """Pooling: a window with no weights keeps the max, mean or min of what it covers, channel by channel."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 import cnnviz
+from cnnviz.code_snippets import pool_snippets
 from cnnviz.layer import channel_contributions
 from cnnviz.pool_examples import POOL_EXAMPLES, random_image, with_more_channels
+from cnnviz.quiz import pool_cell_question
 from cnnviz.volume_demo import random_filters
+from cnnviz.viz.frames import pooling_animation
 from cnnviz.viz.pooling import ChannelLabels, WinnerLabels, channels_figure, winners_figure
-from cnnviz.viz.slide import MAX_FRAMES, SlideLabels, slide_figure
 from pages.common.charts import show_figure
-from pages.common.controls import Lesson
+from pages.common.code_panel import code_panel
+from pages.common.controls import Lesson, presenting
 from pages.common.formulas import unbroken
-from pages.common.text import error_text, tr
+from pages.common.player import gif_download, player, speed_of
+from pages.common.predict import predict_first, question_key, show_question
+from pages.common.text import error_text, lang, tr
 from pages.schemas.pooling import PoolSettings
-
-
 
 def _load_example() -> None:
     """A course example comes with the window its source uses."""
@@ -42,6 +47,7 @@ def read_settings(lesson: Lesson) -> PoolSettings:
     with edges:
         lesson.widget("padding")
         lesson.widget("ceil")
+        lesson.widget("predict")
     return lesson.settings()
 
 
@@ -77,21 +83,33 @@ def show_formula(s: PoolSettings, geo) -> None:
     params.metric(tr("pool.params_metric"), 0, help=tr("pool.params_help"))
 
 
-def show_animation(lesson: Lesson, s: PoolSettings, trace) -> None:
-    geo, n_steps = trace.geometry, len(trace.steps)
-    animate = n_steps <= MAX_FRAMES
-    step = min(s.step, n_steps) - 1
-    labels = SlideLabels(input=tr("pool.fig.input_padded" if s.padding else "pool.fig.input"),
-                         output=tr("pool.fig.output", mode=tr(f"pool.mode.{s.mode}")), play=tr("app.player.play"),
-                         fast=tr("app.player.fast"), pause=tr("app.player.pause"), step=tr("app.player.step"))
-    figure = slide_figure(trace.padded, trace.real, geo.out_shape, trace.steps, kernel=None,
-                          unreached=(geo.rows.unreached(), geo.cols.unreached()), labels=labels,
-                          start=step, animate=animate)
-    show_figure(figure, key="pool.figure")
-    hint = tr("pool.winner_hint") if s.mode != "avg" else ""
-    st.caption(tr("app.player.hint_browser" if animate else "app.player.hint_server", n=n_steps) + hint)
-    if n_steps > 1:  # a slider needs two ends: a 1×1 output has one cell
-        lesson.widget("step", bounds=(1, n_steps))
+def _remember_step(n: int) -> None:
+    """The step the player moved to, before the rerun: so the lesson link carries it."""
+    st.session_state["pool.step"] = n
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def animate(s: PoolSettings, language: str):
+    """The trace and its frames, the same objects on every rerun (a step change costs nothing);
+    ``s`` with its step and channels left at their defaults, since the frames depend on neither."""
+    trace = compute_pool(s)
+    return trace, pooling_animation(trace, language)
+
+
+def predicted(s: PoolSettings, trace) -> bool:
+    """Predict first: the value of the output cell the player shows, asked with the input drawn (the player,
+    which would draw it, is hidden)."""
+    cell = trace.steps[min(s.step, len(trace.steps)) - 1].index
+    question = pool_cell_question(input_image(s), s.size, s.stride, s.padding, s.mode, s.ceil, cell)
+    key = question_key("pool", replace(s, channels=1))
+    show_question(question, key)
+    return predict_first(question, key) is not None
+
+
+def show_animation(s: PoolSettings, trace, animation) -> None:
+    steps = len(trace.steps)
+    player(animation, key="pool.player", step=min(s.step, steps), presenter=presenting(), on_step=_remember_step)
+    gif_download(animation, key="pool.gif", speed=speed_of("pool.player"), name="pooling")
 
 
 def show_gradient(s: PoolSettings, trace) -> None:
@@ -142,14 +160,18 @@ def show_channels(lesson: Lesson) -> None:
 
 
 def show(settings: PoolSettings, lesson: Lesson) -> None:
-    """The output size, the animation, where the gradient goes, and the channels."""
+    """The output size, the animation, where the gradient goes, the code and the channels."""
     try:
-        trace = compute_pool(settings)
+        trace, animation = animate(replace(settings, step=1, channels=1), lang())
     except ValueError as err:  # the schema's limits keep every setting possible; this is the last line of defence
         st.error(tr("pool.impossible", message=error_text(err)), icon=":material/error:")
         return
     show_formula(settings, trace.geometry)
-    show_animation(lesson, settings, trace)
+    if settings.predict and not predicted(settings, trace):
+        return  # the answer parts stay hidden until the guess is checked
+    show_animation(settings, trace, animation)
+    code_panel(pool_snippets(input_image(settings), settings.size, settings.stride, settings.padding, settings.mode,
+                             settings.ceil))
     if settings.mode != "avg":
         st.header(tr("pool.gradient.heading"))
         show_gradient(settings, trace)

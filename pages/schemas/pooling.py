@@ -13,7 +13,8 @@ class PoolSettings(Settings):
 
     PAGE = "pool"
     SAMPLE = {"example": "random", "height": 7, "width": 5, "seed": 4, "mode": "avg", "size": 3, "stride": 1,
-              "padding": 1, "ceil": True, "channels": 2, "step": 5}
+              "padding": 1, "ceil": True, "channels": 2, "step": 5,
+              "predict": True}
     example: str = choice("dlai_4x4", (*POOL_EXAMPLES, "random"), widget="select")
     height: int = integer(6, 2, 16)  # random input only
     width: int = integer(6, 2, 16)
@@ -24,7 +25,8 @@ class PoolSettings(Settings):
     padding: int = integer(0, 0, 2, widget="slider")
     ceil: bool = flag(False)
     channels: int = integer(3, 1, 4, widget="slider")
-    step: int = integer(1, 1, 10_000, widget="slider")  # output cell shown when there are too many to animate
+    step: int = integer(1, 1, 10_000, widget="slider")  # the output cell the player shows (1-based)
+    predict: bool = flag(False)  # "Predict first": the output stays hidden until the student has guessed
 
     @property
     def input_shape(self) -> tuple[int, int]:

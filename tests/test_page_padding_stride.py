@@ -207,6 +207,77 @@ def test_with_a_stride_tensorflow_pads_by_n_mod_s_and_pytorch_refuses():
     assert "| refused | PyTorch, stride 2×2 |" in odd
 
 
+def test_the_code_panel_shows_pytorch_and_keras_for_the_current_settings():
+    at = run_page(PAGE, **{KEY + "square": False, KEY + "size_h": 9, KEY + "size_w": 7, KEY + "stride_h": 2,
+                           KEY + "dilation_w": 2})
+    assert_no_exception(at)
+    code = [c.value for c in at.code if c.language == "python"]
+    torch_code = next(c for c in code if "F.conv2d" in c)
+    assert "torch.zeros(1, 1, 9, 7)" in torch_code and "stride=(2, 1)" in torch_code
+    assert "dilation=(1, 2)" in torch_code
+    assert any("ops.conv" in c and "ops.zeros((1, 9, 7, 1))" in c for c in code)
+
+
+def test_an_impossible_setting_has_no_code_and_no_question():
+    at = run_page(PAGE, **{KEY + "size_h": 2, KEY + "kernel_h": 5, KEY + "predict": True})
+    assert_no_exception(at)
+    assert at.error and not [c for c in at.code if c.language == "python"]
+    assert not [t for t in at.text_input if t.key and t.key.endswith(".answer")]
+    assert at.tabs  # the tabs still explain what cannot work
+
+
+def _predict_check(at, text):
+    next(t for t in at.text_input if t.key and t.key.endswith(".answer")).input(text)
+    next(b for b in at.button if b.label == "Check").click()
+    return at.run()
+
+
+def test_predict_first_hides_every_tab_until_the_output_size_is_guessed():
+    state = {KEY + "predict": True, KEY + "square": False, KEY + "size_h": 8, KEY + "size_w": 7,
+             KEY + "stride_h": 3, KEY + "stride_w": 2}
+    at = run_page(PAGE, **state)
+    assert_no_exception(at)
+    assert not at.tabs and not at.metric and not at.get("plotly_chart")  # nothing states the size
+    assert not [c for c in at.code if c.language == "python"]
+    assert any("Input 8×7, kernel 3×3, padding 0, stride 3, 2, dilation 1" in m.value for m in at.markdown)
+    rows, cols = (8 - 3) // 3 + 1, (7 - 3) // 2 + 1  # by hand: ⌊5/3⌋ + 1 = 2, ⌊4/2⌋ + 1 = 3
+    at = _predict_check(at, f"{rows}x{cols}")
+    assert_no_exception(at)
+    assert at.success and at.tabs and metric(at, "Output size") == f"{rows} × {cols}"
+
+
+def test_a_guess_in_the_wrong_order_is_told_so_and_shows_both_formulas():
+    at = run_page(PAGE, **{KEY + "predict": True, KEY + "square": False, KEY + "size_w": 9})
+    at = _predict_check(at, "7 × 3")  # the truth is 3 × 7
+    assert_no_exception(at)
+    assert any("rows first" in e.value for e in at.error)
+    worked = next(c.value for c in at.code if "9 − 3" in c.value).splitlines()  # one formula per axis
+    assert worked[0].startswith("(5 − 3)") and worked[0].endswith("= 3")
+    assert worked[1].startswith("(9 − 3)") and worked[1].endswith("= 7")
+
+
+def test_the_predict_question_reads_in_korean_with_the_same_numbers():
+    state = {KEY + "predict": True, KEY + "square": False, KEY + "size_h": 8, KEY + "size_w": 7,
+             KEY + "padding_mode": "same"}
+    at = run_page(PAGE, query={"lang": "ko"}, **state)
+    assert_no_exception(at)
+    assert any("입력 8×7, 필터(커널) 3×3, 패딩 same, 스트라이드 1" in m.value for m in at.markdown)
+    assert at.toggle(key=KEY + "predict").label == "먼저 예측하기"
+
+
+@pytest.mark.browser
+def test_the_predict_question_fits_at_1280x720_in_both_languages(browser, streamlit_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    for lang in ("en", "ko"):
+        page.goto(f"{streamlit_url}/padding_stride?lang={lang}&predict=1&square=0&size_w=9", timeout=60_000)
+        wait_idle(page)
+        question = page.locator("h4").first
+        assert question.is_visible() and error_elements(page) == []
+        assert question.evaluate("e => e.scrollWidth <= e.clientWidth")  # the question is not cut off
+        screenshot(page, f"padding_stride-predict-{lang}")
+    page.close()
+
+
 @pytest.mark.browser
 def test_every_tab_renders_in_chromium(open_page):
     page = open_page("padding_stride")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cnnviz.errors import CnnvizError
-from cnnviz.quiz import check, pool_cell_question, say, written
+from cnnviz.quiz import check, output_shape_question, pool_cell_question, say, written
 from tests import reference
 from tests.test_pages_korean import english_words
 
@@ -51,3 +51,34 @@ def test_pooled_cell_question_reads_in_korean_with_the_same_numbers(mode):
     korean = say(q.prompt, "ko")
     assert english_words(korean) == [] and english_words(say(q.worked.explain, "ko")) == []
     assert "3×3" in korean and "스트라이드 2" in korean and "패딩 1" in korean and "3행 2열" in korean
+
+
+SHAPE_CASES = [((5, 5), (3, 3), 1, 0, 1), ((8, 7), (3, 2), (3, 2), (1, 0), 1), ((9, 6), (4, 3), 2, "same", (1, 2)),
+               ((6, 11), (2, 5), 1, "full", 2), ((32, 32), (5, 5), 2, "valid", 1), ((7, 9), (3, 3), (2, 3), 2, (2, 1))]
+
+
+def _axes(value):
+    return value if isinstance(value, (tuple, list)) else (value, value)
+
+
+@pytest.mark.parametrize("size, kernel, stride, padding, dilation", SHAPE_CASES)
+def test_output_shape_question_answers_what_counting_window_positions_gives(size, kernel, stride, padding, dilation):
+    q = output_shape_question(size, kernel, stride, padding, dilation)
+    pads = (padding, padding) if isinstance(padding, str) else _axes(padding)
+    expected = tuple(reference.output_size(n, f, s, p, d)
+                     for n, f, s, p, d in zip(size, kernel, _axes(stride), pads, _axes(dilation)))
+    assert q.answer.value == expected
+    assert [f.rsplit("= ", 1)[1] for f in q.worked.formulas] == [str(v) for v in expected]  # one formula per axis
+    for spelling in (f"{expected[0]}x{expected[1]}", f"{expected[0]} × {expected[1]}", f"({expected[0]}, {expected[1]})"):
+        assert check(q, spelling).outcome == "right"
+    assert check(q, f"{expected[0] + 1}x{expected[1]}").outcome == "wrong"
+    if expected[0] != expected[1]:
+        assert check(q, f"{expected[1]}x{expected[0]}").message.text_id == "quiz.verdict.order_output_shape"
+
+
+def test_output_shape_question_states_the_settings_in_both_languages():
+    q = output_shape_question((8, 7), 3, (3, 2), "same", 1)
+    english, korean = say(q.prompt), say(q.prompt, "ko")
+    assert "Input 8×7, kernel 3×3, padding same, stride 3, 2, dilation 1" in english
+    assert "입력 8×7, 필터(커널) 3×3, 패딩 same, 스트라이드 3, 2" in korean and english_words(korean) == []
+    assert english_words(say(q.worked.explain, "ko")) == [] and written(q, q.answer.value) == "3×4"

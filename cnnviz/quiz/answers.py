@@ -117,7 +117,7 @@ def written(question: Question, value) -> str:
     if form in ("integer", "number"):
         return format_number(float(value))
     if form == "tuple":
-        return ("×" if question.kind == "layer_shape" else ", ").join(str(v) for v in value)
+        return ("×" if question.kind in ("layer_shape", "output_shape") else ", ").join(str(v) for v in value)
     if form == "matrix":
         return "; ".join(" ".join(format_number(v) for v in row) for row in np.asarray(value))
     return str(value)

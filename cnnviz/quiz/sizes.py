@@ -7,7 +7,7 @@ import numpy as np
 
 from ..errors import CnnvizError
 from ..networks import AxisField, Conv2d, MaxPool2d, Sequential, summarize
-from ..shapes import axis_geometry
+from ..shapes import axis_geometry, conv_geometry
 from ..transpose import transpose_axis
 from .records import Answer, Phrase, Question, Worked
 
@@ -42,6 +42,28 @@ def output_size_question(n: int, f: int, stride: int = 1, padding=0, dilation: i
                     {"n": n, "f": f, "stride": stride, "padding": padding, "dilation": dilation})
     explain = Phrase("quiz.output_size.explain", {"before": geo.before, "after": geo.after})
     return Question("output_size", None, None, prompt, Answer("integer", geo.out), Worked(explain, (geo.worked(),)))
+
+
+def _pair_words(value) -> str:
+    """A setting as the padding & stride page states it: ``2`` for both axes, ``2, 1`` for rows, columns."""
+    if isinstance(value, str):
+        return value
+    h, w = value if isinstance(value, (tuple, list)) else (value, value)
+    return f"{h}" if h == w else f"{h}, {w}"
+
+
+def output_shape_question(input_hw, kernel_hw, stride=1, padding=0, dilation=1) -> Question:
+    """“What is the output size, height × width?” for a convolution of an ``(H, W)`` input with an ``(fh, fw)``
+    kernel, as the padding & stride page sets it up; ``padding`` per axis (each side) or a mode. The answer is the
+    tuple ``(Ho, Wo)``; the worked solution is one substituted formula per axis."""
+    geo = conv_geometry(input_hw, kernel_hw, stride, padding, dilation)
+    (h, w), (fh, fw) = (geo.rows.n, geo.cols.n), (geo.rows.f, geo.cols.f)
+    prompt = Phrase("quiz.output_shape.prompt", {"h": h, "w": w, "fh": fh, "fw": fw, "padding": _pair_words(padding),
+                                                 "stride": _pair_words(stride), "dilation": _pair_words(dilation)})
+    (top, bottom), (left, right) = geo.pads
+    explain = Phrase("quiz.output_shape.explain", {"top": top, "bottom": bottom, "left": left, "right": right})
+    return Question("output_shape", None, None, prompt, Answer("tuple", geo.out_shape),
+                    Worked(explain, (geo.rows.worked(), geo.cols.worked())))
 
 
 def transposed_size(rng: np.random.Generator, level: int) -> Question:

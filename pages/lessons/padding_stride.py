@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cnnviz.code_snippets import output_size_snippets
+from cnnviz.quiz import output_shape_question
 from cnnviz.shapes import axis_geometry, conv_geometry, coverage, torch_same_padding
 from cnnviz.viz.geometry import (CoverageLabels, GridLabels, SameLabels, coverage_figure, padded_grid_figure,
                                  same_padding_figure)
 from pages.common.charts import show_figure
+from pages.common.code_panel import code_panel
 from pages.common.controls import Lesson
 from pages.common.formulas import unbroken
+from pages.common.predict import predict_first, question_key, show_question
 from pages.common.text import error_text, lang, tr
 from pages.schemas.padding_stride import PAIRS, PaddingStrideSettings
 
@@ -39,6 +43,7 @@ def read_settings(lesson: Lesson) -> PaddingStrideSettings:
     """Draw the controls (one column per quantity); return the settings they hold."""
     switches = st.columns([1.4, 2, 3.2], vertical_alignment="center")
     lesson.widget("square", switches[0], on_change=_square_changed)
+    lesson.widget("predict", switches[0])
     lesson.widget("padding_mode", switches[1])
     if not lesson.hidden & set().union(*EXAMPLES.values()):  # a lesson link that hides these keeps them fixed
         switches[2].markdown(tr("padstride.examples"))
@@ -168,13 +173,24 @@ def show_odd_kernels(s: PaddingStrideSettings) -> None:
         _same_case(s, odd + 1)
 
 
+def predicted(s: PaddingStrideSettings) -> bool:
+    """Predict first: the output size, height × width, before any tab shows it."""
+    question = output_shape_question(s.size, s.kernel, s.stride, s.padding, s.dilation)
+    key = question_key("padstride", s)
+    show_question(question, key)
+    return predict_first(question, key) is not None
+
+
 def show(settings: PaddingStrideSettings) -> None:
-    """The three tabs; a setting that cannot work is explained where it matters and spares the others."""
+    """The three tabs and the code; a setting that cannot work is explained where it matters and spares the
+    others (and has no size to predict)."""
     try:
         computed = compute(settings, lang())
     except ValueError as err:
         st.error(tr("padstride.impossible", message=error_text(err)), icon=":material/error:")
         computed = None
+    if computed is not None and settings.predict and not predicted(settings):
+        return  # every tab states the size: they stay hidden until the guess is checked
     size_tab, coverage_tab, odd_tab = st.tabs([tr("padstride.tab.size"), tr("padstride.tab.coverage"),
                                                tr("padstride.tab.odd")])
     with size_tab:
@@ -183,6 +199,9 @@ def show(settings: PaddingStrideSettings) -> None:
         show_coverage(computed)
     with odd_tab:
         show_odd_kernels(settings)
+    if computed is not None:
+        code_panel(output_size_snippets(settings.size, settings.kernel, settings.stride, settings.padding,
+                                        settings.dilation))
     st.page_link("pages/lessons/layer_chain.py", label=tr("padstride.layer_chain_link"), icon=":material/stacks:")
 
 

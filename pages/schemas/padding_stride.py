@@ -14,7 +14,8 @@ class PaddingStrideSettings(Settings):
 
     PAGE = "padstride"
     SAMPLE = {"square": False, "size_h": 8, "size_w": 9, "kernel_h": 4, "kernel_w": 2, "padding_mode": "same",
-              "pad_h": 1, "pad_w": 2, "stride_h": 2, "stride_w": 3, "dilation_h": 2, "dilation_w": 3}
+              "pad_h": 1, "pad_w": 2, "stride_h": 2, "stride_w": 3, "dilation_h": 2, "dilation_w": 3,
+              "predict": True}
     square: bool = flag(True)
     size_h: int = integer(5, 1, 32, widget="slider")
     size_w: int = integer(5, 1, 32, widget="slider")
@@ -27,6 +28,7 @@ class PaddingStrideSettings(Settings):
     stride_w: int = integer(1, 1, 8, widget="slider")
     dilation_h: int = integer(1, 1, 4, widget="slider")
     dilation_w: int = integer(1, 1, 4, widget="slider")
+    predict: bool = flag(False)  # "Predict first": the output size stays hidden until the student has guessed
 
     def _pair(self, name: str) -> tuple[int, int]:
         h = getattr(self, f"{name}_h")

@@ -348,7 +348,8 @@ def test_a_gzip_bomb_in_the_cache_is_refused_after_the_expected_size(tmp_path, m
     real_read, asked = gzip.GzipFile.read, []
 
     def recording_read(self, size=-1):
-        asked.append(size)
+        if "bomb" in str(getattr(self, "name", "")):
+            asked.append(size)
         return real_read(self, size)
     monkeypatch.setattr(gzip.GzipFile, "read", recording_read)
     files = {"train": (spec, spec), "test": (spec, spec)}

@@ -16,7 +16,7 @@ import struct
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageDraw, ImageFont, UnidentifiedImageError
 
 from .errors import CnnvizError
 
@@ -24,7 +24,7 @@ FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF")
 EXTENSIONS = ("png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff")
 MAX_BYTES = 20 * 1024 * 1024  # the uploader's limit (server.maxUploadSize = 20 MB)
 MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo still opens; bigger counts as a decompression bomb
-MAX_DECODED_BYTES = 240_000_000  # peak memory of one decode at full resolution (bench/hostile_inputs.py)
+MAX_DECODED_BYTES = 260_000_000  # peak memory of one decode at full resolution (bench/hostile_inputs.py)
 MAX_FRAMES = 10  # frames counted in a multi-page TIFF before "several"
 MIN_SIDE = 3  # a 5×5 kernel with reflect padding needs at least 3 pixels
 WORKING_SIDE = 1024  # longer side after downscaling: at most ~1 megapixel to compute and send
@@ -36,11 +36,11 @@ ALLOWED = "PNG, JPEG, GIF, BMP, WebP, TIFF"
 # Pillow keeps RGB as RGBX) plus the full-size copies of this module's path for the mode. Measured
 # by bench/hostile_inputs.py (peak RSS growth ÷ pixels); modes not listed take the largest value.
 PEAK_BYTES_PER_PIXEL = {
-    "1": 2, "L": 1, "P": 5, "RGB": 4, "RGBX": 8, "CMYK": 8, "YCbCr": 8, "LAB": 8, "HSV": 8,
-    "LA": 6, "RGBA": 9, "PA": 14, "La": 10, "RGBa": 13, "I;16": 8, "I;16L": 8, "I;16B": 8, "I;16N": 8,
-    "I": 12, "F": 12,
+    "1": 2, "L": 2, "P": 6, "RGB": 5, "RGBX": 9, "CMYK": 9, "YCbCr": 9, "LAB": 9, "HSV": 9,
+    "LA": 9, "RGBA": 10, "PA": 15, "La": 13, "RGBa": 14, "I;16": 9, "I;16L": 9, "I;16B": 9, "I;16N": 9,
+    "I": 13, "F": 13,
 }
-TRANSPARENCY_KEY_EXTRA = 8  # L or RGB with a tRNS colour key: a numpy copy and masks at full size
+TRANSPARENCY_KEY_EXTRA = 6  # L or RGB with a tRNS colour key: per-channel masks and their product
 WEBP_EXTRA = 4  # libwebp decodes into its own RGBA canvas, then Pillow copies it
 _UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
             5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
@@ -122,9 +122,11 @@ def webp_size(data: bytes) -> tuple[int, int, str] | None:
 
     Pillow's WebP reader allocates the whole canvas when it opens the file, so the size is checked first.
     """
-    if len(data) < 30 or data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+    if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
         return None
     chunk, body = data[12:16], data[20:30]
+    if len(body) < (5 if chunk == b"VP8L" else 10):
+        return None
     if chunk == b"VP8X":
         mode = "RGBA" if body[0] & 0x10 else "RGB"
         return 1 + int.from_bytes(body[4:7], "little"), 1 + int.from_bytes(body[7:10], "little"), mode
@@ -215,7 +217,9 @@ def _decode(data: bytes, max_pixels: int, max_decoded: int, working_side: int, m
         if min(source_size) < min_side:
             raise ImageError("too_small", width=source_size[1], height=source_size[0], limit=min_side)
         picture, flattened, scaled = _normalise(im)
-        picture = _downscale(picture, working_side)
+        picture = _downscale(picture, working_side)  # alpha is resampled premultiplied: same as flattening first
+        if picture.mode in ("LA", "RGBA"):
+            picture = _on_white(picture)
         if turn is not None:  # after downscaling: turning the small picture costs next to nothing
             picture = picture.transpose(turn)
         arr = np.asarray(picture)
@@ -261,12 +265,9 @@ def _normalise(im: Image.Image) -> tuple[Image.Image, bool, bool]:
     if mode in ("L", "RGB") and "transparency" in im.info:
         return _flatten_key(im), True, False
     if mode in ("PA", "La", "RGBa"):
-        im = im.convert("LA" if mode == "La" else "RGBA")
-        mode = im.mode
+        return im.convert("LA" if mode == "La" else "RGBA"), True, False
     if mode in ("LA", "RGBA"):
-        paper = Image.new(mode[:-1], im.size, (255,) * (len(mode) - 1))
-        paper.paste(im.convert(mode[:-1]), mask=im.getchannel("A"))  # c·a + 255·(1 − a), rounded
-        return paper, True, False
+        return im, True, False  # laid on white after downscaling (see _on_white)
     if mode in ("L", "RGB"):
         return im, False, False
     try:
@@ -293,15 +294,27 @@ def _flatten_palette(im: Image.Image) -> tuple[Image.Image, bool, bool]:
     return im.convert("RGB"), flattened, False
 
 
+def _on_white(im: Image.Image) -> Image.Image:
+    """LA or RGBA → L or RGB laid on white paper: ``c·a + 255·(1 − a)``, rounded (Pillow's paste blends so)."""
+    paper = Image.new(im.mode[:-1], im.size, (255,) * (len(im.mode) - 1))
+    paper.paste(im.convert(im.mode[:-1]), mask=im.getchannel("A"))
+    return paper
+
+
 def _flatten_key(im: Image.Image) -> Image.Image:
-    """An L or RGB image whose pixels of one colour (PNG tRNS) are transparent: those become white."""
-    a = np.array(im)  # (H, W) or (H, W, 3), writable copy
-    key = im.info["transparency"]
-    hit = a == (key if np.ndim(key) == 0 else np.array(key, a.dtype))
-    if a.ndim == 3:
-        hit = hit.all(axis=-1)
-    a[hit] = 255
-    return Image.fromarray(a)
+    """An L or RGB image whose pixels of one colour (PNG tRNS) are transparent: those become white.
+
+    Done with Pillow's lookup tables and paste, which run without holding the interpreter."""
+    key = im.info.pop("transparency")
+    keys = (key,) if isinstance(key, int) else tuple(key)
+    if len(keys) != len(im.getbands()):
+        return im  # a key that does not fit the mode: Pillow ignores it too
+    masks = [band.point([255 if v == k else 0 for v in range(256)]) for band, k in zip(im.split(), keys)]
+    mask = masks[0]
+    for other in masks[1:]:
+        mask = ImageChops.multiply(mask, other)  # 255 only where every channel matches
+    im.paste((255,) * len(keys) if len(keys) > 1 else 255, mask=mask)
+    return im
 
 
 def _stretch(a: np.ndarray) -> np.ndarray:
@@ -329,7 +342,7 @@ def _downscale(picture: Image.Image, working_side: int) -> Image.Image:
         return picture
     scale = working_side / max(h, w)
     size = (max(MIN_SIDE, round(w * scale)), max(MIN_SIDE, round(h * scale)))
-    return picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=1.5)  # box-reduce first: quick, small
 
 
 # ----------------------------------------------------------------------------- grey and channels

@@ -24,7 +24,7 @@ def png(width: int, height: int, colour_type: int = 0, bit_depth: int = 8, extra
     """A PNG whose header claims ``width × height``; ``rows`` real (zero) rows are compressed into it,
     streamed so that building a tall image never holds its pixels."""
     channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[colour_type]
-    row = b"\0" * (1 + width * channels * bit_depth // 8)
+    row = b"\0" * (1 + -(-width * channels * bit_depth // 8))  # filter byte + whole bytes per row
     packer = zlib.compressobj(9)
     body = b"".join(packer.compress(row) for _ in range(rows)) + packer.compress(b"\0" * 64) + packer.flush()
     header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
@@ -69,13 +69,21 @@ def _ifd(entries: list[tuple[int, int, int, int]], next_offset: int) -> bytes:
     return out + struct.pack("<I", next_offset)
 
 
-def tiff(width: int, height: int, bits: int = 8, sample_format: int = 1, pages: int = 1) -> bytes:
+def tiff(width: int, height: int, bits: int = 8, sample_format: int = 1, pages: int = 1, real: bool = False) -> bytes:
     """A grey TIFF claiming ``width × height`` per page (``sample_format`` 3 = IEEE float), ``pages`` pages
-    chained one after another, all pointing at the same 16 bytes of pixel data."""
+    chained one after another, all pointing at the same pixel data: 16 bytes, or with ``real`` one
+    deflate-compressed strip of zeros holding every pixel (streamed, so a big one is cheap to build)."""
     data_offset = 8
+    compression = 1
     pixels = b"\0" * 16
+    if real:
+        compression, packer = 8, zlib.compressobj(9)
+        row = b"\0" * (width * bits // 8)
+        pixels = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
     first_ifd = data_offset + len(pixels)
-    entries = [(256, 4, 1, width), (257, 4, 1, height), (258, 3, 1, bits), (259, 3, 1, 1), (262, 3, 1, 1),
+    first_ifd += first_ifd % 2  # IFDs start on a word boundary
+    pixels += b"\0" * (first_ifd - data_offset - len(pixels))
+    entries = [(256, 4, 1, width), (257, 4, 1, height), (258, 3, 1, bits), (259, 3, 1, compression), (262, 3, 1, 1),
                (273, 4, 1, data_offset), (277, 3, 1, 1), (278, 4, 1, height), (279, 4, 1, len(pixels)),
                (339, 3, 1, sample_format)]
     size = len(_ifd(entries, 0))
@@ -105,4 +113,15 @@ def npy_header(descr: str, shape: tuple, fortran: bool = False, raw: str | None 
 def npy(array: np.ndarray) -> bytes:
     out = io.BytesIO()
     np.save(out, array, allow_pickle=False)
+    return out.getvalue()
+
+
+def tiff_nan(side: int = 16) -> bytes:
+    """A float TIFF with one NaN and one infinite pixel among ordinary values."""
+    from PIL import Image
+
+    a = np.linspace(0, 1, side * side, dtype=np.float32).reshape(side, side)
+    a[3, 4], a[5, 6] = np.nan, np.inf
+    out = io.BytesIO()
+    Image.fromarray(a, "F").save(out, "TIFF")
     return out.getvalue()

@@ -1,0 +1,229 @@
+"""Hostile image files (issue 15): limits decided from the header before decoding, bounded frame counting,
+transparency keys, NaN pixels, EXIF orientation, and no Pillow message ever reaching a student.
+
+The files are built here (tests/hostile_files.py), small; the memory bounds are proved in subprocesses
+with an address-space limit (``RLIMIT_AS``) of the memory the process already had plus 300 MB.
+"""
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from PIL import Image, ImageFile, TiffImagePlugin
+
+from cnnviz import digits, images
+from cnnviz.images import MAX_FRAMES, ImageError, decoded_bytes, load_image, webp_size
+from tests import hostile_files as h
+from tests.conftest import ROOT
+
+S = 7071  # 7071² = 49,999,041 pixels: inside the 50-megapixel limit, so only the decoded-bytes limit stops them
+
+
+def _code(data: bytes, decode=load_image) -> str:
+    with pytest.raises(ImageError) as err:
+        decode(data)
+    return err.value.code
+
+
+@pytest.fixture
+def no_decoding(monkeypatch):
+    """Fail the test if any pixel data is decoded."""
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("pixels were decoded")
+    monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
+
+
+@pytest.mark.parametrize("data, mode", [
+    (h.palette_png_with_transparency(S, S), "P"),  # 4.7 GB before
+    (h.png(8000, 5000, 6), "RGBA"),  # RGBA 40 MP: 3.9 GB before
+    (h.tiff(S, S, 32, 3), "F"),  # float TIFF: 1.5 GB before
+    (h.png(S, S, 0, 16), "I;16"),  # 16-bit PNG: 1.0 GB before
+    (h.png(S, S, 4), "LA"),
+], ids=["palette+tRNS", "RGBA-40MP", "float-tiff", "16-bit", "LA"])
+def test_images_whose_decoding_would_take_too_much_memory_are_refused_from_the_header(data, mode, no_decoding):
+    with pytest.raises(ImageError) as err:
+        load_image(data)
+    assert err.value.code == "image_too_much_memory" and err.value.kind == "too_much_memory"
+    assert err.value.params["mode"] == mode and err.value.params["need"] > err.value.params["limit"]
+    assert "MB" in str(err.value) and "메모리" in err.value.message("ko")
+
+
+def test_an_ordinary_50_megapixel_rgb_image_is_still_within_the_limit():
+    assert decoded_bytes("RGB", S, S) <= images.MAX_DECODED_BYTES < decoded_bytes("RGBA", S, S)
+
+
+@pytest.mark.parametrize("width, height, lossless, alpha, mode", [
+    (S, S, True, True, "RGBA"), (1696, 16383, False, False, "RGB"), (1696, 16383, True, False, "RGB")])
+def test_webp_sizes_are_read_from_the_header_as_pillow_reads_them(width, height, lossless, alpha, mode):
+    data = h.webp_claiming(width, height, lossless, alpha)
+    assert len(data) < 40 and webp_size(data) == (width, height, mode)
+
+
+def test_a_26_byte_lossless_rgba_webp_of_7071_squared_never_reaches_pillow(monkeypatch):
+    monkeypatch.setattr(Image, "open", lambda *a, **k: pytest.fail("Pillow opened it (and allocated its canvas)"))
+    assert _code(h.webp_claiming(S, S)) == "image_too_much_memory"
+
+
+def test_a_webp_header_with_no_picture_after_it_is_damaged_not_a_crash():
+    assert _code(h.webp_claiming(1696, 16383, lossless=False)) == "image_damaged"
+
+
+def test_a_multi_page_tiff_is_not_walked_to_its_end(monkeypatch):
+    seeks = []
+    real = TiffImagePlugin.TiffImageFile._seek
+
+    def counting(self, frame):
+        seeks.append(frame)
+        return real(self, frame)
+    monkeypatch.setattr(TiffImagePlugin.TiffImageFile, "_seek", counting)
+    got = load_image(h.tiff(4, 4, pages=2000))  # 2,000 pages here; the bench runs 100,000
+    assert got.frames is None and got.size == (4, 4)
+    assert max(seeks) <= MAX_FRAMES and len(seeks) <= 2 * MAX_FRAMES + 4
+
+
+def test_a_tiff_with_a_few_pages_reports_how_many():
+    assert load_image(h.tiff(4, 4, pages=4)).frames == 4
+
+
+@pytest.mark.parametrize("mode, key", [("L", 40), ("RGB", (10, 20, 30))])
+def test_png_transparency_keys_are_flattened_onto_paper_white(mode, key):
+    rng = np.random.default_rng(1)
+    shape = (12, 10) if mode == "L" else (12, 10, 3)
+    a = rng.integers(50, 250, shape, dtype=np.uint8)
+    a[2:5, 3:7] = key
+    out = io.BytesIO()
+    Image.fromarray(a, mode).save(out, "PNG", transparency=key)
+    got = load_image(out.getvalue())
+    keyed = (a == key) if mode == "L" else (a == key).all(axis=-1)
+    assert got.flattened and keyed.sum() == 12
+    expected = a.copy()
+    expected[keyed] = 255
+    np.testing.assert_array_equal(got.pixels, expected)
+
+
+def test_palette_alpha_per_entry_is_laid_on_white():
+    index = np.arange(12 * 16, dtype=np.uint8).reshape(12, 16) % 8
+    palette = np.array([[200, 10, 10], [10, 200, 10], [10, 10, 200], [0, 0, 0]] * 2, np.uint8)
+    alpha = np.array([255, 128, 0, 64, 255, 255, 1, 254], np.uint8)
+    p = Image.fromarray(index, "P")
+    p.putpalette(palette.ravel().tolist())
+    out = io.BytesIO()
+    p.save(out, "PNG", transparency=alpha.tobytes())
+    got = load_image(out.getvalue())
+    a = alpha[index][..., None] / 255  # c·a + 255·(1 − a), written from the definition
+    np.testing.assert_array_equal(got.pixels, np.rint(palette[index] * a + 255 * (1 - a)).astype(np.uint8))
+    assert got.flattened
+
+
+def test_float_tiff_pixels_that_are_not_numbers_are_refused():
+    for decode in (load_image, digits.decode_image):
+        assert _code(h.tiff_nan(), decode) == "image_not_finite"
+
+
+@pytest.mark.parametrize("orientation", [0, 1, 9, 65535])
+def test_exif_orientations_that_do_not_turn_say_nothing_turned(orientation):
+    arr = np.random.default_rng(2).integers(0, 256, (8, 12, 3), dtype=np.uint8)
+    im = Image.fromarray(arr)
+    exif = im.getexif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    im.save(out, "PNG", exif=exif)
+    got = load_image(out.getvalue())
+    assert not got.rotated
+    np.testing.assert_array_equal(got.pixels, arr)
+
+
+def test_exif_turn_is_applied_after_downscaling_and_keeps_the_true_size():
+    arr = np.zeros((1000, 3000), np.uint8)
+    arr[:100, :300] = 255  # bright top-left block
+    im = Image.fromarray(arr)
+    exif = im.getexif()
+    exif[0x0112] = 3  # upside down
+    out = io.BytesIO()
+    im.save(out, "PNG", exif=exif)
+    got = load_image(out.getvalue())
+    assert got.rotated and got.source_size == (1000, 3000) and max(got.size) == images.WORKING_SIDE
+    assert got.pixels[-5, -5] > 200 and got.pixels[5, 5] < 50  # the block is now bottom-right
+
+
+def _mutations(rng) -> list[bytes]:
+    """Small valid files of every allowed format, each damaged in several ways."""
+    pic = Image.fromarray(rng.integers(0, 256, (20, 24, 3), dtype=np.uint8))
+    files = []
+    for fmt, kwargs in (("PNG", {}), ("JPEG", {}), ("GIF", {}), ("BMP", {}), ("WEBP", {"lossless": True}),
+                        ("TIFF", {"compression": "tiff_deflate"})):
+        out = io.BytesIO()
+        pic.save(out, fmt, **kwargs)
+        files.append(out.getvalue())
+    damaged = []
+    for data in files:
+        for _ in range(25):
+            b = bytearray(data)
+            for pos in rng.integers(0, len(b), rng.integers(1, 6)):
+                b[pos] = rng.integers(0, 256)
+            damaged.append(bytes(b))
+        damaged += [data[:n] for n in (12, 40, len(data) // 3)]
+    return damaged
+
+
+LIBRARY_WORDS = ("PIL", "Pillow", "cannot identify", "tile cannot", "MAX_TEXT_CHUNK", "not supported", "int()",
+                 "Errno", "broken data stream", "image file is truncated", "decoder", "buffer")
+
+
+def test_damaged_files_give_only_the_apps_own_messages():
+    rng = np.random.default_rng(15)
+    seen = set()
+    for data in _mutations(rng) + [h.png_with_text_bomb()]:
+        try:
+            load_image(data)
+        except ImageError as err:
+            seen.add(err.code)
+            for lang in ("en", "ko"):
+                assert not any(word in err.message(lang) for word in LIBRARY_WORDS), (err.code, err.message(lang))
+    assert {"image_damaged", "image_truncated"} <= seen
+
+
+def test_the_digit_panel_decodes_through_the_same_limits():
+    data = h.palette_png_with_transparency(S, S)
+    assert _code(data, digits.decode_image) == _code(data, load_image) == "image_too_much_memory"
+
+
+def _run_bounded(build: str, call: str, extra_mb: int = 300) -> str:
+    """Build an input, then run ``call`` on it with the address space capped at what the process has + extra_mb."""
+    script = textwrap.dedent(f"""
+        import resource, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from cnnviz.errors import CnnvizError
+        from cnnviz.images import load_image
+        from cnnviz.digits import decode_image
+        from tests import hostile_files as h
+        data = {build}
+        vm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmSize:")) * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (vm + {extra_mb} * 2**20, resource.RLIM_INFINITY))
+        try:
+            got = {call}
+            print("ok", getattr(got, "shape", None))
+        except CnnvizError as err:
+            print(err.code)
+    """)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         env={"OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout.strip()
+
+
+def test_a_real_palette_png_of_7071_squared_is_refused_within_300_mb():
+    assert _run_bounded(f"h.palette_png_with_transparency({S}, {S}, rows={S})", "load_image(data)") \
+        == "image_too_much_memory"
+
+
+def test_a_real_rgba_png_just_under_the_limit_decodes_within_300_mb():
+    assert _run_bounded("h.png(5099, 5099, 6, rows=5099)", "load_image(data).pixels") == "ok (1024, 1024)"
+
+
+def test_a_real_16_bit_png_just_under_the_limit_decodes_within_300_mb():
+    assert _run_bounded("h.png(5290, 5290, 0, 16, rows=5290)", "decode_image(data)") == "ok (560, 560)"

@@ -14,9 +14,7 @@ from cnnviz.training_job import (
 from cnnviz.viz.training import confusion_figure, curves_figure, digits_figure, filters_figure, per_class_figure
 from pages.common.charts import show_figure
 from pages.common.digit_views import digit_panel, own_digit
-from pages.common.entry import run_inside_app
 
-run_inside_app()
 
 VARIANTS = {"lenet5_mnist": "Course LeNet (28×28, ReLU)", "lenet5": "Classic LeNet-5 (32×32, tanh)"}
 SOURCES = {"bundled": "Bundled subset: 4,500 training + 500 test images (offline)",

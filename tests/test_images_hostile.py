@@ -227,3 +227,17 @@ def test_a_real_rgba_png_just_under_the_limit_decodes_within_300_mb():
 
 def test_a_real_16_bit_png_just_under_the_limit_decodes_within_300_mb():
     assert _run_bounded("h.png(5290, 5290, 0, 16, rows=5290)", "decode_image(data)") == "ok (560, 560)"
+
+
+def test_every_image_and_mnist_error_case_has_a_message_in_every_language():
+    import re
+
+    from cnnviz.locales import LANGUAGES, catalogue
+
+    root = ROOT / "cnnviz"
+    cases = {f"image_{c}" for c in re.findall(r'ImageError\(\s*"(\w+)"', (root / "images.py").read_text())}
+    cases |= set(re.findall(r'MnistFileError\(\s*"(\w+)"', (root / "mnist.py").read_text()))
+    cases |= set(re.findall(r'"(mnist_not_(?:labels|images))"', (root / "mnist.py").read_text()))
+    assert len(cases) > 20
+    for lang in LANGUAGES:
+        assert sorted(c for c in cases if f"error.{c}" not in catalogue(lang)) == []

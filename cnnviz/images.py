@@ -16,7 +16,7 @@ import struct
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageChops, ImageDraw, ImageFont, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from .errors import CnnvizError
 
@@ -36,11 +36,10 @@ ALLOWED = "PNG, JPEG, GIF, BMP, WebP, TIFF"
 # Pillow keeps RGB as RGBX) plus the full-size copies of this module's path for the mode. Measured
 # by bench/hostile_inputs.py (peak RSS growth ÷ pixels); modes not listed take the largest value.
 PEAK_BYTES_PER_PIXEL = {
-    "1": 2, "L": 2, "P": 6, "RGB": 5, "RGBX": 9, "CMYK": 9, "YCbCr": 9, "LAB": 9, "HSV": 9,
+    "1": 3, "L": 2, "P": 6, "RGB": 5, "RGBX": 9, "CMYK": 9, "YCbCr": 9, "LAB": 9, "HSV": 9,
     "LA": 9, "RGBA": 10, "PA": 15, "La": 13, "RGBa": 14, "I;16": 9, "I;16L": 9, "I;16B": 9, "I;16N": 9,
     "I": 13, "F": 13,
 }
-TRANSPARENCY_KEY_EXTRA = 6  # L or RGB with a tRNS colour key: per-channel masks and their product
 WEBP_EXTRA = 4  # libwebp decodes into its own RGBA canvas, then Pillow copies it
 _UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
             5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
@@ -142,7 +141,8 @@ def webp_size(data: bytes) -> tuple[int, int, str] | None:
 def decoded_bytes(mode: str, width: int, height: int, fmt: str = "", keyed: bool = False) -> int:
     """Peak bytes of decoding a ``width × height`` image of Pillow ``mode`` (see :data:`PEAK_BYTES_PER_PIXEL`)."""
     per_pixel = PEAK_BYTES_PER_PIXEL.get(mode, max(PEAK_BYTES_PER_PIXEL.values()))
-    per_pixel += TRANSPARENCY_KEY_EXTRA if keyed else 0
+    if keyed:  # an L or RGB colour key becomes an alpha channel: the LA / RGBA path on top
+        per_pixel += PEAK_BYTES_PER_PIXEL["LA" if mode == "L" else "RGBA"]
     per_pixel += WEBP_EXTRA if fmt == "WEBP" else 0
     return width * height * per_pixel
 
@@ -262,8 +262,8 @@ def _normalise(im: Image.Image) -> tuple[Image.Image, bool, bool]:
         return Image.fromarray(_stretch(np.asarray(im))), False, True
     if mode == "P":
         return _flatten_palette(im)
-    if mode in ("L", "RGB") and "transparency" in im.info:
-        return _flatten_key(im), True, False
+    if mode in ("L", "RGB") and "transparency" in im.info:  # a PNG colour key: Pillow turns it into alpha 0
+        return im.convert("LA" if mode == "L" else "RGBA"), True, False
     if mode in ("PA", "La", "RGBa"):
         return im.convert("LA" if mode == "La" else "RGBA"), True, False
     if mode in ("LA", "RGBA"):
@@ -299,22 +299,6 @@ def _on_white(im: Image.Image) -> Image.Image:
     paper = Image.new(im.mode[:-1], im.size, (255,) * (len(im.mode) - 1))
     paper.paste(im.convert(im.mode[:-1]), mask=im.getchannel("A"))
     return paper
-
-
-def _flatten_key(im: Image.Image) -> Image.Image:
-    """An L or RGB image whose pixels of one colour (PNG tRNS) are transparent: those become white.
-
-    Done with Pillow's lookup tables and paste, which run without holding the interpreter."""
-    key = im.info.pop("transparency")
-    keys = (key,) if isinstance(key, int) else tuple(key)
-    if len(keys) != len(im.getbands()):
-        return im  # a key that does not fit the mode: Pillow ignores it too
-    masks = [band.point([255 if v == k else 0 for v in range(256)]) for band, k in zip(im.split(), keys)]
-    mask = masks[0]
-    for other in masks[1:]:
-        mask = ImageChops.multiply(mask, other)  # 255 only where every channel matches
-    im.paste((255,) * len(keys) if len(keys) > 1 else 255, mask=mask)
-    return im
 
 
 def _stretch(a: np.ndarray) -> np.ndarray:

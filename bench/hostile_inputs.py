@@ -106,10 +106,10 @@ def build(name: str):
                                               ("P", 6580 ** 2)),
         "accepted png 16-bit 29 MP": (lambda: h.png(5370, 5370, 0, 16, rows=5370), ("I;16", 5370 ** 2)),
         "accepted tiff float 20 MP": (lambda: h.tiff(4470, 4470, 32, 3, real=True), ("F", 4470 ** 2)),
-        "accepted png L + key 26 MP": (lambda: h.png(5099, 5099, 0, extra=h.png_chunk(b"tRNS", b"\0\0"),
-                                                     rows=5099), ("L+key", 5099 ** 2)),
-        "accepted png RGB + key 18 MP": (lambda: h.png(4300, 4300, 2, extra=h.png_chunk(b"tRNS", b"\0" * 6),
-                                                       rows=4300), ("RGB+key", 4300 ** 2)),
+        "accepted png L + key 24 MP": (lambda: h.png(4860, 4860, 0, extra=h.png_chunk(b"tRNS", b"\0\0"),
+                                                     rows=4860), ("L+key", 4860 ** 2)),
+        "accepted png RGB + key 17 MP": (lambda: h.png(4160, 4160, 2, extra=h.png_chunk(b"tRNS", b"\0" * 6),
+                                                       rows=4160), ("RGB+key", 4160 ** 2)),
     }
     if name in images:
         make, accepted = images[name]
@@ -154,7 +154,7 @@ CASES = [
     "mnist gzip bomb in the cache (1 GB)", "edges kernel 1e19", "edges kernel 1e300", "short_number 10**400 MACs",
     "accepted png L 50 MP", "accepted png 1-bit 50 MP", "accepted png RGB 50 MP", "accepted png RGBA 26 MP",
     "accepted png LA 29 MP", "accepted png palette + tRNS 43 MP", "accepted png 16-bit 29 MP",
-    "accepted tiff float 20 MP", "accepted png L + key 26 MP", "accepted png RGB + key 18 MP",
+    "accepted tiff float 20 MP", "accepted png L + key 24 MP", "accepted png RGB + key 17 MP",
     "digit accepted png RGBA 26 MP",
 ]
 

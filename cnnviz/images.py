@@ -26,6 +26,7 @@ MAX_BYTES = 20 * 1024 * 1024  # the uploader's limit (server.maxUploadSize = 20 
 MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo still opens; bigger counts as a decompression bomb
 MAX_DECODED_BYTES = 260_000_000  # peak memory of one decode at full resolution (bench/hostile_inputs.py)
 MAX_FRAMES = 10  # frames counted in a multi-page TIFF before "several"
+MAX_GIF_BLOCKS = 200_000  # GIF sub-blocks up to the second frame: 20 MB of full 255-byte blocks is 82,000
 MIN_SIDE = 3  # a 5×5 kernel with reflect padding needs at least 3 pixels
 WORKING_SIDE = 1024  # longer side after downscaling: at most ~1 megapixel to compute and send
 LUMA_601 = (0.299, 0.587, 0.114)  # ITU-R BT.601 weights of R, G, B
@@ -56,7 +57,7 @@ class ImageError(CnnvizError):
     too_big_file, bomb, too_much_memory, not_image, unsupported, truncated, damaged, too_small, not_finite."""
 
     _KINDS = {"bomb_unknown": "bomb", "heic": "unsupported", "avif": "unsupported", "pdf": "unsupported",
-              "unsupported_mode": "unsupported", "damaged_start": "damaged"}
+              "unsupported_mode": "unsupported", "damaged_start": "damaged", "too_many_blocks": "damaged"}
 
     def __init__(self, case: str, **params):
         self.kind = self._KINDS.get(case, case)
@@ -138,6 +139,31 @@ def webp_size(data: bytes) -> tuple[int, int, str] | None:
     return None
 
 
+def gif_blocks(data: bytes, budget: int) -> int:
+    """Data sub-blocks of a GIF up to its second image descriptor (all Pillow reads before decoding frame 0
+    and telling whether it is animated), counted up to ``budget + 1``. Pillow walks them one by one in
+    Python while holding the interpreter: a 10 MB comment of 1-byte blocks took it 5 s."""
+    flags = data[10] if len(data) > 10 else 0
+    pos = 13 + (3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0)
+    blocks = images = 0
+    while pos < len(data):
+        kind = data[pos]
+        if kind == 0x21:  # extension: introducer, label, then sub-blocks
+            pos += 2
+        elif kind == 0x2C and images == 0:  # the first image: descriptor, local palette, LZW size, sub-blocks
+            images, local = 1, data[pos + 9] if pos + 9 < len(data) else 0
+            pos += 11 + (3 * 2 ** ((local & 7) + 1) if local & 0x80 else 0)
+        else:  # the second image, the trailer, or damage: Pillow reads no further (or fails) here
+            return blocks
+        while pos < len(data) and data[pos]:
+            pos += data[pos] + 1
+            blocks += 1
+            if blocks > budget:
+                return blocks
+        pos += 1
+    return blocks
+
+
 def decoded_bytes(mode: str, width: int, height: int, fmt: str = "", keyed: bool = False) -> int:
     """Peak bytes of decoding a ``width × height`` image of Pillow ``mode`` (see :data:`PEAK_BYTES_PER_PIXEL`)."""
     per_pixel = PEAK_BYTES_PER_PIXEL.get(mode, max(PEAK_BYTES_PER_PIXEL.values()))
@@ -176,6 +202,8 @@ def load_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
         raise ImageError("empty")
     if len(data) > max_bytes:
         raise ImageError("too_big_file", size=f"{len(data) / 2**20:.1f}", limit=f"{max_bytes / 2**20:.0f}")
+    if data.startswith((b"GIF87a", b"GIF89a")) and gif_blocks(data, MAX_GIF_BLOCKS) > MAX_GIF_BLOCKS:
+        raise ImageError("too_many_blocks", limit=MAX_GIF_BLOCKS)  # before Pillow walks them in Python
     if (header := webp_size(data)) is not None:  # before Pillow allocates the canvas
         w, h, mode = header
         _check_pixels(w, h, max_pixels)

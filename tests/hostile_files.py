@@ -125,3 +125,12 @@ def tiff_nan(side: int = 16) -> bytes:
     out = io.BytesIO()
     Image.fromarray(a, "F").save(out, "TIFF")
     return out.getvalue()
+
+
+def gif_with_tiny_blocks(blocks: int = 5_000_000) -> bytes:
+    """An 8×8 GIF whose comment extension is ``blocks`` sub-blocks of one byte each (2 bytes per block):
+    Pillow walks extension blocks in Python while it opens the file."""
+    header = b"GIF89a" + struct.pack("<HHBBB", 8, 8, 0x80, 0, 0) + b"\0\0\0\xff\xff\xff"  # 2-colour table
+    comment = b"\x21\xfe" + b"\x01a" * blocks + b"\0"
+    image = b"\x2c" + struct.pack("<HHHHB", 0, 0, 8, 8, 0) + b"\x02\x02\x44\x01\x00"  # a tiny LZW stream
+    return header + comment + image + b"\x3b"

@@ -241,3 +241,21 @@ def test_every_image_and_mnist_error_case_has_a_message_in_every_language():
     assert len(cases) > 20
     for lang in LANGUAGES:
         assert sorted(c for c in cases if f"error.{c}" not in catalogue(lang)) == []
+
+
+def test_a_gif_of_millions_of_tiny_blocks_is_refused_before_pillow_walks_them(monkeypatch):
+    data = h.gif_with_tiny_blocks(images.MAX_GIF_BLOCKS + 1)  # Pillow's open took 5 s for 5 million
+    monkeypatch.setattr(Image, "open", lambda *a, **k: pytest.fail("Pillow opened it"))
+    with pytest.raises(ImageError) as err:
+        load_image(data)
+    assert err.value.code == "image_too_many_blocks" and err.value.kind == "damaged"
+
+
+def test_gif_blocks_are_counted_only_up_to_the_second_frame():
+    frames = [Image.fromarray(np.random.default_rng(i).integers(0, 256, (60, 80), dtype=np.uint8)) for i in range(3)]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:])
+    one = io.BytesIO()
+    frames[0].save(one, "GIF")
+    assert 0 < images.gif_blocks(out.getvalue(), 10**9) == images.gif_blocks(one.getvalue(), 10**9)
+    assert images.gif_blocks(h.gif_with_tiny_blocks(500), 100) == 101  # stops once past the budget

@@ -26,6 +26,7 @@ MAX_BYTES = 20 * 1024 * 1024  # the uploader's limit (server.maxUploadSize = 20 
 MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo still opens; bigger counts as a decompression bomb
 MAX_DECODED_BYTES = 260_000_000  # peak memory of one decode at full resolution (bench/hostile_inputs.py)
 MAX_FRAMES = 10  # frames counted in a multi-page TIFF before "several"
+MAX_WEBP_PIXELS = 4096 * 4096  # libwebp allocates, clears and decodes its canvas holding the interpreter
 MAX_GIF_BLOCKS = 200_000  # GIF sub-blocks up to the second frame: 20 MB of full 255-byte blocks is 82,000
 MIN_SIDE = 3  # a 5×5 kernel with reflect padding needs at least 3 pixels
 WORKING_SIDE = 1024  # longer side after downscaling: at most ~1 megapixel to compute and send
@@ -206,7 +207,7 @@ def load_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
         raise ImageError("too_many_blocks", limit=MAX_GIF_BLOCKS)  # before Pillow walks them in Python
     if (header := webp_size(data)) is not None:  # before Pillow allocates the canvas
         w, h, mode = header
-        _check_pixels(w, h, max_pixels)
+        _check_pixels(w, h, min(max_pixels, MAX_WEBP_PIXELS))
         _check_memory(decoded_bytes(mode, w, h, "WEBP"), w, h, mode, max_decoded)
     try:
         return _decode(data, max_pixels, max_decoded, working_side, min_side)

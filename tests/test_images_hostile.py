@@ -65,11 +65,11 @@ def test_webp_sizes_are_read_from_the_header_as_pillow_reads_them(width, height,
 
 def test_a_26_byte_lossless_rgba_webp_of_7071_squared_never_reaches_pillow(monkeypatch):
     monkeypatch.setattr(Image, "open", lambda *a, **k: pytest.fail("Pillow opened it (and allocated its canvas)"))
-    assert _code(h.webp_claiming(S, S)) == "image_too_much_memory"
+    assert _code(h.webp_claiming(S, S)) == "image_bomb"  # WebP's own pixel limit
 
 
 def test_a_webp_header_with_no_picture_after_it_is_damaged_not_a_crash():
-    assert _code(h.webp_claiming(1696, 16383, lossless=False)) == "image_damaged"
+    assert _code(h.webp_claiming(1696, 2000, lossless=False)) == "image_damaged"
 
 
 def test_a_multi_page_tiff_is_not_walked_to_its_end(monkeypatch):
@@ -259,3 +259,10 @@ def test_gif_blocks_are_counted_only_up_to_the_second_frame():
     frames[0].save(one, "GIF")
     assert 0 < images.gif_blocks(out.getvalue(), 10**9) == images.gif_blocks(one.getvalue(), 10**9)
     assert images.gif_blocks(h.gif_with_tiny_blocks(500), 100) == 101  # stops once past the budget
+
+
+def test_webp_has_its_own_pixel_limit_because_libwebp_holds_the_interpreter(monkeypatch):
+    monkeypatch.setattr(Image, "open", lambda *a, **k: pytest.fail("Pillow opened it"))
+    with pytest.raises(ImageError) as err:
+        load_image(h.webp_claiming(1696, 16383, lossless=False))  # 27.8 MP, RGB: within the general limits
+    assert err.value.code == "image_bomb" and err.value.params["limit"] == round(images.MAX_WEBP_PIXELS / 1e6)

@@ -314,3 +314,7 @@ def test_weights_errors_read_in_korean():
     with pytest.raises(CnnvizError) as err:
         load_model(b"this is no zip file")
     assert "가중치" in err.value.message("ko")
+
+
+def test_a_zip_of_thousands_of_entries_is_refused_before_zipfile_parses_them():
+    assert _code(_zip({**_members(), **{f"x{i}.npy": b"" for i in range(5000)}})) == "weights_too_many_members"

@@ -24,6 +24,7 @@ from ..errors import CnnvizError
 MAX_FILE_BYTES = 8 * 2**20  # a LeNet's weights are ~0.2 MB (float32) or ~0.5 MB (float64)
 MAX_HEADER_BYTES = 4096  # numpy writes ~128-byte headers
 MAX_VARIANT_CHARS = 64
+MAX_MEMBERS = 64  # a LeNet file has 10 parameter arrays + 2 descriptions; zipfile parses every entry in Python
 FLOAT_DTYPES = ("<f2", "<f4", "<f8", ">f2", ">f4", ">f8")
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
@@ -124,6 +125,9 @@ def read_weights(file, needs: Callable[[str], Mapping[str, tuple[int, ...]]], fo
     data = read_bytes(file)
     if data.startswith(b"\x93NUMPY"):
         raise CnnvizError("weights_single_array")
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))  # end of central directory: the entry count
+    if end >= 0 and int.from_bytes(data[end + 10: end + 12], "little") > MAX_MEMBERS:
+        raise CnnvizError("weights_too_many_members", limit=MAX_MEMBERS)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):

@@ -130,6 +130,7 @@ def build(name: str):
         "weights 1 GB unused member (1 MB file)": lambda: _weights(**{"junk.npy": _zeros(2**30)}),
         "weights float64 1e39": lambda: _weights(**{"dense1.b.npy": h.npy(np.full(128, 1e39))}),
         "weights bad cnnviz_format": lambda: _weights(**{"cnnviz_format.npy": h.npy(np.array(np.inf))}),
+        "weights 60,000 entries": lambda: _weights(**{f"x{i}.npy": b"" for i in range(60_000)}),
     }
     if name in weights:
         return "weights", weights[name](), good
@@ -151,7 +152,7 @@ CASES = [
     "png zTXt 2 MB text", "tiff float NaN", "gif 10 MB comment of 1-byte blocks",
     "digit png palette + tRNS 7071²",
     "weights 1 TiB header", "weights tokenize error", "weights encrypted bit", "weights compression 99",
-    "weights 1 GB unused member (1 MB file)", "weights float64 1e39", "weights bad cnnviz_format",
+    "weights 1 GB unused member (1 MB file)", "weights float64 1e39", "weights bad cnnviz_format", "weights 60,000 entries",
     "mnist gzip bomb in the cache (1 GB)", "edges kernel 1e19", "edges kernel 1e300", "short_number 10**400 MACs",
     "accepted png L 50 MP", "accepted png 1-bit 50 MP", "accepted png RGB 50 MP", "accepted png RGBA 26 MP",
     "accepted png LA 29 MP", "accepted png palette + tRNS 43 MP", "accepted png 16-bit 29 MP",

@@ -68,13 +68,15 @@ def load_model(file) -> Model:
     Reads only the members the network needs, each bounded before it is unpacked
     (:mod:`cnnviz.nn.weights_file`); raises CnnvizError with a readable reason for anything else.
     """
+    built: list[Model] = []
+
     def needs(variant: str) -> dict[str, tuple[int, ...]]:
         if variant not in VARIANTS:
             raise CnnvizError("weights_unknown_network", variant=variant[:MAX_VARIANT_CHARS],
                               expected=", ".join(VARIANTS))
-        return lenet(variant).parameter_shapes()
+        built.append(lenet(variant))
+        return built[0].parameter_shapes()
 
-    variant, arrays = read_weights(file, needs, FORMAT_VERSION)
-    model = lenet(variant)
-    model.load_state_dict(arrays)
-    return model
+    _, arrays = read_weights(file, needs, FORMAT_VERSION)
+    built[0].load_state_dict(arrays)
+    return built[0]

@@ -337,15 +337,16 @@ def download_mnist(split: str | None = None, data_dir=None, progress: Callable[[
 
 
 def _describe(err: Exception) -> str:
+    """One mirror's failure in the app's own words (no library message: they name sockets and errnos)."""
     if isinstance(err, TimeoutError) or "timed out" in str(err):
         return "timed out"
     if isinstance(err, urllib.error.HTTPError):
-        return f"HTTP {err.code} {err.reason}"
+        return f"HTTP {err.code}"
     if isinstance(err, urllib.error.URLError):
-        return f"unreachable ({err.reason})"
+        return "unreachable"
     if isinstance(err, http.client.IncompleteRead):
         return f"the connection broke after {len(err.partial)} bytes"
-    return str(err) or type(err).__name__
+    return str(err) if isinstance(err, CnnvizError) else "the transfer failed"
 
 
 # ---------------------------------------------------------------------------- the one entry point

@@ -27,6 +27,8 @@ MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo still opens; bigger counts
 MAX_DECODED_BYTES = 260_000_000  # peak memory of one decode at full resolution (bench/hostile_inputs.py)
 MAX_FRAMES = 10  # frames counted in a multi-page TIFF before "several"
 MAX_WEBP_PIXELS = 4096 * 4096  # libwebp allocates, clears and decodes its canvas holding the interpreter
+MAX_TIFF_ENTRIES = 1000  # tags in one TIFF directory (real files: 10–50); Pillow reads each in Python
+MAX_TIFF_STRIPS = 65_536  # strips or tiles of one page (7071 rows one strip each: 7071); one tuple apiece
 MAX_GIF_BLOCKS = 200_000  # GIF sub-blocks up to the second frame: 20 MB of full 255-byte blocks is 82,000
 MIN_SIDE = 3  # a 5×5 kernel with reflect padding needs at least 3 pixels
 WORKING_SIDE = 1024  # longer side after downscaling: at most ~1 megapixel to compute and send
@@ -58,7 +60,8 @@ class ImageError(CnnvizError):
     too_big_file, bomb, too_much_memory, not_image, unsupported, truncated, damaged, too_small, not_finite."""
 
     _KINDS = {"bomb_unknown": "bomb", "heic": "unsupported", "avif": "unsupported", "pdf": "unsupported",
-              "unsupported_mode": "unsupported", "damaged_start": "damaged", "too_many_blocks": "damaged"}
+              "unsupported_mode": "unsupported", "damaged_start": "damaged", "too_many_blocks": "damaged",
+              "tiff_too_many_pieces": "damaged"}
 
     def __init__(self, case: str, **params):
         self.kind = self._KINDS.get(case, case)
@@ -140,6 +143,38 @@ def webp_size(data: bytes) -> tuple[int, int, str] | None:
     return None
 
 
+def tiff_layout(data: bytes, pages: int) -> tuple[int, int]:
+    """``(most entries in a directory, most strips or tiles of a page)`` over a TIFF's first ``pages``
+    directories (classic or BigTIFF), read from the bytes alone; ``(0, 0)`` where the structure ends early
+    (Pillow then reports the damage). Pillow builds a Python object per entry and per strip when it opens."""
+    order = "<" if data[:2] == b"II" else ">"
+    big = data[2:4] in (b"+\0", b"\0+")
+    offset_fmt, count_fmt, entry_size = (order + "Q", order + "Q", 20) if big else (order + "I", order + "H", 12)
+    head = 8 if big else 2
+    try:
+        (offset,) = struct.unpack_from(offset_fmt, data, 8 if big else 4)
+        most_entries = most_strips = 0
+        seen: set[int] = set()
+        for _ in range(pages):
+            if not offset or offset in seen:
+                break
+            seen.add(offset)
+            (count,) = struct.unpack_from(count_fmt, data, offset)
+            most_entries = max(most_entries, count)
+            if count > MAX_TIFF_ENTRIES:
+                break
+            for i in range(count):
+                at = offset + head + i * entry_size
+                tag, _kind = struct.unpack_from(order + "HH", data, at)
+                if tag in (273, 279, 324, 325):  # Strip/Tile Offsets and ByteCounts
+                    (n,) = struct.unpack_from(offset_fmt, data, at + 4)
+                    most_strips = max(most_strips, n)
+            (offset,) = struct.unpack_from(offset_fmt, data, offset + head + count * entry_size)
+    except struct.error:
+        pass
+    return most_entries, most_strips
+
+
 def gif_blocks(data: bytes, budget: int) -> int:
     """Data sub-blocks of a GIF up to its second image descriptor (all Pillow reads before decoding frame 0
     and telling whether it is animated), counted up to ``budget + 1``. Pillow walks them one by one in
@@ -205,6 +240,10 @@ def load_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
         raise ImageError("too_big_file", size=f"{len(data) / 2**20:.1f}", limit=f"{max_bytes / 2**20:.0f}")
     if data.startswith((b"GIF87a", b"GIF89a")) and gif_blocks(data, MAX_GIF_BLOCKS) > MAX_GIF_BLOCKS:
         raise ImageError("too_many_blocks", limit=MAX_GIF_BLOCKS)  # before Pillow walks them in Python
+    if data.startswith((b"II", b"MM")):
+        entries, strips = tiff_layout(data, MAX_FRAMES + 1)
+        if entries > MAX_TIFF_ENTRIES or strips > MAX_TIFF_STRIPS:  # 4 million strips: 15 s and 1 GB to open
+            raise ImageError("tiff_too_many_pieces", limit=MAX_TIFF_STRIPS, entries=MAX_TIFF_ENTRIES)
     if (header := webp_size(data)) is not None:  # before Pillow allocates the canvas
         w, h, mode = header
         _check_pixels(w, h, min(max_pixels, MAX_WEBP_PIXELS))

@@ -134,3 +134,13 @@ def gif_with_tiny_blocks(blocks: int = 5_000_000) -> bytes:
     comment = b"\x21\xfe" + b"\x01a" * blocks + b"\0"
     image = b"\x2c" + struct.pack("<HHHHB", 0, 0, 8, 8, 0) + b"\x02\x02\x44\x01\x00"  # a tiny LZW stream
     return header + comment + image + b"\x3b"
+
+
+def tiff_with_strips(strips: int) -> bytes:
+    """A 16×16 grey TIFF whose StripOffsets and StripByteCounts list ``strips`` entries (4 bytes each)."""
+    data_offset = 8
+    table = struct.pack("<I", 8) * strips
+    ifd_offset = data_offset + len(table)
+    entries = [(256, 3, 1, 16), (257, 3, 1, 16), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1),
+               (273, 4, strips, data_offset), (277, 3, 1, 1), (278, 3, 1, 1), (279, 4, strips, data_offset)]
+    return b"II*\0" + struct.pack("<I", ifd_offset) + table + _ifd(entries, 0)

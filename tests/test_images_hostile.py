@@ -266,3 +266,22 @@ def test_webp_has_its_own_pixel_limit_because_libwebp_holds_the_interpreter(monk
     with pytest.raises(ImageError) as err:
         load_image(h.webp_claiming(1696, 16383, lossless=False))  # 27.8 MP, RGB: within the general limits
     assert err.value.code == "image_bomb" and err.value.params["limit"] == round(images.MAX_WEBP_PIXELS / 1e6)
+
+
+def test_a_tiff_of_millions_of_strips_is_refused_before_pillow_opens_it(monkeypatch):
+    data = h.tiff_with_strips(images.MAX_TIFF_STRIPS + 1)  # 4 million took Pillow 15 s and 1 GB to open
+    monkeypatch.setattr(Image, "open", lambda *a, **k: pytest.fail("Pillow opened it"))
+    with pytest.raises(ImageError) as err:
+        load_image(data)
+    assert err.value.code == "image_tiff_too_many_pieces" and err.value.kind == "damaged"
+
+
+def test_tiff_layout_reads_entries_and_strips_of_every_counted_page():
+    out = io.BytesIO()
+    Image.fromarray(np.zeros((30, 20), np.uint8)).save(out, "TIFF")
+    entries, strips = images.tiff_layout(out.getvalue(), 11)
+    assert 5 <= entries <= 30 and strips == 1
+    assert images.tiff_layout(h.tiff_with_strips(300), 11) == (9, 300)
+    assert images.tiff_layout(h.tiff(4, 4, pages=50), 11) == (10, 1)  # a chain of pages, walked 11 deep
+    assert images.tiff_layout(b"II*\0\xff\xff\xff\x00", 11) == (0, 0)  # an offset past the end
+    assert load_image(h.tiff_with_strips(16)).size == (16, 16)  # an honest file with 16 strips still opens

@@ -144,3 +144,8 @@ def tiff_with_strips(strips: int) -> bytes:
     entries = [(256, 3, 1, 16), (257, 3, 1, 16), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1),
                (273, 4, strips, data_offset), (277, 3, 1, 1), (278, 3, 1, 1), (279, 4, strips, data_offset)]
     return b"II*\0" + struct.pack("<I", ifd_offset) + table + _ifd(entries, 0)
+
+
+def png_with_chunks(count: int) -> bytes:
+    """A valid 8×8 PNG preceded by ``count`` empty unknown ancillary chunks (12 bytes each)."""
+    return png(8, 8, 0, extra=png_chunk(b"zzZz", b"") * count, rows=8)

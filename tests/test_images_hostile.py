@@ -285,3 +285,18 @@ def test_tiff_layout_reads_entries_and_strips_of_every_counted_page():
     assert images.tiff_layout(h.tiff(4, 4, pages=50), 11) == (10, 1)  # a chain of pages, walked 11 deep
     assert images.tiff_layout(b"II*\0\xff\xff\xff\x00", 11) == (0, 0)  # an offset past the end
     assert load_image(h.tiff_with_strips(16)).size == (16, 16)  # an honest file with 16 strips still opens
+
+
+def test_a_png_of_a_million_tiny_chunks_is_refused_before_pillow_reads_them(monkeypatch):
+    data = h.png_with_chunks(images.MAX_PNG_CHUNKS + 1)  # 500,000 took Pillow 4 s, holding the interpreter
+    monkeypatch.setattr(Image, "open", lambda *a, **k: pytest.fail("Pillow opened it"))
+    with pytest.raises(ImageError) as err:
+        load_image(data)
+    assert err.value.code == "image_too_many_chunks"
+
+
+def test_png_chunks_are_counted_from_their_lengths():
+    assert images.png_chunks(h.png(8, 8, 0, rows=8), 10**6) == 3  # IHDR, IDAT, IEND
+    assert images.png_chunks(h.png_with_chunks(40), 10**6) == 43
+    assert images.png_chunks(h.png_with_chunks(40), 10) == 11
+    assert load_image(h.png_with_chunks(100)).size == (8, 8)

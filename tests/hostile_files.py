@@ -149,3 +149,13 @@ def tiff_with_strips(strips: int) -> bytes:
 def png_with_chunks(count: int) -> bytes:
     """A valid 8×8 PNG preceded by ``count`` empty unknown ancillary chunks (12 bytes each)."""
     return png(8, 8, 0, extra=png_chunk(b"zzZz", b"") * count, rows=8)
+
+
+def jpeg_with_comments(count: int) -> bytes:
+    """A valid 8×8 JPEG with ``count`` empty COM markers (4 bytes each) after its start marker."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.fromarray(np.zeros((8, 8), np.uint8)).save(out, "JPEG")
+    data = out.getvalue()
+    return data[:2] + b"\xff\xfe\x00\x02" * count + data[2:]

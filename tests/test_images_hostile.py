@@ -300,3 +300,17 @@ def test_png_chunks_are_counted_from_their_lengths():
     assert images.png_chunks(h.png_with_chunks(40), 10**6) == 43
     assert images.png_chunks(h.png_with_chunks(40), 10) == 11
     assert load_image(h.png_with_chunks(100)).size == (8, 8)
+
+
+def test_a_jpeg_of_a_million_empty_markers_is_refused_before_pillow_reads_them(monkeypatch):
+    data = h.jpeg_with_comments(images.MAX_JPEG_MARKERS + 1)  # a million took Pillow 2.6 s
+    monkeypatch.setattr(Image, "open", lambda *a, **k: pytest.fail("Pillow opened it"))
+    assert _code(data) == "image_too_many_chunks"
+
+
+def test_jpeg_markers_are_counted_up_to_the_first_scan():
+    plain = h.jpeg_with_comments(0)
+    assert 3 <= images.jpeg_markers(plain, 10**6) <= 30
+    assert images.jpeg_markers(h.jpeg_with_comments(50), 10**6) == images.jpeg_markers(plain, 10**6) + 50
+    assert images.jpeg_markers(b"\xff\xd8" + b"\x00" * 100, 10) == 11  # stray bytes count one by one
+    assert load_image(h.jpeg_with_comments(200)).size == (8, 8)

@@ -31,6 +31,7 @@ MAX_TIFF_ENTRIES = 1000  # tags in one TIFF directory (real files: 10–50); Pil
 MAX_TIFF_STRIPS = 65_536  # strips or tiles of one page (7071 rows one strip each: 7071); one tuple apiece
 MAX_PNG_CHUNKS = 50_000  # chunks of one PNG (20 MB in 8 KB IDAT chunks: 2,500); Pillow reads each in Python
 MAX_JPEG_MARKERS = 10_000  # markers and stray bytes before a JPEG's first scan (real files: 10–30)
+MAX_BMP_RLE_BYTES = 256 * 1024  # Pillow decodes run-length BMPs in Python: 8 MB of runs took 10 s
 MAX_GIF_BLOCKS = 200_000  # GIF sub-blocks up to the second frame: 20 MB of full 255-byte blocks is 82,000
 MIN_SIDE = 3  # a 5×5 kernel with reflect padding needs at least 3 pixels
 WORKING_SIDE = 1024  # longer side after downscaling: at most ~1 megapixel to compute and send
@@ -63,7 +64,7 @@ class ImageError(CnnvizError):
 
     _KINDS = {"bomb_unknown": "bomb", "heic": "unsupported", "avif": "unsupported", "pdf": "unsupported",
               "unsupported_mode": "unsupported", "damaged_start": "damaged", "too_many_blocks": "damaged",
-              "tiff_too_many_pieces": "damaged", "too_many_chunks": "damaged"}
+              "tiff_too_many_pieces": "damaged", "too_many_chunks": "damaged", "bmp_rle_too_big": "unsupported"}
 
     def __init__(self, case: str, **params):
         self.kind = self._KINDS.get(case, case)
@@ -269,6 +270,9 @@ def load_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
         raise ImageError("too_big_file", size=f"{len(data) / 2**20:.1f}", limit=f"{max_bytes / 2**20:.0f}")
     if data.startswith((b"GIF87a", b"GIF89a")) and gif_blocks(data, MAX_GIF_BLOCKS) > MAX_GIF_BLOCKS:
         raise ImageError("too_many_blocks", limit=MAX_GIF_BLOCKS)  # before Pillow walks them in Python
+    if data.startswith(b"BM") and len(data) > MAX_BMP_RLE_BYTES and int.from_bytes(data[14:18], "little") >= 40 \
+            and int.from_bytes(data[30:34], "little") in (1, 2):  # BI_RLE8, BI_RLE4
+        raise ImageError("bmp_rle_too_big", limit=MAX_BMP_RLE_BYTES // 1024)
     if data.startswith(b"\xff\xd8") and jpeg_markers(data, MAX_JPEG_MARKERS) > MAX_JPEG_MARKERS:
         raise ImageError("too_many_chunks", limit=MAX_JPEG_MARKERS)  # a million empty comments: 2.6 s in Pillow
     if data.startswith(b"\x89PNG") and png_chunks(data, MAX_PNG_CHUNKS) > MAX_PNG_CHUNKS:

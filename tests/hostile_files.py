@@ -159,3 +159,13 @@ def jpeg_with_comments(count: int) -> bytes:
     Image.fromarray(np.zeros((8, 8), np.uint8)).save(out, "JPEG")
     data = out.getvalue()
     return data[:2] + b"\xff\xfe\x00\x02" * count + data[2:]
+
+
+def bmp_rle8(width: int, rows: int) -> bytes:
+    """An 8-bit run-length BMP of ``width`` × ``rows`` whose every run is one pixel long (2 bytes a pixel)."""
+    pixels = (b"\x01\x07" * width + b"\x00\x00") * rows + b"\x00\x01"
+    palette = b"".join(bytes((i, i, i, 0)) for i in range(256))  # grey: index i is level i
+    offset = 14 + 40 + len(palette)
+    header = b"BM" + struct.pack("<IHHI", offset + len(pixels), 0, 0, offset)
+    info = struct.pack("<IiiHHIIiiII", 40, width, rows, 1, 8, 1, len(pixels), 2835, 2835, 256, 0)
+    return header + info + palette + pixels

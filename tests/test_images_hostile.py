@@ -314,3 +314,14 @@ def test_jpeg_markers_are_counted_up_to_the_first_scan():
     assert images.jpeg_markers(h.jpeg_with_comments(50), 10**6) == images.jpeg_markers(plain, 10**6) + 50
     assert images.jpeg_markers(b"\xff\xd8" + b"\x00" * 100, 10) == 11  # stray bytes count one by one
     assert load_image(h.jpeg_with_comments(200)).size == (8, 8)
+
+
+def test_a_large_run_length_bmp_is_refused_before_pillows_python_decoder_runs(monkeypatch):
+    data = h.bmp_rle8(1000, 140)  # 280 KB of 1-pixel runs; 8 MB took Pillow 10 s
+    monkeypatch.setattr(Image, "open", lambda *a, **k: pytest.fail("Pillow opened it"))
+    assert _code(data) == "image_bmp_rle_too_big"
+
+
+def test_a_small_run_length_bmp_still_decodes():
+    got = load_image(h.bmp_rle8(40, 30))
+    assert got.size == (30, 40) and got.is_grey and np.all(got.pixels == 7)

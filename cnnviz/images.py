@@ -19,6 +19,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from .errors import CnnvizError
+from .image_headers import gif_blocks, jpeg_markers, png_chunks, tiff_layout, webp_size
 
 FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF")
 EXTENSIONS = ("png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff")
@@ -124,112 +125,6 @@ def _unidentified(data: bytes) -> ImageError:
     return ImageError("not_image", allowed=ALLOWED)
 
 
-def webp_size(data: bytes) -> tuple[int, int, str] | None:
-    """``(width, height, mode)`` from a WebP header (VP8, VP8L or VP8X chunk), without decoding anything.
-
-    Pillow's WebP reader allocates the whole canvas when it opens the file, so the size is checked first.
-    """
-    if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
-        return None
-    chunk, body = data[12:16], data[20:30]
-    if len(body) < (5 if chunk == b"VP8L" else 10):
-        return None
-    if chunk == b"VP8X":
-        mode = "RGBA" if body[0] & 0x10 else "RGB"
-        return 1 + int.from_bytes(body[4:7], "little"), 1 + int.from_bytes(body[7:10], "little"), mode
-    if chunk == b"VP8L" and body[0] == 0x2F:
-        bits = int.from_bytes(body[1:5], "little")
-        return 1 + (bits & 0x3FFF), 1 + ((bits >> 14) & 0x3FFF), "RGBA" if bits >> 28 & 1 else "RGB"
-    if chunk == b"VP8 ":
-        w, h = struct.unpack("<HH", body[6:10])
-        return w & 0x3FFF, h & 0x3FFF, "RGB"
-    return None
-
-
-def png_chunks(data: bytes, budget: int) -> int:
-    """Chunks of a PNG, counted from their length fields up to ``budget + 1`` (nothing is decompressed)."""
-    pos, count = 8, 0
-    while pos + 8 <= len(data) and count <= budget:
-        count += 1
-        if data[pos + 4: pos + 8] == b"IEND":
-            break
-        pos += 12 + int.from_bytes(data[pos: pos + 4], "big")
-    return count
-
-
-def jpeg_markers(data: bytes, budget: int) -> int:
-    """Markers (and stray bytes, which Pillow steps over one at a time) before a JPEG's first scan,
-    counted up to ``budget + 1``."""
-    pos, count = 2, 0
-    while pos + 4 <= len(data) and count <= budget:
-        count += 1
-        if data[pos] != 0xFF or data[pos + 1] == 0xFF:  # a stray or fill byte
-            pos += 1
-            continue
-        marker = data[pos + 1]
-        if marker == 0xDA:  # start of scan: Pillow stops reading markers here
-            break
-        pos += 2 if marker in (0x00, 0x01) or 0xD0 <= marker <= 0xD9 else 2 + int.from_bytes(data[pos + 2: pos + 4], "big")
-    return count
-
-
-def tiff_layout(data: bytes, pages: int) -> tuple[int, int]:
-    """``(most entries in a directory, most strips or tiles of a page)`` over a TIFF's first ``pages``
-    directories (classic or BigTIFF), read from the bytes alone; ``(0, 0)`` where the structure ends early
-    (Pillow then reports the damage). Pillow builds a Python object per entry and per strip when it opens."""
-    order = "<" if data[:2] == b"II" else ">"
-    big = data[2:4] in (b"+\0", b"\0+")
-    offset_fmt, count_fmt, entry_size = (order + "Q", order + "Q", 20) if big else (order + "I", order + "H", 12)
-    head = 8 if big else 2
-    try:
-        (offset,) = struct.unpack_from(offset_fmt, data, 8 if big else 4)
-        most_entries = most_strips = 0
-        seen: set[int] = set()
-        for _ in range(pages):
-            if not offset or offset in seen:
-                break
-            seen.add(offset)
-            (count,) = struct.unpack_from(count_fmt, data, offset)
-            most_entries = max(most_entries, count)
-            if count > MAX_TIFF_ENTRIES:
-                break
-            for i in range(count):
-                at = offset + head + i * entry_size
-                tag, _kind = struct.unpack_from(order + "HH", data, at)
-                if tag in (273, 279, 324, 325):  # Strip/Tile Offsets and ByteCounts
-                    (n,) = struct.unpack_from(offset_fmt, data, at + 4)
-                    most_strips = max(most_strips, n)
-            (offset,) = struct.unpack_from(offset_fmt, data, offset + head + count * entry_size)
-    except struct.error:
-        pass
-    return most_entries, most_strips
-
-
-def gif_blocks(data: bytes, budget: int) -> int:
-    """Data sub-blocks of a GIF up to its second image descriptor (all Pillow reads before decoding frame 0
-    and telling whether it is animated), counted up to ``budget + 1``. Pillow walks them one by one in
-    Python while holding the interpreter: a 10 MB comment of 1-byte blocks took it 5 s."""
-    flags = data[10] if len(data) > 10 else 0
-    pos = 13 + (3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0)
-    blocks = images = 0
-    while pos < len(data):
-        kind = data[pos]
-        if kind == 0x21:  # extension: introducer, label, then sub-blocks
-            pos += 2
-        elif kind == 0x2C and images == 0:  # the first image: descriptor, local palette, LZW size, sub-blocks
-            images, local = 1, data[pos + 9] if pos + 9 < len(data) else 0
-            pos += 11 + (3 * 2 ** ((local & 7) + 1) if local & 0x80 else 0)
-        else:  # the second image, the trailer, or damage: Pillow reads no further (or fails) here
-            return blocks
-        while pos < len(data) and data[pos]:
-            pos += data[pos] + 1
-            blocks += 1
-            if blocks > budget:
-                return blocks
-        pos += 1
-    return blocks
-
-
 def decoded_bytes(mode: str, width: int, height: int, fmt: str = "", keyed: bool = False) -> int:
     """Peak bytes of decoding a ``width × height`` image of Pillow ``mode`` (see :data:`PEAK_BYTES_PER_PIXEL`)."""
     per_pixel = PEAK_BYTES_PER_PIXEL.get(mode, max(PEAK_BYTES_PER_PIXEL.values()))
@@ -251,6 +146,28 @@ def _check_memory(need: int, width: int, height: int, mode: str, max_decoded: in
                          need=math.ceil(need / 1e6), limit=round(max_decoded / 1e6))
 
 
+def _check_structure(data: bytes, max_pixels: int, max_decoded: int) -> None:
+    """Refuse, from the bytes alone, files whose structure would make Pillow's opening itself slow or large:
+    pieces Pillow reads one by one in Python while holding the interpreter, and WebP's canvas."""
+    if data.startswith((b"GIF87a", b"GIF89a")) and gif_blocks(data, MAX_GIF_BLOCKS) > MAX_GIF_BLOCKS:
+        raise ImageError("too_many_blocks", limit=MAX_GIF_BLOCKS)  # before Pillow walks them in Python
+    if data.startswith(b"BM") and len(data) > MAX_BMP_RLE_BYTES and int.from_bytes(data[14:18], "little") >= 40 \
+            and int.from_bytes(data[30:34], "little") in (1, 2):  # BI_RLE8, BI_RLE4
+        raise ImageError("bmp_rle_too_big", limit=MAX_BMP_RLE_BYTES // 1024)
+    if data.startswith(b"\xff\xd8") and jpeg_markers(data, MAX_JPEG_MARKERS) > MAX_JPEG_MARKERS:
+        raise ImageError("too_many_chunks", limit=MAX_JPEG_MARKERS)  # a million empty comments: 2.6 s in Pillow
+    if data.startswith(b"\x89PNG") and png_chunks(data, MAX_PNG_CHUNKS) > MAX_PNG_CHUNKS:
+        raise ImageError("too_many_chunks", limit=MAX_PNG_CHUNKS)  # 500,000 empty chunks: 4 s in Pillow
+    if data.startswith((b"II", b"MM")):
+        entries, strips = tiff_layout(data, MAX_FRAMES + 1, MAX_TIFF_ENTRIES)
+        if entries > MAX_TIFF_ENTRIES or strips > MAX_TIFF_STRIPS:  # 4 million strips: 15 s and 1 GB to open
+            raise ImageError("tiff_too_many_pieces", limit=MAX_TIFF_STRIPS, entries=MAX_TIFF_ENTRIES)
+    if (header := webp_size(data)) is not None:  # before Pillow allocates the canvas
+        w, h, mode = header
+        _check_pixels(w, h, min(max_pixels, MAX_WEBP_PIXELS))
+        _check_memory(decoded_bytes(mode, w, h, "WEBP"), w, h, mode, max_decoded)
+
+
 def load_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
                working_side: int = WORKING_SIDE, min_side: int = MIN_SIDE,
                max_decoded: int = MAX_DECODED_BYTES) -> LoadedImage:
@@ -268,23 +185,7 @@ def load_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
         raise ImageError("empty")
     if len(data) > max_bytes:
         raise ImageError("too_big_file", size=f"{len(data) / 2**20:.1f}", limit=f"{max_bytes / 2**20:.0f}")
-    if data.startswith((b"GIF87a", b"GIF89a")) and gif_blocks(data, MAX_GIF_BLOCKS) > MAX_GIF_BLOCKS:
-        raise ImageError("too_many_blocks", limit=MAX_GIF_BLOCKS)  # before Pillow walks them in Python
-    if data.startswith(b"BM") and len(data) > MAX_BMP_RLE_BYTES and int.from_bytes(data[14:18], "little") >= 40 \
-            and int.from_bytes(data[30:34], "little") in (1, 2):  # BI_RLE8, BI_RLE4
-        raise ImageError("bmp_rle_too_big", limit=MAX_BMP_RLE_BYTES // 1024)
-    if data.startswith(b"\xff\xd8") and jpeg_markers(data, MAX_JPEG_MARKERS) > MAX_JPEG_MARKERS:
-        raise ImageError("too_many_chunks", limit=MAX_JPEG_MARKERS)  # a million empty comments: 2.6 s in Pillow
-    if data.startswith(b"\x89PNG") and png_chunks(data, MAX_PNG_CHUNKS) > MAX_PNG_CHUNKS:
-        raise ImageError("too_many_chunks", limit=MAX_PNG_CHUNKS)  # 500,000 empty chunks: 4 s in Pillow
-    if data.startswith((b"II", b"MM")):
-        entries, strips = tiff_layout(data, MAX_FRAMES + 1)
-        if entries > MAX_TIFF_ENTRIES or strips > MAX_TIFF_STRIPS:  # 4 million strips: 15 s and 1 GB to open
-            raise ImageError("tiff_too_many_pieces", limit=MAX_TIFF_STRIPS, entries=MAX_TIFF_ENTRIES)
-    if (header := webp_size(data)) is not None:  # before Pillow allocates the canvas
-        w, h, mode = header
-        _check_pixels(w, h, min(max_pixels, MAX_WEBP_PIXELS))
-        _check_memory(decoded_bytes(mode, w, h, "WEBP"), w, h, mode, max_decoded)
+    _check_structure(data, max_pixels, max_decoded)
     try:
         return _decode(data, max_pixels, max_decoded, working_side, min_side)
     except ImageError:

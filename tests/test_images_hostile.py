@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFile, TiffImagePlugin
 
-from cnnviz import digits, images
-from cnnviz.images import MAX_FRAMES, ImageError, decoded_bytes, load_image, webp_size
+from cnnviz import digits, image_headers, images
+from cnnviz.image_headers import webp_size
+from cnnviz.images import MAX_FRAMES, ImageError, decoded_bytes, load_image
 from tests import hostile_files as h
 from tests.conftest import ROOT
 
@@ -257,8 +258,8 @@ def test_gif_blocks_are_counted_only_up_to_the_second_frame():
     frames[0].save(out, "GIF", save_all=True, append_images=frames[1:])
     one = io.BytesIO()
     frames[0].save(one, "GIF")
-    assert 0 < images.gif_blocks(out.getvalue(), 10**9) == images.gif_blocks(one.getvalue(), 10**9)
-    assert images.gif_blocks(h.gif_with_tiny_blocks(500), 100) == 101  # stops once past the budget
+    assert 0 < image_headers.gif_blocks(out.getvalue(), 10**9) == image_headers.gif_blocks(one.getvalue(), 10**9)
+    assert image_headers.gif_blocks(h.gif_with_tiny_blocks(500), 100) == 101  # stops once past the budget
 
 
 def test_webp_has_its_own_pixel_limit_because_libwebp_holds_the_interpreter(monkeypatch):
@@ -279,11 +280,11 @@ def test_a_tiff_of_millions_of_strips_is_refused_before_pillow_opens_it(monkeypa
 def test_tiff_layout_reads_entries_and_strips_of_every_counted_page():
     out = io.BytesIO()
     Image.fromarray(np.zeros((30, 20), np.uint8)).save(out, "TIFF")
-    entries, strips = images.tiff_layout(out.getvalue(), 11)
+    entries, strips = image_headers.tiff_layout(out.getvalue(), 11, 1000)
     assert 5 <= entries <= 30 and strips == 1
-    assert images.tiff_layout(h.tiff_with_strips(300), 11) == (9, 300)
-    assert images.tiff_layout(h.tiff(4, 4, pages=50), 11) == (10, 1)  # a chain of pages, walked 11 deep
-    assert images.tiff_layout(b"II*\0\xff\xff\xff\x00", 11) == (0, 0)  # an offset past the end
+    assert image_headers.tiff_layout(h.tiff_with_strips(300), 11, 1000) == (9, 300)
+    assert image_headers.tiff_layout(h.tiff(4, 4, pages=50), 11, 1000) == (10, 1)  # a chain of pages, walked 11 deep
+    assert image_headers.tiff_layout(b"II*\0\xff\xff\xff\x00", 11, 1000) == (0, 0)  # an offset past the end
     assert load_image(h.tiff_with_strips(16)).size == (16, 16)  # an honest file with 16 strips still opens
 
 
@@ -296,9 +297,9 @@ def test_a_png_of_a_million_tiny_chunks_is_refused_before_pillow_reads_them(monk
 
 
 def test_png_chunks_are_counted_from_their_lengths():
-    assert images.png_chunks(h.png(8, 8, 0, rows=8), 10**6) == 3  # IHDR, IDAT, IEND
-    assert images.png_chunks(h.png_with_chunks(40), 10**6) == 43
-    assert images.png_chunks(h.png_with_chunks(40), 10) == 11
+    assert image_headers.png_chunks(h.png(8, 8, 0, rows=8), 10**6) == 3  # IHDR, IDAT, IEND
+    assert image_headers.png_chunks(h.png_with_chunks(40), 10**6) == 43
+    assert image_headers.png_chunks(h.png_with_chunks(40), 10) == 11
     assert load_image(h.png_with_chunks(100)).size == (8, 8)
 
 
@@ -310,9 +311,9 @@ def test_a_jpeg_of_a_million_empty_markers_is_refused_before_pillow_reads_them(m
 
 def test_jpeg_markers_are_counted_up_to_the_first_scan():
     plain = h.jpeg_with_comments(0)
-    assert 3 <= images.jpeg_markers(plain, 10**6) <= 30
-    assert images.jpeg_markers(h.jpeg_with_comments(50), 10**6) == images.jpeg_markers(plain, 10**6) + 50
-    assert images.jpeg_markers(b"\xff\xd8" + b"\x00" * 100, 10) == 11  # stray bytes count one by one
+    assert 3 <= image_headers.jpeg_markers(plain, 10**6) <= 30
+    assert image_headers.jpeg_markers(h.jpeg_with_comments(50), 10**6) == image_headers.jpeg_markers(plain, 10**6) + 50
+    assert image_headers.jpeg_markers(b"\xff\xd8" + b"\x00" * 100, 10) == 11  # stray bytes count one by one
     assert load_image(h.jpeg_with_comments(200)).size == (8, 8)
 
 

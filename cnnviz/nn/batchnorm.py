@@ -1,0 +1,72 @@
+r"""Batch normalisation (Ioffe & Szegedy 2015), for feature maps ``(N, H, W, C)`` and vectors ``(N, F)``.
+
+Each channel (the last axis) is normalised over every other axis — over ``N·H·W`` numbers for a
+conv layer's map, over ``N`` for a dense layer's features:
+
+.. math:: \hat x = \frac{x - \mu}{\sqrt{\sigma^2 + \varepsilon}},\qquad out = \gamma \hat x + \beta
+
+**Training**: ``μ, σ²`` are the batch's mean and (biased) variance, and running averages
+``running ← (1 − m)·running + m·batch`` (``m`` = ``momentum``, 0.1; the variance averaged unbiased, as
+PyTorch does) are kept for later. **Evaluation**: the running averages replace the batch's, so one
+image gets the same answer alone or in a batch. The running averages are *buffers*: saved with the
+weights, never trained.
+
+Backward in training mode, with ``g = ∂L/∂x̂ = dout·γ`` and means over the normalised axes:
+``dx = (g − mean(g) − x̂·mean(g·x̂)) / √(σ² + ε)``; ``dγ = Σ dout·x̂``, ``dβ = Σ dout``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..shapes import check_int
+from .layers import Layer
+
+EPS = 1e-5
+MOMENTUM = 0.1
+
+
+class BatchNorm(Layer):
+    """Normalise each of ``features`` channels (the last axis), then scale by ``gamma`` and shift by ``beta``."""
+
+    kind = "batchnorm"
+    has_modes = True
+
+    def __init__(self, features: int, *, momentum: float = MOMENTUM, dtype=np.float32, name: str | None = None):
+        super().__init__(name)
+        self.features = check_int("channels", features, 1)
+        self.momentum = momentum
+        self._set_params(gamma=np.ones(self.features, dtype=dtype), beta=np.zeros(self.features, dtype=dtype))
+        self.buffers = {"running_mean": np.zeros(self.features, dtype=dtype),
+                        "running_var": np.ones(self.features, dtype=dtype)}
+
+    def output_shape(self, shape):
+        if shape[-1] != self.features:
+            raise ValueError(f"{self.name} expects {self.features} channels, got shape {tuple(shape)}")
+        return tuple(shape)
+
+    def forward(self, x, training: bool = False):
+        axes = tuple(range(x.ndim - 1))  # every axis but the channels
+        if training:
+            mean, var = x.mean(axis=axes), x.var(axis=axes)
+            count = x.size // self.features
+            m = self.momentum
+            self.buffers["running_mean"][...] = (1 - m) * self.buffers["running_mean"] + m * mean
+            self.buffers["running_var"][...] = (1 - m) * self.buffers["running_var"] + m * var * count / max(count - 1, 1)
+        else:
+            mean, var = self.buffers["running_mean"], self.buffers["running_var"]
+        inv_std = (1 / np.sqrt(var + EPS)).astype(x.dtype)
+        x_hat = (x - mean.astype(x.dtype)) * inv_std
+        out = x_hat * self.params["gamma"] + self.params["beta"]
+        return out, (x_hat, inv_std, training)
+
+    def backward(self, dout, cache, need_dx=True):
+        x_hat, inv_std, training = cache
+        axes = tuple(range(dout.ndim - 1))
+        self.grads["gamma"][...] = (dout * x_hat).sum(axis=axes)
+        self.grads["beta"][...] = dout.sum(axis=axes)
+        if not need_dx:
+            return None
+        g = dout * self.params["gamma"]  # ∂L/∂x̂
+        if not training:  # the statistics are constants: normalising is just an affine map
+            return g * inv_std
+        return (g - g.mean(axis=axes) - x_hat * (g * x_hat).mean(axis=axes)) * inv_std

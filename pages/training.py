@@ -7,14 +7,16 @@ import streamlit as st
 
 from cnnviz import nn
 from cnnviz.mnist import download_mnist, full_mnist_cached, load_mnist
-from cnnviz.training_job import (
-    FAILED, FINISHED, LOADING, PAUSED, READY, RUNNING, STOPPED, WAITING,
-    Dataset, SlotManager, TrainingConfig, TrainingJob, TrainingSession, confident_mistakes, max_training_runs,
-)
+from cnnviz.nn.training import confident_mistakes
 from cnnviz.viz.training import confusion_figure, curves_figure, digits_figure, filters_figure, per_class_figure
 from pages.common.charts import show_figure
 from pages.common.digit_views import digit_panel, own_digit
 from pages.common.entry import run_inside_app
+from pages.common.training.job import (
+    FAILED, FINISHED, LOADING, PAUSED, READY, RUNNING, STOPPED, WAITING, Dataset, TrainingConfig, TrainingJob,
+)
+from pages.common.training.session import TrainingSession
+from pages.common.training.slots import SlotManager, max_training_runs
 
 run_inside_app()
 
@@ -42,7 +44,7 @@ class TrainingSettings:
     epochs: int = 5
     batch_size: int = 64
     optimizer: str = "adam"
-    lr: float = 0.001
+    lr: float = 0.003
     seed: int = 0
 
     def config(self) -> TrainingConfig:

@@ -45,28 +45,37 @@ class BatchNorm(Layer):
         return tuple(shape)
 
     def forward(self, x, training: bool = False):
-        axes = tuple(range(x.ndim - 1))  # every axis but the channels
+        rows = x.reshape(-1, self.features)  # (M, C), M = N·H·W (or N): one row per position
         if training:
-            mean, var = x.mean(axis=axes), x.var(axis=axes)
-            count = x.size // self.features
-            m = self.momentum
+            ones = np.ones(len(rows), dtype=x.dtype)  # sums over M as one BLAS call (much faster than .mean)
+            mean = ones @ rows / len(rows)
+            centred = rows - mean
+            var = ones @ (centred * centred) / len(rows)
+            m, unbiased = self.momentum, len(rows) / max(len(rows) - 1, 1)
             self.buffers["running_mean"][...] = (1 - m) * self.buffers["running_mean"] + m * mean
-            self.buffers["running_var"][...] = (1 - m) * self.buffers["running_var"] + m * var * count / max(count - 1, 1)
+            self.buffers["running_var"][...] = (1 - m) * self.buffers["running_var"] + m * var * unbiased
         else:
             mean, var = self.buffers["running_mean"], self.buffers["running_var"]
+            centred = rows - mean.astype(x.dtype)
         inv_std = (1 / np.sqrt(var + EPS)).astype(x.dtype)
-        x_hat = (x - mean.astype(x.dtype)) * inv_std
+        x_hat = centred
+        x_hat *= inv_std  # (M, C)
         out = x_hat * self.params["gamma"] + self.params["beta"]
-        return out, (x_hat, inv_std, training)
+        return out.reshape(x.shape), (x_hat, inv_std, training)
 
     def backward(self, dout, cache, need_dx=True):
         x_hat, inv_std, training = cache
-        axes = tuple(range(dout.ndim - 1))
-        self.grads["gamma"][...] = (dout * x_hat).sum(axis=axes)
-        self.grads["beta"][...] = dout.sum(axis=axes)
+        d = dout.reshape(-1, self.features)  # (M, C)
+        ones = np.ones(len(d), dtype=d.dtype)
+        self.grads["gamma"][...] = dgamma = ones @ (d * x_hat)
+        self.grads["beta"][...] = dbeta = ones @ d
         if not need_dx:
             return None
-        g = dout * self.params["gamma"]  # ∂L/∂x̂
+        scale = self.params["gamma"] * inv_std  # ∂out/∂x with the statistics held fixed
         if not training:  # the statistics are constants: normalising is just an affine map
-            return g * inv_std
-        return (g - g.mean(axis=axes) - x_hat * (g * x_hat).mean(axis=axes)) * inv_std
+            return dout * scale
+        # (g − mean(g) − x̂·mean(g·x̂)) / √(σ² + ε) with g = dout·γ: the means are γ·dβ/M and γ·dγ/M
+        dx = d - dbeta / len(d)
+        dx -= x_hat * (dgamma / len(d))
+        dx *= scale
+        return dx.reshape(dout.shape)

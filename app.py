@@ -1,4 +1,4 @@
-"""cnnviz: entry point. Routing only — every page lives in pages/, all maths in cnnviz/."""
+"""cnnviz: entry point. Routing only — every page lives in pages/lessons/, all maths in cnnviz/."""
 import os
 
 # One BLAS thread per computation, set before numpy loads: the server already runs one thread per
@@ -8,15 +8,19 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
 
-from pages.catalogue import HOME, PAGES  # noqa: E402
+from pages.common.controls import presenting  # noqa: E402
+from pages.common.menu import HOME, PAGES  # noqa: E402
+from pages.common.text import language_control, tr  # noqa: E402
 
-st.set_page_config(page_title="cnnviz — convolution arithmetic, visible", page_icon=":material/grid_on:",
-                   layout="wide")
+st.set_page_config(page_title=tr("app.title"), page_icon="static/favicon.png", layout="wide",
+                   initial_sidebar_state="collapsed" if presenting() else "auto")
 
 sections: dict[str, list] = {}
 for page in PAGES:
-    sections.setdefault(page.group, []).append(
-        st.Page(page.path, title=page.title, icon=page.icon, url_path=page.url or None,
+    sections.setdefault(tr(f"nav.group.{page.group}"), []).append(
+        st.Page(page.path, title=tr(page.title_id), icon=page.icon, url_path=page.url or None,
                 default=page.path == HOME))
 
-st.navigation(sections).run()
+navigation = st.navigation(sections)
+language_control()
+navigation.run()

@@ -40,15 +40,20 @@ def _clear_streamlit_caches():
     yield
 
 
-def run_page(path: str, timeout: float = 60, **state):
-    """Run ``app.py`` switched to ``path`` (e.g. ``"pages/convolution.py"``) and return the AppTest."""
+def run_page(path: str, timeout: float = 60, query: dict | None = None, **state):
+    """Run ``app.py`` switched to ``path`` (e.g. ``"pages/lessons/convolution.py"``) and return the AppTest.
+
+    ``query``: the link's URL parameters; ``state``: session-state values set before the first run.
+    """
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
-    if path != "pages/home.py":
+    if path != "pages/lessons/home.py":
         at.switch_page(path).run()
     return at
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from pages.catalogue import PAGES
+from pages.common.menu import PAGES
 from tests.conftest import ROOT, error_elements, streamlit_server, wait_idle
 
 

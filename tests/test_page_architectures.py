@@ -8,7 +8,7 @@ from cnnviz.networks.comparisons import conv_vs_dense
 
 from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
 
-PAGE = "pages/architectures.py"
+PAGE = "pages/lessons/architectures.py"
 EDITOR = "arch.table.course_example"
 
 

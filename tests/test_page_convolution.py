@@ -7,7 +7,7 @@ import pytest
 import cnnviz
 from tests.conftest import assert_no_exception, run_page
 
-PAGE = "pages/convolution.py"
+PAGE = "pages/lessons/convolution.py"
 
 
 def _chart(at, i=0):
@@ -34,7 +34,7 @@ def test_unreached_columns_are_announced():
     at = run_page(PAGE, **{"conv.input_text": "\n".join(["1 2 3 4 5 6 7 8"] * 8), "conv.kernel_text": "1 0 -1\n1 0 -1\n1 0 -1",
                            "conv.stride_h": 2, "conv.stride_w": 2})
     assert_no_exception(at)
-    assert any("never reaches" in w.value and "7" in w.value for w in at.warning)
+    assert any("never reaches" in w.value and "columns 8 " in w.value for w in at.warning)  # 1-based
 
 
 def test_loading_a_preset_fills_the_text_and_the_picture_follows():
@@ -95,8 +95,8 @@ def test_many_outputs_step_with_a_server_slider_instead_of_frames():
     at = run_page(PAGE, **{"conv.input_text": big, "conv.kernel_text": "1 1 1\n1 1 1\n1 1 1", "conv.pad_h": 2, "conv.pad_w": 2})
     assert_no_exception(at)
     assert "frames" not in _chart(at)
-    at.slider(key="conv.step").set_value(50).run()  # 17×17 outputs: cell 50 is row 2, column 15
-    assert any("Output cell (row 2, column 15)" in m.value for m in at.markdown)
+    at.slider(key="conv.step").set_value(50).run()  # 17×17 outputs: cell 50 is row 3, column 16 (1-based)
+    assert any("Output cell (row 3, column 16)" in m.value for m in at.markdown)
     assert np.count_nonzero(~np.isnan(np.array(_chart(at)["data"][-1]["z"], dtype=float))) == 50
 
 

@@ -12,7 +12,7 @@ import cnnviz.edges
 from cnnviz.images import SAMPLES
 from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
 
-PAGE = "pages/edges.py"
+PAGE = "pages/lessons/edges.py"
 
 
 def encode(array: np.ndarray, fmt: str, **kwargs) -> bytes:

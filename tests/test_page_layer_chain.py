@@ -4,7 +4,7 @@ import pytest
 from cnnviz.networks import Conv2d, MaxPool2d, Sequential, summarize
 from tests.conftest import assert_no_exception, run_page
 
-PAGE = "pages/layer_chain.py"
+PAGE = "pages/lessons/layer_chain.py"
 KEY = "chain."
 
 

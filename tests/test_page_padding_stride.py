@@ -7,7 +7,7 @@ import pytest
 from cnnviz.shapes import conv_geometry, coverage
 from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
 
-PAGE = "pages/padding_stride.py"
+PAGE = "pages/lessons/padding_stride.py"
 KEY = "padstride."
 
 

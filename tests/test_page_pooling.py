@@ -9,7 +9,7 @@ from cnnviz.volume_demo import random_filters
 from tests import reference
 from tests.conftest import assert_no_exception, chart, heatmap_z, run_page
 
-PAGE = "pages/pooling.py"
+PAGE = "pages/lessons/pooling.py"
 
 
 

@@ -12,7 +12,7 @@ from PIL import Image
 from cnnviz import nn
 from tests.conftest import assert_no_exception, chart, error_elements, run_page, screenshot, wait_idle
 
-PAGE = "pages/training.py"
+PAGE = "pages/lessons/training.py"
 LONG_RUN = {"train.epochs": 20}  # long enough that nothing finishes while the test looks at it
 
 
@@ -108,7 +108,7 @@ def test_leaving_the_page_and_coming_back_keeps_the_run_and_the_settings():
     at.select_slider(key="train.batch_size").set_value(32).run()
     press(at, "train.start")
     run_until(at, lambda a: batches(a) >= 2)
-    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/lessons/home.py").run()
     assert_no_exception(at)
     time.sleep(0.3)
     at.switch_page(PAGE).run()

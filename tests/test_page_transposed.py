@@ -8,7 +8,7 @@ import pytest
 from cnnviz.transpose import as_direct_convolution, conv_transpose2d, transpose_geometry
 from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
 
-PAGE = "pages/transposed.py"
+PAGE = "pages/lessons/transposed.py"
 KEY = "transposed."
 
 

@@ -7,7 +7,7 @@ from cnnviz.volume_demo import random_filters, random_volume, rgb_picture
 from tests import reference
 from tests.conftest import assert_no_exception, chart, heatmap_z, run_page
 
-PAGE = "pages/volumes.py"
+PAGE = "pages/lessons/volumes.py"
 
 
 

@@ -12,9 +12,7 @@ from cnnviz.kernels import KERNELS, custom_kernel
 from cnnviz.matrix_text import format_matrix
 from cnnviz.viz import edges as fig
 from pages.common.charts import show_figure
-from pages.common.entry import run_inside_app
 
-run_inside_app()
 
 SAMPLE_LABELS = {
     "step": "Step edge 10 | 0 (the course's 6×6)",

@@ -12,10 +12,8 @@ from cnnviz.volume_demo import random_filters
 from cnnviz.viz.pooling import ChannelLabels, WinnerLabels, channels_figure, winners_figure
 from cnnviz.viz.slide import MAX_FRAMES, SlideLabels, slide_figure
 from pages.common.charts import show_figure
-from pages.common.entry import run_inside_app
 from pages.common.stepping import pick_step
 
-run_inside_app()
 
 EXAMPLES = {
     "dlai_4x4": "4×4 course example (2×2, stride 2)",

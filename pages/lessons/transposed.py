@@ -11,9 +11,7 @@ from cnnviz.transpose import as_direct_convolution, conv_transpose2d, conv_trans
 from cnnviz.viz.geometry import stretched_input_figure
 from cnnviz.viz.stamps import can_animate, stamps_figure
 from pages.common.charts import show_figure
-from pages.common.entry import run_inside_app
 
-run_inside_app()
 
 PREFIX = "transposed."
 VALUES = {"count": "0, 1, 2, …", "ones": "all ones", "random": "random −2 … 3"}

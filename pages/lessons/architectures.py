@@ -13,9 +13,7 @@ from cnnviz.networks.table import (ACTIVATIONS, LAYER_TYPES, is_blank, is_chain,
 from cnnviz.viz.networks import field_text, layer_bars, short_number
 from cnnviz.viz.style import shape_text
 from pages.common.charts import show_figure
-from pages.common.entry import run_inside_app
 
-run_inside_app()
 
 PREFIX = "arch."
 VIEWS = {"top": "Top-level blocks", "blocks": "Blocks", "all": "All layers"}

@@ -8,9 +8,7 @@ import streamlit as st
 from cnnviz.networks.table import summarize_table
 from cnnviz.shapes import Geometry2D
 from cnnviz.viz.style import shape_text
-from pages.common.entry import run_inside_app
 
-run_inside_app()
 
 PREFIX = "chain."
 COLUMNS = ("type", "out", "kernel", "stride", "padding")

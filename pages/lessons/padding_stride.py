@@ -8,9 +8,7 @@ import streamlit as st
 from cnnviz.shapes import conv_geometry, coverage, torch_same_padding
 from cnnviz.viz.geometry import coverage_figure, padded_grid_figure, same_padding_figure
 from pages.common.charts import show_figure
-from pages.common.entry import run_inside_app
 
-run_inside_app()
 
 PREFIX = "padstride."
 PADDING_MODES = {"explicit": "Number", "valid": "valid", "same": "same", "full": "full"}
@@ -227,5 +225,5 @@ with main:
             show_coverage(counts, cover)
     with odd_tab:
         show_odd_kernels(settings)
-    st.page_link("pages/layer_chain.py", label="Stack several layers: the layer-chain calculator",
+    st.page_link("pages/lessons/layer_chain.py", label="Stack several layers: the layer-chain calculator",
                  icon=":material/stacks:")

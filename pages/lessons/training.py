@@ -11,14 +11,12 @@ from cnnviz.nn.training import confident_mistakes
 from cnnviz.viz.training import confusion_figure, curves_figure, digits_figure, filters_figure, per_class_figure
 from pages.common.charts import show_figure
 from pages.common.digit_views import digit_panel, own_digit
-from pages.common.entry import run_inside_app
 from pages.common.training.job import (
     FAILED, FINISHED, LOADING, PAUSED, READY, RUNNING, STOPPED, WAITING, Dataset, TrainingConfig, TrainingJob,
 )
 from pages.common.training.session import TrainingSession
 from pages.common.training.slots import SlotManager, max_training_runs
 
-run_inside_app()
 
 VARIANTS = {"lenet5_mnist": "Course LeNet (28×28, ReLU)", "lenet5": "Classic LeNet-5 (32×32, tanh)"}
 SOURCES = {"bundled": "Bundled subset: 4,500 training + 500 test images (offline)",

@@ -12,10 +12,8 @@ from cnnviz.volume_demo import random_filters, random_volume, rgb_picture
 from cnnviz.viz.volumes import (MAX_FRAMES, BottleneckLabels, LayerLabels, VolumeLabels, bottleneck_figure,
                                 layer_figure, volume_figure)
 from pages.common.charts import show_figure
-from pages.common.entry import run_inside_app
 from pages.common.stepping import pick_step
 
-run_inside_app()
 
 SOURCES = {"random": "Random 0…2", "picture": "RGB picture 0…255"}
 ACTIVATION_NAMES = {"relu": "ReLU", "leaky_relu": "Leaky ReLU", "sigmoid": "Sigmoid", "tanh": "tanh"}

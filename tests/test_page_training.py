@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from cnnviz import nn
+from cnnviz.locales import t
 from tests.conftest import assert_no_exception, chart, error_elements, run_page, screenshot, wait_idle
 
 PAGE = "pages/lessons/training.py"
@@ -251,3 +252,84 @@ def test_in_chromium_a_digit_drawn_on_the_pad_is_prepared_and_read_and_clear_emp
     assert error_elements(page) == []
     page.locator(".st-key-train-pad button").click()
     page.get_by_text("3 · cropped to the box").wait_for(state="detached", timeout=30_000)
+
+
+# ---------------------------------------------------------------- a pace a lecturer can narrate
+def test_one_batch_per_click_trains_a_single_batch_and_shows_its_images_answers_and_loss():
+    at = run_page(PAGE, **{"train.pace": "step"})
+    assert at.button(key="train.start").disabled and not at.button(key="train.step").disabled
+    for n in (1, 2):
+        press(at, "train.step")
+        run_until(at, lambda a, n=n: batches(a) == n and not a.button(key="train.step").disabled)
+    time.sleep(0.3)
+    at.run()
+    assert batches(at) == 2  # paused by itself after the batch
+    summary = next(m.value for m in at.markdown if m.value.startswith("Batch 2: loss"))
+    assert f"**{curve(at)['y'][1]:.3f}**" in summary  # the same loss as the curve's second point
+    grid = [c for image in at.image for c in image.captions if c[:1] in "✓✗"]
+    assert len(grid) == 16
+    right = sum(c.startswith("✓") for c in grid)
+    assert all(c.split()[1] == c.split()[3] for c in grid if c.startswith("✓"))  # ✓ means true = read
+    assert right <= int(summary.split(", ")[1].split()[0])  # the first 16 of the batch's right answers
+
+
+def test_batchnorm_and_dropout_are_selectable_and_change_the_network_that_trains():
+    at = run_page(PAGE, **LONG_RUN)
+    assert "Learnable parameters: **47,154**" in texts(at)
+    at.checkbox(key="train.batchnorm").check().run()
+    at.checkbox(key="train.dropout").check().run()
+    assert_no_exception(at)
+    assert f"Learnable parameters: **{47_154 + 2 * (6 + 16 + 128 + 84):,}**" in texts(at)  # γ, β per channel
+    shapes = [a["text"].split("<br>")[0] for a in chart(at, "train.inside.activations")["layout"]["annotations"]]
+    assert shapes[:3] == ["<b>28×28×1</b>", "<b>24×24×6</b>", "<b>12×12×6</b>"]  # BN folds into its conv's panel
+    press(at, "train.start")
+    run_until(at, lambda a: batches(a) >= 3)
+    press(at, "train.pause")
+    assert at.get("download_button")[0].proto.label.startswith("Download")
+
+
+def test_reset_keeps_the_run_it_leaves_dashed_on_the_curves_for_comparison():
+    at = run_page(PAGE, **LONG_RUN)
+    press(at, "train.start")
+    run_until(at, lambda a: batches(a) >= 3)
+    press(at, "train.pause")
+    trained = batches(at)
+    at.checkbox(key="train.batchnorm").check().run()
+    press(at, "train.reset")
+    dashed = [t for t in chart(at, "train.curves")["data"] if t["line"].get("dash") == "dash"]
+    assert [t["name"] for t in dashed] == ["Course LeNet"] * 2 and len(dashed[0]["x"]) == trained
+    assert curve(at)["x"] == [] and "previous run (Course LeNet)" in texts(at)
+
+
+def test_confident_mistakes_are_pictures_with_their_captions_underneath():
+    at = run_page(PAGE, **LONG_RUN)
+    press(at, "train.start")
+    run_until(at, lambda a: batches(a) >= 1)
+    press(at, "train.pause")
+    captions = [c for image in at.image for c in image.captions if "→" in c and c[:1] not in "✓✗"]
+    assert len(captions) == 10  # the untrained network is wrong on most held-out images
+    assert all(c.split(" → ")[0] != c.split(" → ")[1][0] for c in captions)  # each one a mistake
+
+
+def _checkerboard() -> bytes:
+    return _png(((np.indices((200, 300)).sum(axis=0) // 20) % 2 * 255).astype(np.uint8))
+
+
+def test_a_photo_that_is_clearly_not_a_digit_gets_a_caution_and_a_digit_does_not():
+    at = run_page(PAGE)
+    at.radio(key="train.how").set_value("upload").run()
+    at.file_uploader(key="train.photo").set_value(("tiles.png", _checkerboard(), "image/png")).run()
+    assert_no_exception(at)
+    caution = [w.value for w in at.warning if "may not be a digit" in w.value]
+    assert len(caution) == 1 and "fills the whole picture" in caution[0]
+    at.file_uploader(key="train.photo").set_value(("one.png", _photo_of_a_one(), "image/png")).run()
+    assert not [w for w in at.warning if "may not be a digit" in w.value and "fills" in w.value]
+
+
+def test_the_page_reads_in_korean():
+    at = run_page(PAGE, **{"app.lang": "ko"})
+    assert_no_exception(at)
+    assert at.title[0].value == t("nav.training.title", "ko") != t("nav.training.title", "en")
+    assert t("train.intro", "ko") in texts(at)
+    assert [m.label for m in at.metric][0].startswith("배치")
+    assert at.button(key="train.step").label == "한 배치 학습"

@@ -155,12 +155,14 @@ def vector_grid(values: np.ndarray, width: int | None = None) -> np.ndarray:
 
 
 def course_stages(stages: Sequence[tuple[str, np.ndarray]], kinds: Sequence[str],
-                  activation_kinds: Sequence[str] = ("relu", "tanh")) -> list[tuple[str, np.ndarray]]:
+                  activation_kinds: Sequence[str] = ("batchnorm", "relu", "tanh", "dropout"),
+                  ) -> list[tuple[str, np.ndarray]]:
     """``Model.activations`` output → the stages the course draws (28×28×1 → 24×24×6 → … → 10).
 
     ``stages`` is ``[("input", …), one per layer …, ("softmax", …)]`` and ``kinds`` the layers' kinds.
-    An activation function's output replaces the stage before it under that stage's name (a conv
-    panel shows its maps after the ReLU); the softmax is left out (it is drawn as bars).
+    The output of a layer that keeps the shape — BatchNorm, the activation function, Dropout — replaces
+    the stage before it under that stage's name (a conv panel shows its maps after BatchNorm and ReLU);
+    the softmax is left out (it is drawn as bars).
     """
     if len(stages) != len(kinds) + 2:
         raise ValueError(f"expected input, {len(kinds)} layers and softmax; got {len(stages)} stages")

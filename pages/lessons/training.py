@@ -49,9 +49,16 @@ def read_settings(lesson: Lesson, locked: bool) -> TrainingSettings:
     left, right = st.columns(2)
     lesson.widget("optimizer", left)
     lesson.widget("lr", right)
+    settings = lesson.settings()
+    st.caption(tr("train.parameters", count=f"{parameter_count(settings.network):,}"))
     if locked:
         st.caption(tr("train.locked"))
-    return lesson.settings()
+    return settings
+
+
+@st.cache_data(show_spinner=False)
+def parameter_count(network: str) -> int:
+    return nn.build(network).parameter_count
 
 
 def press_reset() -> None:

@@ -48,4 +48,5 @@ PAGES = (
     PageInfo("pages/lessons/layer_chain.py", ":material/stacks:", "networks"),
     PageInfo("pages/lessons/architectures.py", ":material/account_tree:", "networks"),
     PageInfo("pages/lessons/training.py", ":material/model_training:", "training"),
+    PageInfo("pages/lessons/mlp_vs_cnn.py", ":material/compare_arrows:", "training"),
 )

@@ -209,3 +209,15 @@ def test_dropout_networks_train_reproducibly_and_a_copy_continues_like_the_origi
     np.testing.assert_array_equal(first.flat_params, twin.flat_params)
     p = first.predict(images[:10])
     np.testing.assert_array_equal(first.predict(images[:10]), p)  # evaluation drops nothing
+
+
+def test_nn_errors_carry_a_code_and_read_in_korean():
+    from cnnviz.errors import CnnvizError
+
+    for make, code in ((lambda: build("vgg16"), "unknown_network"), (lambda: Dropout(1.5), "dropout_rate"),
+                       (lambda: BatchNorm(6).output_shape((4, 4, 3)), "batchnorm_channels")):
+        with pytest.raises(CnnvizError) as info:
+            make()
+        assert info.value.code == code
+        korean = info.value.message("ko")
+        assert korean != str(info.value) and any("\uac00" <= ch <= "\ud7a3" for ch in korean)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import CnnvizError
 from .batchnorm import BatchNorm
 from .conv import Conv2d
 from .dropout import Dropout
@@ -56,8 +57,7 @@ def build(name: str, seed: int = 0, dtype=np.float32) -> Model:
     """The network a full name describes (see :func:`network_name`), freshly initialised from ``seed``."""
     base, *options = str(name).split("+")
     if base not in NETWORKS or len(set(options)) != len(options) or not set(options) <= {"bn", "dropout"}:
-        raise ValueError(f"unknown network {name!r}; expected one of {', '.join(NETWORKS)}, "
-                         "optionally with +bn and/or +dropout")
+        raise CnnvizError("unknown_network", name=repr(name), known=", ".join(NETWORKS))
     make = mlp if base == "mlp" else lambda **kw: lenet(base, **kw)
     return make(seed=seed, dtype=dtype, batchnorm="bn" in options, dropout="dropout" in options)
 
@@ -127,10 +127,6 @@ def load_model(file) -> Model:
     Raises ``ValueError`` with a readable reason for anything that is not such a file.
     """
     variant, arrays = read_weights(file)
-    try:
-        model = build(variant)
-    except ValueError:
-        raise ValueError(f"the weights are for an unknown network {variant!r}; expected one of "
-                         f"{', '.join(NETWORKS)}") from None
+    model = build(variant)  # an unknown name: CnnvizError "unknown_network"
     model.load_state_dict(arrays)
     return model

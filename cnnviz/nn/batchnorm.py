@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import CnnvizError
 from ..shapes import check_int
 from .layers import Layer
 
@@ -41,7 +42,7 @@ class BatchNorm(Layer):
 
     def output_shape(self, shape):
         if shape[-1] != self.features:
-            raise ValueError(f"{self.name} expects {self.features} channels, got shape {tuple(shape)}")
+            raise CnnvizError("batchnorm_channels", layer=self.name, expected=self.features, got=shape[-1])
         return tuple(shape)
 
     def forward(self, x, training: bool = False):

@@ -11,6 +11,7 @@ import numbers
 
 import numpy as np
 
+from ..errors import CnnvizError
 from .layers import Layer
 
 
@@ -23,7 +24,7 @@ class Dropout(Layer):
     def __init__(self, p: float = 0.5, *, rng: np.random.Generator | None = None, name: str | None = None):
         super().__init__(name)
         if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 <= p < 1:
-            raise ValueError(f"the dropout rate must be a number from 0 up to (not including) 1, got {p!r}")
+            raise CnnvizError("dropout_rate", value=repr(p))
         self.p = float(p)
         self.rng = np.random.default_rng(0) if rng is None else rng
 

@@ -1,6 +1,8 @@
 """Live training: watch LeNet learn MNIST at a pace a lecturer can narrate, look inside it, then test it."""
 from __future__ import annotations
 
+import inspect
+
 import streamlit as st
 
 from cnnviz import nn
@@ -97,6 +99,7 @@ def live_view(job: TrainingJob, busy: bool, pace: str) -> None:
         curves(s, st.session_state.get("train.previous"))
         _, model = job.model_snapshot()
         filters(model)
+        how_it_is_computed()
         if pace != "realtime":
             batch_view(job)
         st.subheader(tr("train.inside.heading"))
@@ -105,6 +108,13 @@ def live_view(job: TrainingJob, busy: bool, pace: str) -> None:
         evaluation_view(job)
 
     live()
+
+
+def how_it_is_computed() -> None:
+    """The readable convolution layer's source: the same numbers as the fast one that trains (a test checks)."""
+    with st.expander(tr("train.how.heading"), icon=":material/code:"):
+        st.caption(tr("train.how.caption"))
+        st.code(inspect.getsource(nn.conv_im2col), language="python", line_numbers=True)
 
 
 def weights_panel(job: TrainingJob) -> None:

@@ -348,8 +348,9 @@ class TrainingJob:
     def _train(self, halt: threading.Event) -> None:
         if self._generator is None:
             self._generator = self._make_generator()
-        if not self._history.eval_steps:
-            self._evaluate()  # step 0: the untrained network, at chance level
+        evaluated = self._history.eval_steps
+        if not evaluated or (self._step % self._eval_every == 0 and evaluated[-1] != self._step):
+            self._evaluate()  # step 0: the untrained network, at chance level; or a check a pause put off
         while not halt.is_set():
             record = next(self._generator, None)
             if record is None:
@@ -365,7 +366,7 @@ class TrainingJob:
                 h.loss.append(float(record.loss))
                 h.running_loss.append(float(record.running_loss))
                 h.accuracy.append(float(record.accuracy))
-            if self._step % self._eval_every == 0:
+            if self._step % self._eval_every == 0 and not halt.is_set():  # paused: check on resuming (≤ 0.5 s)
                 self._evaluate()
             elif time.perf_counter() - self._snapshot_time >= SNAPSHOT_EVERY_S:
                 self._take_snapshot()

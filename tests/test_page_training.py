@@ -334,3 +334,18 @@ def test_the_page_reads_in_korean():
     assert t("train.intro", "ko") in texts(at)
     assert [m.label for m in at.metric][0].startswith("배치")
     assert at.button(key="train.step").label == "한 배치 학습"
+
+
+@pytest.mark.browser
+def test_in_chromium_one_batch_per_click_shows_the_batch_and_stays_paused(open_page):
+    page = open_page("training?pace=step")
+    page.get_by_role("button", name="Step one batch").click()
+    page.get_by_text("Batch 1: loss").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert page.locator("[data-testid='stImage']").count() >= 16  # the batch's digits (and the mistakes)
+    page.wait_for_timeout(1500)
+    assert page.get_by_text("Batch 2: loss").count() == 0  # one click, one batch
+    page.get_by_role("button", name="Step one batch").click()
+    page.get_by_text("Batch 2: loss").wait_for(timeout=60_000)
+    screenshot(page, "training-step")
+    assert error_elements(page) == []

@@ -25,7 +25,7 @@ def digit_panel(model, image, label: int | None, key: str, steps=None) -> None:
     does not look like a digit)."""
     stages = course_stages(model.activations(image), [layer.kind for layer in model.layers])
     probabilities = model.predict(image)[0]
-    show_figure(activations_figure(stages), key=f"{key}.activations")
+    show_figure(activations_figure([(stage_label(name), values) for name, values in stages]), key=f"{key}.activations")
     answer, bars = st.columns([1, 2], gap="large", vertical_alignment="center")
     guess = int(np.argmax(probabilities))
     verdict = "" if label is None else tr("train.read.right") if guess == label else tr("train.read.wrong", label=label)
@@ -42,6 +42,12 @@ def digit_panel(model, image, label: int | None, key: str, steps=None) -> None:
     with bars:
         st.caption(tr("train.read.softmax"))
         show_figure(probabilities_figure(probabilities, true_label=label, height=260), key=f"{key}.softmax")
+
+
+def stage_label(name: str) -> str:
+    """A layer's name as the figure shows it: ``"conv1"`` → "conv1" / "합성곱 1" (text ``train.layer.<kind>``)."""
+    kind = name.rstrip("0123456789")
+    return tr(f"train.layer.{kind}", n=name[len(kind):])
 
 
 def own_digit(model, step: int, key: str) -> None:

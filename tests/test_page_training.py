@@ -3,6 +3,7 @@ live loop. AppTest does not run ``run_every`` timers: every ``.run()`` runs the 
 once, so the tests wait for the training worker between runs.
 """
 import io
+import re
 import time
 
 import numpy as np
@@ -342,7 +343,7 @@ def test_in_chromium_one_batch_per_click_shows_the_batch_and_stays_paused(open_p
     page.get_by_role("button", name="Step one batch").click()
     page.get_by_text("Batch 1: loss").wait_for(timeout=60_000)
     wait_idle(page)
-    assert page.locator("[data-testid='stImage']").count() >= 16  # the batch's digits (and the mistakes)
+    assert page.get_by_text(re.compile(r"^[✓✗] \d → \d \(\d+%\)$")).count() == 16  # the batch's digits, captioned
     page.wait_for_timeout(1500)
     assert page.get_by_text("Batch 2: loss").count() == 0  # one click, one batch
     page.get_by_role("button", name="Step one batch").click()

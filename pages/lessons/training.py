@@ -38,9 +38,8 @@ def new_job(s: TrainingSettings) -> TrainingJob:
 
 def read_settings(lesson: Lesson, locked: bool) -> TrainingSettings:
     lesson.widget("variant")
-    left, right = st.columns(2)
-    lesson.widget("batchnorm", left)
-    lesson.widget("dropout", right)
+    lesson.widget("batchnorm")
+    lesson.widget("dropout")
     lesson.widget("source")
     if lesson.current.source == "full":
         st.caption(tr("train.full_cached" if full_mnist_cached() else "train.full_not_cached"))
@@ -74,7 +73,7 @@ def press_reset() -> None:
 def buttons(job: TrainingJob, state: str, pace: str) -> None:
     busy = state in (LOADING, WAITING, RUNNING)
     stepping = pace == "step"
-    cols = st.columns(5)
+    cols = st.columns([1, 1, 1, 1.6, 1])
     cols[0].button(tr("train.button.start"), icon=":material/play_arrow:", key="train.start", on_click=job.start,
                    disabled=state != READY or stepping, type="primary", width="stretch")
     cols[1].button(tr("train.button.pause"), icon=":material/pause:", key="train.pause", on_click=job.pause,

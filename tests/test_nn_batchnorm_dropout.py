@@ -1,5 +1,6 @@
 """BatchNorm and Dropout: forward from the definitions, backward against finite differences, train/eval modes,
-running statistics in the weights file, and the networks that use them."""
+running statistics in the weights file, and the networks that use them (whole-network gradients with BatchNorm:
+tests/test_nn_training.py)."""
 from __future__ import annotations
 
 import io
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 from cnnviz.mnist import load_mnist
-from cnnviz.nn import BatchNorm, Dropout, build, lenet, load_model, mlp, network_name, softmax_cross_entropy, train
+from cnnviz.nn import BatchNorm, Dropout, build, lenet, load_model, mlp, network_name, train
 from tests.test_nn_layers import numeric_gradient
 
 
@@ -159,23 +160,6 @@ def test_mlp_has_no_convolution_and_the_parameters_of_its_dense_layers():
     assert "conv" not in [layer.kind for layer in model.layers]
     assert model.parameter_count == (784 * 256 + 256) + (256 * 128 + 128) + (128 * 10 + 10)
     assert model.predict(np.zeros((2, 28, 28), np.uint8)).shape == (2, 10)
-
-
-@pytest.mark.parametrize("name", ["lenet5_mnist+bn", "mlp+bn"])
-def test_whole_network_with_batchnorm_gradient_matches_finite_differences(name, digits):
-    model = build(name, seed=1, dtype=np.float64)
-    x = model.prepare(digits.images[:4])
-    y = digits.labels[:4].astype(np.intp)
-    model.loss_and_gradients(x, y)
-    analytic = model.flat_grads.copy()
-    picks = np.random.default_rng(0).choice(model.parameter_count, 30, replace=False)
-
-    def loss():
-        return softmax_cross_entropy(model.forward(x, training=True)[0], y)[0]
-
-    for i in picks:
-        numeric = numeric_gradient(loss, model.flat_params[i: i + 1])[0]
-        assert analytic[i] == pytest.approx(numeric, rel=1e-5, abs=1e-8), f"parameter {i}"
 
 
 def test_running_statistics_are_saved_with_the_weights_and_loaded_back(digits):

@@ -2,6 +2,7 @@
 import time
 
 from tests.conftest import assert_no_exception, chart, run_page
+from tests.test_page_training import run_until
 
 PAGE = "pages/lessons/mlp_vs_cnn.py"
 MLP_PARAMETERS = (784 * 256 + 256) + (256 * 128 + 128) + (128 * 10 + 10)
@@ -10,17 +11,6 @@ LENET_PARAMETERS = (5 * 5 * 1 * 6 + 6) + (5 * 5 * 6 * 16 + 16) + (256 * 128 + 12
 
 def metrics(at, label: str) -> list[str]:
     return [m.value for m in at.metric if m.label.startswith(label)]
-
-
-def run_until(at, condition, timeout: float = 90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        at.run()
-        assert_no_exception(at)
-        if condition(at):
-            return at
-        time.sleep(0.1)
-    raise AssertionError(f"timed out at {metrics(at, 'Batches')}")
 
 
 def test_both_networks_are_ready_with_their_parameter_counts_and_one_shared_chart():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import inspect
+import time
 
 import streamlit as st
 
@@ -19,7 +20,19 @@ from pages.schemas.training import PACES, TrainingSettings
 
 # One poller: a single fragment redraws everything that changes while a run trains, twice a second
 # (several run_every fragments on one page collide, and a tab's fragment runs queue behind each other).
+# The slower panels take a newer network only every few seconds and are otherwise sent again unchanged,
+# which the browser does not redraw: the learning curves keep their pace.
 POLL_S = 0.5
+SLOW_PANELS = {"inside": 1.5, "eval": 3.0}  # seconds between new data for "Inside the network", the evaluation
+
+
+def throttled(name: str, fresh, busy: bool):
+    """``fresh()`` at most every ``SLOW_PANELS[name]`` seconds while training; the value last shown otherwise."""
+    key, now = f"train.shown.{name}", time.monotonic()
+    shown = st.session_state.get(key)
+    if shown is None or not busy or now - shown[0] >= SLOW_PANELS[name]:
+        shown = st.session_state[key] = (now, fresh())
+    return shown[1]
 
 
 def config(s: TrainingSettings) -> TrainingConfig:
@@ -102,9 +115,9 @@ def live_view(job: TrainingJob, busy: bool, pace: str) -> None:
         if pace != "realtime":
             batch_view(job)
         st.subheader(tr("train.inside.heading"))
-        inside_view(job, model)
+        inside_view(job, throttled("inside", lambda: model, busy))
         st.subheader(tr("train.eval.heading"))
-        evaluation_view(job)
+        evaluation_view(job, throttled("eval", lambda: job.latest_checkpoint, busy))
 
     live()
 

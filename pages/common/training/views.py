@@ -113,8 +113,9 @@ def inside_view(job: TrainingJob, model) -> None:
     digit_panel(model, images[pick], int(labels[pick]), key="train.inside")
 
 
-def evaluation_view(job: TrainingJob) -> None:
-    checkpoint, sample = job.latest_checkpoint, job.held_out()
+def evaluation_view(job: TrainingJob, checkpoint) -> None:
+    """The held-out evaluation ``checkpoint`` (a :class:`Checkpoint`, or None before the first)."""
+    sample = job.held_out()
     if checkpoint is None or sample is None:
         st.caption(tr("train.eval.later"))
         return

@@ -65,12 +65,13 @@ def live_view(jobs: list[TrainingJob], busy: bool) -> None:
         for column, job, s in zip(st.columns(len(jobs)), jobs, statuses):
             with column.container(border=True):
                 st.markdown(f"**{network_label(job.config.variant)}**")
-                left, middle, right = st.columns(3)
+                left, right = st.columns(2)
                 left.metric(tr("compare.parameters"), f"{job.model_snapshot()[1].parameter_count:,}")
-                middle.metric(tr("train.metric.test"),
-                              f"{100 * s.eval_accuracy[-1]:.1f}%" if len(s.eval_accuracy) else "–")
-                right.metric(tr("train.metric.batches_of", total=s.total_steps) if s.total_steps
-                             else tr("train.metric.batches"), f"{s.step}")
+                right.metric(tr("train.metric.test"),
+                             f"{100 * s.eval_accuracy[-1]:.1f}%" if len(s.eval_accuracy) else "–")
+                left.metric(tr("train.metric.batches_of", total=s.total_steps) if s.total_steps
+                            else tr("train.metric.batches"), f"{s.step}")
+                right.metric(tr("train.metric.speed"), f"{s.images_per_s:,.0f}" if s.images_per_s else "–")
                 st.caption(tr(f"compare.about.{job.config.variant}"))
 
     live()

@@ -2,7 +2,9 @@ r"""A sequential model: layers run in order, one flat parameter vector, ``.npz``
 
 All learnable numbers live in one vector :attr:`Model.flat_params` (and their gradients in
 :attr:`Model.flat_grads`); each layer's ``params``/``grads`` entries are views into them, so an
-optimizer updates the whole network in a few vector operations.
+optimizer updates the whole network in a few vector operations. Numbers that are saved but not
+trained (BatchNorm's running statistics, a layer's ``buffers``) stay outside that vector; the weights
+file holds both, by name (``"bn1.running_mean"``).
 """
 from __future__ import annotations
 

@@ -46,37 +46,44 @@ class BatchNorm(Layer):
         return tuple(shape)
 
     def forward(self, x, training: bool = False):
-        rows = x.reshape(-1, self.features)  # (M, C), M = N·H·W (or N): one row per position
+        c = self.features
+        width = x.shape[-2] * c if x.ndim == 4 else c  # a map's rows (W·C numbers) keep numpy's loops long
+        rows, reps = x.reshape(-1, width), width // c  # (M', W·C): every channel appears W times per row
+        count = len(rows) * reps  # numbers per channel, N·H·W
         if training:
-            ones = np.ones(len(rows), dtype=x.dtype)  # sums over M as one BLAS call (much faster than .mean)
-            mean = ones @ rows / len(rows)
-            centred = rows - mean
-            var = ones @ (centred * centred) / len(rows)
-            m, unbiased = self.momentum, len(rows) / max(len(rows) - 1, 1)
+            ones = np.ones(len(rows), dtype=x.dtype)  # sums down the rows as one BLAS call
+            mean = (ones @ rows).reshape(reps, c).sum(axis=0) / count
+            centred = rows - np.tile(mean, reps)
+            var = (ones @ (centred * centred)).reshape(reps, c).sum(axis=0) / count
+            m = self.momentum
             self.buffers["running_mean"][...] = (1 - m) * self.buffers["running_mean"] + m * mean
-            self.buffers["running_var"][...] = (1 - m) * self.buffers["running_var"] + m * var * unbiased
+            self.buffers["running_var"][...] = ((1 - m) * self.buffers["running_var"]
+                                                + m * var * count / max(count - 1, 1))  # unbiased, as PyTorch
         else:
             mean, var = self.buffers["running_mean"], self.buffers["running_var"]
-            centred = rows - mean.astype(x.dtype)
-        inv_std = (1 / np.sqrt(var + EPS)).astype(x.dtype)
+            centred = rows - np.tile(mean.astype(x.dtype), reps)
+        inv_std = (1 / np.sqrt(var + EPS)).astype(x.dtype)  # (C,)
         x_hat = centred
-        x_hat *= inv_std  # (M, C)
-        out = x_hat * self.params["gamma"] + self.params["beta"]
+        x_hat *= np.tile(inv_std, reps)
+        out = x_hat * np.tile(self.params["gamma"], reps) + np.tile(self.params["beta"], reps)
         return out.reshape(x.shape), (x_hat, inv_std, training)
 
     def backward(self, dout, cache, need_dx=True):
         x_hat, inv_std, training = cache
-        d = dout.reshape(-1, self.features)  # (M, C)
+        c = self.features
+        d = dout.reshape(x_hat.shape)  # (M', W·C), as in forward
+        reps = d.shape[1] // c
+        count = len(d) * reps
         ones = np.ones(len(d), dtype=d.dtype)
-        self.grads["gamma"][...] = dgamma = ones @ (d * x_hat)
-        self.grads["beta"][...] = dbeta = ones @ d
+        self.grads["gamma"][...] = dgamma = (ones @ (d * x_hat)).reshape(reps, c).sum(axis=0)
+        self.grads["beta"][...] = dbeta = (ones @ d).reshape(reps, c).sum(axis=0)
         if not need_dx:
             return None
-        scale = self.params["gamma"] * inv_std  # ∂out/∂x with the statistics held fixed
+        scale = np.tile(self.params["gamma"] * inv_std, reps)  # ∂out/∂x with the statistics held fixed
         if not training:  # the statistics are constants: normalising is just an affine map
-            return dout * scale
-        # (g − mean(g) − x̂·mean(g·x̂)) / √(σ² + ε) with g = dout·γ: the means are γ·dβ/M and γ·dγ/M
-        dx = d - dbeta / len(d)
-        dx -= x_hat * (dgamma / len(d))
+            return (d * scale).reshape(dout.shape)
+        # (g − mean(g) − x̂·mean(g·x̂)) / √(σ² + ε) with g = dout·γ: the means are γ·dβ/count and γ·dγ/count
+        dx = d - np.tile(dbeta / count, reps)
+        dx -= x_hat * np.tile(dgamma / count, reps)
         dx *= scale
         return dx.reshape(dout.shape)

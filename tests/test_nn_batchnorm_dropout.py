@@ -179,6 +179,11 @@ def test_running_statistics_are_saved_with_the_weights_and_loaded_back(digits):
     np.savez(buffer, **saved)
     with pytest.raises(ValueError, match="lack bn2.running_var"):
         load_model(buffer.getvalue())
+    saved["bn2.running_var"] = np.full(16, -1.0, np.float32)
+    buffer = io.BytesIO()
+    np.savez(buffer, **saved)
+    with pytest.raises(ValueError, match="bn2.running_var holds a negative variance"):
+        load_model(buffer.getvalue())
 
 
 def test_dropout_networks_train_reproducibly_and_a_copy_continues_like_the_original(digits):

@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from ..errors import CnnvizError
 from ..shapes import check_int
 from .layers import Layer
 from .loss import softmax, softmax_cross_entropy
@@ -106,6 +107,8 @@ class Model:
                 raise ValueError(f"{name} has shape {value.shape}, but {self.variant} needs {arr.shape}")
             if not np.issubdtype(value.dtype, np.floating) or not np.isfinite(value).all():
                 raise ValueError(f"{name} must hold finite floating-point numbers")
+            if name.endswith(".running_var") and (value < 0).any():  # BatchNorm takes its square root
+                raise CnnvizError("negative_variance", name=name, value=float(value.min()))
         for name, arr in expected.items():
             arr[...] = state[name]
 

@@ -1,4 +1,5 @@
-"""Training jobs in the app layer (pages/common/training): worker thread, pause/resume/stop/reset, slots, held-out checks.
+"""Training jobs in the app layer (pages/common/training): worker thread, pause/resume/stop/reset, step, pace,
+slots, held-out checks.
 
 Small, fast settings: a few hundred bundled MNIST images, small batches, a few seconds at most.
 """

@@ -25,7 +25,8 @@ from .training import AUGMENTATIONS, SCHEDULES, Evaluation, Progress, evaluate, 
 
 __all__ = [
     "AUGMENTATIONS", "NETWORKS", "OPTIMIZERS", "SCHEDULES", "SGD", "VARIANTS", "Adam", "AvgPool2d", "BatchNorm",
-    "Conv2d", "Dense", "Dropout", "Evaluation", "Flatten", "Im2colConv2d", "Layer", "MaxPool2d", "Model", "Progress", "ReLU", "Tanh",
+    "Conv2d", "Dense", "Dropout", "Evaluation", "Flatten", "Im2colConv2d", "Layer", "MaxPool2d", "Model", "Progress",
+    "ReLU", "Tanh",
     "as_images", "build", "evaluate", "lenet", "load_model", "make_optimizer", "mlp", "network_name",
     "random_shift", "softmax", "softmax_cross_entropy", "train",
 ]

@@ -82,7 +82,7 @@ class BatchNorm(Layer):
         scale = np.tile(self.params["gamma"] * inv_std, reps)  # ∂out/∂x with the statistics held fixed
         if not training:  # the statistics are constants: normalising is just an affine map
             return (d * scale).reshape(dout.shape)
-        # (g − mean(g) − x̂·mean(g·x̂)) / √(σ² + ε) with g = dout·γ: the means are γ·dβ/count and γ·dγ/count
+        # (g − mean(g) − x̂·mean(g·x̂)) / √(σ² + ε) with g = dout·γ; the means are γ·dβ/count, γ·dγ/count
         dx = d - np.tile(dbeta / count, reps)
         dx -= x_hat * np.tile(dgamma / count, reps)
         dx *= scale

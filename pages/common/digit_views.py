@@ -29,11 +29,11 @@ def digit_panel(model, image, label: int | None, key: str, steps=None) -> None:
     answer, bars = st.columns([1, 2], gap="large", vertical_alignment="center")
     guess = int(np.argmax(probabilities))
     verdict = "" if label is None else tr("train.read.right") if guess == label else tr("train.read.wrong", label=label)
+    sure = tr("train.read.sure", percent=f"{100 * probabilities[guess]:.1f}")
     with answer:
         st.markdown(f"<div style='font-size:1.6rem'>{tr('train.read.heading')}</div>"
                     f"<div style='font-size:4.5rem;font-weight:700;line-height:1.1'>{guess}</div>"
-                    f"<div style='font-size:1.4rem'>{tr('train.read.sure', percent=f'{100 * probabilities[guess]:.1f}')} "
-                    f"{verdict}</div>", unsafe_allow_html=True)
+                    f"<div style='font-size:1.4rem'>{sure} {verdict}</div>", unsafe_allow_html=True)
         if steps is not None:
             check = check_digit(steps, probabilities)
             if not check.looks_like_digit:

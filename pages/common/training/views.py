@@ -38,7 +38,9 @@ def duration(seconds: float | None) -> str:
     if seconds is None:
         return "–"
     seconds = int(round(seconds))
-    return tr("train.minutes", m=seconds // 60, s=f"{seconds % 60:02d}") if seconds >= 60 else tr("train.seconds", s=seconds)
+    if seconds < 60:
+        return tr("train.seconds", s=seconds)
+    return tr("train.minutes", m=seconds // 60, s=f"{seconds % 60:02d}")
 
 
 def show_status(s: JobStatus, slots_limit: int) -> None:
@@ -108,7 +110,8 @@ def inside_view(job: TrainingJob, model) -> None:
         st.caption(tr("train.inside.later"))
         return
     images, labels = sample
-    pick = st.slider(tr("train.inside.pick"), 1, len(labels), 1, key="train.pick", help=tr("train.inside.pick_help")) - 1
+    pick = st.slider(tr("train.inside.pick"), 1, len(labels), 1, key="train.pick",
+                     help=tr("train.inside.pick_help")) - 1
     st.caption(tr("train.inside.caption"))
     digit_panel(model, images[pick], int(labels[pick]), key="train.inside")
 
@@ -120,7 +123,8 @@ def evaluation_view(job: TrainingJob, checkpoint) -> None:
         st.caption(tr("train.eval.later"))
         return
     result, (images, labels) = checkpoint.result, sample
-    st.caption(tr("train.eval.summary", count=result.count, step=checkpoint.step, percent=f"{100 * result.accuracy:.1f}"))
+    st.caption(tr("train.eval.summary", count=result.count, step=checkpoint.step,
+                  percent=f"{100 * result.accuracy:.1f}"))
     left, right = st.columns([1.1, 1], gap="large")
     with left:
         st.markdown(tr("train.eval.confusion"))

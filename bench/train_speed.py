@@ -8,8 +8,8 @@ numpy and PyTorch (when installed — a dev-only comparison, never a requirement
 network (lenet5_mnist: conv 6@5×5 ReLU → avg-pool → conv 16@5×5 ReLU → avg-pool → 128 → 84 → 10; and
 the same with BatchNorm before every hidden ReLU), batch 64, float32, Adam, on the same images, in alternating
 rounds so that a busy machine slows both alike. The ratio printed is the median of the per-round ratios.
-numpy goes through the public ``cnnviz.nn.train`` generator (shuffling and validation included) with augmentation off, as PyTorch
-has none; an extra line shows the cost of the default random shifts.
+numpy goes through the public ``cnnviz.nn.train`` generator (shuffling and validation included) with
+augmentation off, as PyTorch has none; an extra line shows the cost of the default random shifts.
 """
 from __future__ import annotations
 

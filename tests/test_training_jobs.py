@@ -389,3 +389,15 @@ def test_a_job_trains_a_network_with_batchnorm_and_dropout_by_its_name(data):
     model = job.model_snapshot()[1]
     assert model.variant == "lenet5_mnist+bn+dropout"
     assert not np.allclose(model.layers[1].buffers["running_mean"], 0)  # the snapshot carries the statistics
+
+
+def test_a_held_out_check_that_a_pause_put_off_is_made_on_resuming(data):
+    job = TrainingJob(small(epochs=50, eval_every=1), data, SlotManager(1))
+    for _ in range(6):  # pauses land anywhere, also between a batch and its check
+        before = job.status().step
+        job.start()
+        wait_for(job, lambda s, before=before: s.step > before)
+        job.pause()
+    job.start(batches=1)
+    status = wait_for(job, lambda s: s.state == PAUSED)
+    assert status.eval_steps.tolist() == list(range(status.step + 1))  # every step checked once, none lost

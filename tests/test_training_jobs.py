@@ -392,11 +392,12 @@ def test_a_job_trains_a_network_with_batchnorm_and_dropout_by_its_name(data):
 
 
 def test_a_held_out_check_that_a_pause_put_off_is_made_on_resuming(data):
-    job = TrainingJob(small(epochs=50, eval_every=1), data, SlotManager(1))
-    for _ in range(6):  # pauses land anywhere, also between a batch and its check
+    job = TrainingJob(small(epochs=50, batch_size=320, eval_every=1), data, SlotManager(1))  # long batches
+    for k in range(6):  # most pauses land inside a batch: the check due after it is put off
         before = job.status().step
         job.start()
         wait_for(job, lambda s, before=before: s.step > before)
+        time.sleep(0.004 * k)
         job.pause()
     job.start(batches=1)
     status = wait_for(job, lambda s: s.state == PAUSED)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .conv import as_numeric, conv2d
-from .images import smooth_disk
+from .images import luma, smooth_disk
 from .padding import pad2d
 from .shapes import resolve_padding
 from .trace import ConvStep, conv2d_steps
@@ -160,6 +160,13 @@ def _slice_maps(m: EdgeMaps, rows: int, cols: int) -> EdgeMaps:
         return None if a is None else a[..., :rows, :cols]
     return EdgeMaps(cut(m.responses), cut(m.magnitude), cut(m.direction), cut(m.channel),
                     cut(m.channel_magnitude), m.border)
+
+
+def grey_levels(pixels) -> np.ndarray:
+    """``(H, W)`` float32 whole grey levels 0…255: a grey image as it is, an RGB one ``(H, W, 3)`` by its
+    BT.601 luma rounded to the nearest level — what an image editor's greyscale shows, so that one pixel's
+    arithmetic uses the 0…255 numbers students know."""
+    return np.rint(luma(pixels)).astype(np.float32)
 
 
 def edge_map(magnitude, threshold: float) -> np.ndarray:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import CnnvizError
 from .matrix_text import parse_matrix
 
 CUSTOM_SIZES = (3, 5)
@@ -94,19 +95,17 @@ KERNELS: dict[str, NamedKernel] = {k.key: k for k in (
 def parse_kernel(text: str, sizes: tuple[int, ...] = CUSTOM_SIZES) -> np.ndarray:
     """Typed numbers (see ``cnnviz.matrix_text.parse_matrix``) → a square kernel ``(n, n)``, ``n`` in ``sizes``.
 
-    Raises ValueError naming the first bad entry, e.g. ``row 2, entry 3: 'x' is not a number``.
+    Raises CnnvizError naming the first bad entry (``row 2, entry 3: 'x' is not a number``), an empty
+    text (``kernel_empty``) or a wrong shape (``kernel_wrong_size``: ``the kernel is 3×4; it must be 3×3 or 5×5``).
     """
+    allowed = " / ".join(f"{n}×{n}" for n in sizes)
     if isinstance(text, str) and not text.strip(" \t\n,;[]"):
-        raise ValueError(f"type the kernel's numbers: {_size_words(sizes)}, one row per line")
+        raise CnnvizError("kernel_empty", sizes=allowed)
     w = parse_matrix(text, max_size=max(sizes), what="kernel")
     n_rows, n_cols = w.shape
     if n_rows != n_cols or n_rows not in sizes:
-        raise ValueError(f"the kernel has {n_rows} row(s) of {n_cols} entries; it must be {_size_words(sizes)}")
+        raise CnnvizError("kernel_wrong_size", rows=n_rows, cols=n_cols, sizes=allowed)
     return w
-
-
-def _size_words(sizes) -> str:
-    return " or ".join(f"{n}×{n}" for n in sizes)
 
 
 def custom_kernel(text: str, pair: bool) -> NamedKernel:

@@ -121,9 +121,9 @@ def test_parse_kernel_reads_5x5():
     ("1 2 3\n4 5 1/0\n7 8 9", "row 2, entry 3: '1/0' divides by zero"),
     ("1 2 3\n4 5 1/2/3\n7 8 9", "row 2, entry 3: '1/2/3' is not a number"),
     ("1 2 3\n4 5\n7 8 9", "row 2 has 2 entries but row 1 has 3"),
-    ("1 2\n3 4", "2 row(s) of 2 entries; it must be 3×3 or 5×5"),
-    ("1 2 3 4\n1 2 3 4\n1 2 3 4", "3 row(s) of 4 entries"),
-    ("1 2 3 4\n1 2 3 4\n1 2 3 4\n1 2 3 4", "it must be 3×3 or 5×5"),
+    ("1 2\n3 4", "the kernel is 2×2; it must be 3×3 / 5×5"),
+    ("1 2 3 4\n1 2 3 4\n1 2 3 4", "the kernel is 3×4"),
+    ("1 2 3 4\n1 2 3 4\n1 2 3 4\n1 2 3 4", "it must be 3×3 / 5×5"),
     ("", "type the kernel's numbers"),
     ("  \n \n", "type the kernel's numbers"),
 ])

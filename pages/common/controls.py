@@ -144,12 +144,17 @@ class Lesson:
         self._current = settings
         return settings
 
-    def link_control(self, where=st) -> None:
-        """"Copy link to this lesson", and a classroom link that hides controls or presents."""
+    def link_control(self, where=st, note: str | None = None) -> None:
+        """"Copy link to this lesson", and a classroom link that hides controls or presents.
+
+        ``note``: what the link cannot carry, said under the hint (an uploaded photo).
+        """
         with where.popover(tr("app.link.button"), icon=":material/link:"):
             base = (st.context.url or "").split("?")[0]
             params = st.query_params.to_dict() | {"lang": lang()}
             st.caption(tr("app.link.copy_hint"))
+            if note:
+                st.caption(note)
             st.code(f"{base}?{urlencode(params)}" if params else base, language=None, wrap_lines=True)
             st.markdown(f"**{tr('app.link.classroom')}**")
             hide = st.multiselect(tr("app.link.hide"), list(self.schema.specs()), format_func=self.label,

@@ -329,3 +329,15 @@ def test_broken_then_good_upload_and_download_in_chromium(open_page, tmp_path):
         page.get_by_text("Download edges (400×300 PNG)").click()
     png = Image.open(info.value.path())
     assert png.format == "PNG" and png.size == (400, 300)
+
+
+def test_the_digit_panel_and_the_edge_page_say_the_same_about_the_same_broken_file(page):
+    """One decoder, one message: the training page's own-digit upload shows the edges page's words."""
+    data = BROKEN["truncated"][0]
+    upload(page, "cut.png", data)
+    digit = run_page("pages/lessons/training.py")
+    digit.radio(key="train.how").set_value("Upload a photo").run()
+    digit.file_uploader(key="train.photo").set_value(("cut.png", data, "image/png")).run()
+    assert_no_exception(digit)
+    (warning,) = [w.value for w in digit.warning if "ends too early" in w.value]
+    assert warning[0].isupper() and warning in page.error[0].value

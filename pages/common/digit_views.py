@@ -13,6 +13,7 @@ from cnnviz.viz.training import (
 )
 from pages.common.canvas import digit_pad
 from pages.common.charts import show_figure
+from pages.common.text import error_text
 
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"]
 
@@ -54,7 +55,7 @@ def own_digit(model, step: int, key: str) -> None:
     try:
         steps = preprocess_digit(decode_image(data))
     except ValueError as err:
-        steps_col.warning(f"{err}", icon=":material/draw:")
+        steps_col.warning(error_text(err), icon=":material/draw:")  # the decoder's own text, as the edges page
         return
     with steps_col:
         st.markdown("**How MNIST prepared its digits — applied to yours**")

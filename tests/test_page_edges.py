@@ -1,5 +1,6 @@
 """The Edge detection page, driven like a user: AppTest for every control and every bad upload; a browser upload."""
 import io
+import re
 import json
 import struct
 import zlib
@@ -341,3 +342,25 @@ def test_the_digit_panel_and_the_edge_page_say_the_same_about_the_same_broken_fi
     assert_no_exception(digit)
     (warning,) = [w.value for w in digit.warning if "ends too early" in w.value]
     assert warning[0].isupper() and warning in page.error[0].value
+
+
+# ------------------------------------------------------------------------------ errors in Korean
+def _error_in(language: str, case: str) -> str:
+    kernel = {"kernel": "custom"}
+    state = {"matrix": kernel | {"custom_text": "1 0 -1\n2 0 x\n1 0 -1"},
+             "geometry": kernel | {"custom_text": "1 2 3 4\n1 2 3 4\n1 2 3 4"}}.get(case, {})
+    at = run_page(PAGE, query={"lang": language}, **{f"edges.{k}": v for k, v in state.items()})
+    if case in BROKEN:
+        upload(at, f"{case}.png", BROKEN[case][0])
+    assert_no_exception(at)
+    assert len(at.error) == 1
+    return at.error[0].value
+
+
+@pytest.mark.parametrize("case", ["matrix", "geometry", "tiny", "oversize", "bomb"])
+def test_errors_read_in_korean_with_the_same_numbers(case):
+    english, korean = _error_in("en", case), _error_in("ko", case)
+    assert re.search(r"[\uac00-\ud7a3]", korean) and not re.search(r"[\uac00-\ud7a3]", english)
+    assert re.findall(r"\d+(?:\.\d+)?", korean.replace(f"{case}.png", "")) \
+        and sorted(re.findall(r"\d+(?:\.\d+)?", korean)) == sorted(re.findall(r"\d+(?:\.\d+)?", english))
+    assert f"{case}.png" in korean if case in BROKEN else True

@@ -122,12 +122,12 @@ class Lesson:
         return where.text_area(**common)
 
     def _option_text(self, name: str):
+        """Option labels looked up now, in this run's language: AppTest calls ``format_func`` again outside
+        the script run, where the session's language is unknown."""
         texts = catalogue("en")
-
-        def fmt(option) -> str:
-            text_id = f"{self.prefix}.{name}.{option}"
-            return tr(text_id) if text_id in texts else str(option)
-        return fmt
+        labels = {option: tr(f"{self.prefix}.{name}.{option}") for option in self.schema.specs()[name].options
+                  if f"{self.prefix}.{name}.{option}" in texts}
+        return lambda option: labels.get(option, str(option))
 
     def settings(self) -> Settings:
         """Read every value, validate it against the schema, remember it, and write the link."""

@@ -171,10 +171,10 @@ downloads.update({"gx": ("signed", maps.responses[0], None), "gy": ("signed", ma
                   "direction": ("direction", maps.direction, maps.magnitude)} if pair
                  else {"output": ("signed", maps.responses[0], None)})
 left, right = st.columns([1, 2], vertical_alignment="bottom")
-what = left.selectbox(tr("edges.download.label"), list(downloads), key="edges.download_what",
-                      format_func=lambda k: tr(f"edges.download.{k}"))
+labels = {k: tr(f"edges.download.{k}") for k in downloads}
+what = left.selectbox(tr("edges.download.label"), list(downloads), key="edges.download_what", format_func=labels.get)
 kind, values, extra = downloads[what]
-right.download_button(tr("edges.download.button", what=tr(f"edges.download.{what}"), w=w, h=h),
+right.download_button(tr("edges.download.button", what=labels[what], w=w, h=h),
                       data=lambda: fig.png_bytes(fig.map_picture(kind, values, extra)),
                       file_name=f"{image_name.rsplit('.', 1)[0]}-{settings.kernel}-{what}.png",
                       mime="image/png", icon=":material/download:", key="edges.download", on_click="ignore")

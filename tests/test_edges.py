@@ -306,9 +306,10 @@ def test_map_figures_are_valid_plotly_and_keep_pixel_coordinates(kind, shape):
     go.Figure(spec)  # raises on anything Plotly does not know
     h, w = shape  # pixels are counted from 1: cell (r, c) sits at x = c, y = r
     assert spec["layout"]["xaxis"]["range"] == [0.5, w + 0.5] and spec["layout"]["yaxis"]["range"] == [h + 0.5, 0.5]
-    clickable = [d for d in spec["data"] if d["type"] == "heatmap"]
-    assert clickable, "every map has a heatmap trace: Plotly reports clicks on heatmaps, not on images"
-    assert 1 <= min(clickable[-1]["x"]) and max(clickable[-1]["x"]) <= w and max(clickable[-1]["y"]) <= h
+    # hovers and clicks land on one scatter trace of points (Streamlit reports no points for heatmaps/images)
+    (pointer,) = [d for d in spec["data"] if d.get("hoverinfo") != "skip"]
+    assert pointer["type"] == "scatter" and pointer["mode"] == "markers"
+    assert 1 <= min(pointer["x"]) and max(pointer["x"]) <= w and 1 <= min(pointer["y"]) and max(pointer["y"]) <= h
     first = spec["data"][0]
     if max(shape) <= NUMBERS_MAX:
         assert first["type"] in ("heatmap", "image") and len(first["text"]) == h
@@ -321,13 +322,15 @@ def test_map_figures_are_valid_plotly_and_keep_pixel_coordinates(kind, shape):
     assert first["y0"] + (picture.shape[0] - 0.5) * first["dy"] == pytest.approx(h + 0.5, abs=0.02 * first["dy"] * h)
 
 
-def test_a_click_on_a_large_map_picks_the_pixel_under_it():
+def test_every_cell_of_a_small_map_and_a_grid_of_a_large_one_can_be_clicked():
     from cnnviz.viz.edges import CLICK_CELLS, clicked_pixel, map_figure
-    spec = map_figure("magnitude", np.zeros((300, 1000)))
-    grid = spec["data"][-1]
-    step = 1000 / CLICK_CELLS
-    assert len(grid["x"]) <= CLICK_CELLS and np.all(np.diff(grid["x"]) <= np.ceil(step))
-    assert clicked_pixel([{"x": grid["x"][3], "y": grid["y"][2]}], (300, 1000)) == (grid["y"][2], grid["x"][3])
+    small = map_figure("signed", np.arange(12.0).reshape(3, 4) - 5)["data"][-1]
+    assert sorted(zip(small["y"], small["x"])) == [(r, c) for r in range(1, 4) for c in range(1, 5)]
+    assert small["text"][small["x"].index(2)] == "−4"  # hovering reads the cell's number (row 1, column 2)
+    grid = map_figure("magnitude", np.zeros((300, 1000)))["data"][-1]
+    xs, ys = sorted(set(grid["x"])), sorted(set(grid["y"]))
+    assert len(xs) <= CLICK_CELLS and max(np.diff(xs)) <= np.ceil(1000 / CLICK_CELLS) and max(np.diff(ys)) <= 16
+    assert clicked_pixel([{"x": xs[3], "y": ys[2]}], (300, 1000)) == (ys[2], xs[3])
     assert clicked_pixel([{"x": 4.4, "y": 0.2}], (6, 6)) == (1, 4)  # rounded, kept inside the image
     assert clicked_pixel([{"x": 99, "y": 7}], (6, 6)) == (6, 6)
     assert clicked_pixel([{"x": None}, {"z": 1}], (6, 6)) is None
@@ -339,7 +342,7 @@ def test_numbers_in_small_maps_fit_their_cells(kind):
     from cnnviz.viz.edges import CELLS_PX, map_figure
     values = {"signed": np.full((6, 6), -12.25), "magnitude": np.full((6, 6), 42.4264),
               "direction": np.full((6, 6), np.radians(-153.43))}[kind]
-    trace = map_figure(kind, values, magnitude=np.ones((6, 6)))["data"][-1]
+    trace = [d for d in map_figure(kind, values, magnitude=np.ones((6, 6)))["data"] if d["type"] == "heatmap"][-1]
     longest = max(len(x) for row in trace["text"] for x in row)
     assert longest * 0.6 * trace["textfont"]["size"] <= CELLS_PX / 6 - 4
     assert trace["texttemplate"] == "%{text}" and trace["text"][0][0] in ("−12.25", "42.4", "−153°")

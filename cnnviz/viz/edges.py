@@ -164,10 +164,10 @@ def _shrink(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------ map figures
-PLOT_WIDTH = 340  # px a map gets in a third of a wide page; sets the figure height for the image's shape
+PLOT_WIDTH = 260  # px a map gets in a third of a 1280 px page; sets the figure height for the image's shape
 LEGEND_STRIP = 92  # px under every map for its colour bar or colour wheel, so rows of maps line up
 CELLS_PX = 210  # px the cells of a small map get at least: a third of a 1280 px screen with the menu open
-CLICK_CELLS = 128  # a large map answers clicks on a grid of at most this many cells a side
+CLICK_CELLS = 64  # a large map answers clicks on a grid of at most this many points a side (SVG points)
 
 
 def display_limit(values: np.ndarray, percentile: float = 99.0) -> float:
@@ -204,10 +204,11 @@ def _frame(h: int, w: int) -> dict:
     top = 30
     height = int(np.clip(PLOT_WIDTH * h / w, 150, 560)) + top + LEGEND_STRIP
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "tickfont": {"size": 13}, "fixedrange": False}
-    return {"font": style.FONT, "height": height, "margin": {"l": 48, "r": 12, "t": top, "b": LEGEND_STRIP},
+    return {"font": style.FONT, "height": height, "margin": {"l": 36, "r": 12, "t": top, "b": LEGEND_STRIP},
             "plot_bgcolor": "white", "paper_bgcolor": "white", "showlegend": False,
             "xaxis": {**axis, "range": [0.5, w + 0.5], "constrain": "domain", "side": "top"},
-            "yaxis": {**axis, "range": [h + 0.5, 0.5], "scaleanchor": "x", "constrain": "domain"},
+            "yaxis": {**axis, "range": [h + 0.5, 0.5], "scaleanchor": "x", "constrain": "domain",
+                      "constraintoward": "top"},  # a map narrower than tall leaves its spare room below
             "dragmode": "pan", "hoverlabel": {"font": {"size": 15}}, "clickmode": "event+select"}
 
 
@@ -243,22 +244,27 @@ def map_figure(kind: str, values: np.ndarray, *, magnitude: np.ndarray | None = 
     ``(row, col)``, 1-based, marks the zoomed pixel. Maps of at most ``NUMBERS_MAX`` pixels a side show
     their numbers on the full range, in a font that fits the cells (none when even the smallest does not
     fit); larger ones are one picture whose colours saturate at :func:`display_limit`, under a transparent
-    heatmap that answers hovers and clicks. Direction cells where Gx = Gy = 0 are grey with a "–".
+    grid of points that answers hovers and clicks. Direction cells where Gx = Gy = 0 are grey with a "–".
+    Hovers and clicks go to one invisible scatter trace on top (:func:`_pointer`): Streamlit's ``on_select``
+    reports no points for heatmap or image traces, but does for scatter points.
     """
     values = np.asarray(values)
     h, w = values.shape[:2]
     layout = _frame(h, w)
     if max(h, w) <= NUMBERS_MAX:
-        traces = _small_map(kind, values, magnitude, lang)
+        traces = _small_map(kind, values, magnitude)
         layout["height"] -= LEGEND_STRIP - 20  # numbers instead of a colour bar: no strip needed
         layout["margin"] = {**layout["margin"], "b": 20}
     else:
-        traces = _large_map(kind, values, magnitude, lang)
+        traces = _large_map(kind, values, magnitude)
         if kind == "direction":
             layout.update(_wheel_legend(layout["height"] - layout["margin"]["t"] - LEGEND_STRIP, lang))
-    if traces[0]["type"] != "heatmap":
-        traces.append(_click_grid(h, w, lang))
-    return {"data": traces + _marker(row, col), "layout": layout}
+    for trace in traces:
+        trace.pop("hovertemplate", None)
+        trace["hoverinfo"] = "skip"
+    small = max(h, w) <= NUMBERS_MAX
+    texts = _hover_texts(kind, values, magnitude, lang) if small else None
+    return {"data": traces + [_pointer(h, w, texts, lang)] + _marker(row, col), "layout": layout}
 
 
 def map_figures(pixels: np.ndarray, maps: EdgeMaps, lang: str = "en") -> dict[str, dict]:
@@ -284,14 +290,32 @@ def clicked_pixel(points: list[dict], size: tuple[int, int]) -> tuple[int, int] 
     return None
 
 
-def _click_grid(h: int, w: int, lang: str) -> dict:
-    """A transparent heatmap over a map drawn as a picture: Plotly reports hovers and clicks on heatmap
-    cells (an image trace reports no points in Chromium). Cells of ``step`` pixels, centred on pixels."""
-    step = max(1, math.ceil(max(h, w) / CLICK_CELLS))
+def _hover_texts(kind: str, values: np.ndarray, magnitude, lang: str) -> list[list[str]]:
+    """What hovering over each cell of a small map reads: its full number (RGB as r,g,b)."""
+    if kind == "image" and values.ndim == 3:
+        return [[",".join(str(int(c)) for c in px) for px in row] for row in values]
+    if kind == "direction":
+        none = t("edges.fig.undefined", lang)
+        return [[format_number(np.degrees(d), 1) + "°" if m > 0 else none for d, m in zip(dr, mr)]
+                for dr, mr in zip(values, np.asarray(magnitude))]
+    return cell_texts(np.asarray(values, dtype=float), 3)
+
+
+def _pointer(h: int, w: int, texts: list[list[str]] | None, lang: str) -> dict:
+    """Invisible points on every cell (on a grid of at most ``CLICK_CELLS`` a side when there are no
+    ``texts``), centred on 1-based pixel coordinates: what hovers and clicks land on."""
+    step = 1 if texts is not None else max(1, math.ceil(max(h, w) / CLICK_CELLS))
     xs, ys = (np.minimum(np.arange(1, n + 1, step) + (step - 1) // 2, n) for n in (w, h))
-    return {"type": "heatmap", "x": xs.tolist(), "y": ys.tolist(), "z": np.zeros((len(ys), len(xs)), np.uint8),
-            "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], "showscale": False, "zmin": 0, "zmax": 1,
-            "hovertemplate": t("edges.fig.hover_at", lang, row="%{y}", col="%{x}") + "<extra></extra>"}
+    gx, gy = np.meshgrid(xs, ys)  # (rows, cols)
+    trace = {"type": "scatter", "mode": "markers", "x": gx.ravel().tolist(), "y": gy.ravel().tolist(),
+             "marker": {"size": 14, "symbol": "square", "color": "rgba(0,0,0,0)"},
+             "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}},
+             "hovertemplate": t("edges.fig.hover_at", lang, row="%{y}", col="%{x}") + "<extra></extra>"}
+    if texts is not None:
+        trace["text"] = [x for row in texts for x in row]
+        trace["hovertemplate"] = t("edges.fig.hover", lang, row="%{y}", col="%{x}", value="%{text}") \
+            + "<extra></extra>"
+    return trace
 
 
 def with_marker(figure: dict, row: int, col: int) -> dict:
@@ -334,15 +358,19 @@ def _cell_font(texts: list[list[str]], cells_px: float) -> dict | None:
     return {"size": int(min(size, 16))} if size >= 8 else None
 
 
-def _small_map(kind: str, values: np.ndarray, magnitude, lang: str) -> list[dict]:
+def _decimals(v: np.ndarray) -> int:
+    """Decimals that give the largest value three significant digits (183.8 → 184, 42.43 → 42.4), at most 2."""
+    largest = float(np.max(np.abs(v))) if v.size else 0.0
+    return int(np.clip(2 - math.floor(math.log10(largest)), 0, 2)) if largest > 0 else 0
+
+
+def _small_map(kind: str, values: np.ndarray, magnitude) -> list[dict]:
     """A heatmap with each pixel's number, at 1-based pixel coordinates."""
     h, w = values.shape[:2]
     where = {"x": list(range(1, w + 1)), "y": list(range(1, h + 1))}
-    hover = t("edges.fig.hover", lang, row="%{y}", col="%{x}", value="%{text}") + "<extra></extra>"
     cells_px = CELLS_PX / max(h, w)
-    if kind == "image" and values.ndim == 3:  # colour: show the RGB picture, numbers as R,G,B
-        text = [[",".join(str(int(c)) for c in px) for px in row] for row in values]
-        return [{"type": "image", "z": values.tolist(), "x0": 1, "y0": 1, "text": text, "hovertemplate": hover}]
+    if kind == "image" and values.ndim == 3:  # colour: the RGB picture; hovering reads R,G,B
+        return [{"type": "image", "z": values.tolist(), "x0": 1, "y0": 1}]
     v = values.astype(float)
     if kind == "direction":
         strong = np.asarray(magnitude) > 0
@@ -351,11 +379,9 @@ def _small_map(kind: str, values: np.ndarray, magnitude, lang: str) -> list[dict
         none = [["–" if not s else "" for s in row] for row in strong]
         undefined = {"type": "heatmap", **where, "z": [[0] * w for _ in range(h)], "showscale": False,
                      "colorscale": [[0, UNDEFINED], [1, UNDEFINED]], "xgap": 2, "ygap": 2, "text": none,
-                     "texttemplate": "%{text}", "textfont": {"size": 14, "color": "#555555"},
-                     "hovertemplate": t("edges.fig.hover", lang, row="%{y}", col="%{x}",
-                                        value=t("edges.fig.undefined", lang)) + "<extra></extra>"}
+                     "texttemplate": "%{text}", "textfont": {"size": 14, "color": "#555555"}}
         scale = {"colorscale": _direction_scale(), "zmin": -180, "zmax": 180}  # cyclic, as the wheel
-        return [undefined, _numbered(deg, scale, text, hover, cells_px, where)]
+        return [undefined, _numbered(deg, scale, text, cells_px, where)]
     if kind == "binary":
         text = [["1" if x else "0" for x in r] for r in values]
         scale = {"colorscale": BINARY, "zmin": 0, "zmax": 1}
@@ -363,16 +389,16 @@ def _small_map(kind: str, values: np.ndarray, magnitude, lang: str) -> list[dict
         m = signed_limit(v)
         scale, text = {"colorscale": SIGNED, "zmin": -m, "zmax": m}, cell_texts(v, 2)
     elif kind == "magnitude":
-        scale, text = {"colorscale": MAGNITUDE, "zmin": 0, "zmax": float(v.max()) or 1.0}, cell_texts(v, 1)
+        scale, text = {"colorscale": MAGNITUDE, "zmin": 0, "zmax": float(v.max()) or 1.0}, cell_texts(v, _decimals(v))
     else:
         lo, hi = float(v.min()), float(v.max())
         scale, text = {"colorscale": GREY, "zmin": lo, "zmax": hi if hi > lo else lo + 1}, cell_texts(v, 2)
-    return [_numbered(v, scale, text, hover, cells_px, where)]
+    return [_numbered(v, scale, text, cells_px, where)]
 
 
-def _numbered(v: np.ndarray, scale: dict, text, hover: str, cells_px: float, where: dict) -> dict:
+def _numbered(v: np.ndarray, scale: dict, text, cells_px: float, where: dict) -> dict:
     font = _cell_font(text, cells_px)
-    trace = {**heatmap(v, "", scale=scale, text=text, hover=hover, textfont=font or {"size": 8}), **where}
+    trace = {**heatmap(v, "", scale=scale, text=text, textfont=font or {"size": 8}), **where}
     if font is None:  # too small to print: hovering still reads every number
         trace["texttemplate"] = ""
     return trace
@@ -392,7 +418,7 @@ def map_picture(kind: str, values: np.ndarray, magnitude: np.ndarray | None = No
     return picture(kind, values, magnitude, _limit(kind, values, magnitude))
 
 
-def _large_map(kind: str, values: np.ndarray, magnitude, lang: str) -> list[dict]:
+def _large_map(kind: str, values: np.ndarray, magnitude) -> list[dict]:
     """The map as one compressed picture, plus a colour bar for numeric maps.
 
     Numbers are averaged down to the screen size before colouring (direction as the average
@@ -417,7 +443,7 @@ def _large_map(kind: str, values: np.ndarray, magnitude, lang: str) -> list[dict
     uri, shrink = display_uri(picture(kind, values, magnitude, limit))
     factor = w / round(w / shrink) if kind == "image" else w / values.shape[1]
     image = {"type": "image", "source": uri, "x0": 1 + (factor - 1) / 2, "y0": 1 + (factor - 1) / 2, "dx": factor,
-             "dy": factor, "hoverinfo": "skip"}  # the click grid over it answers hovers
+             "dy": factor}
     return [image] + extra
 
 

@@ -345,7 +345,7 @@ def test_numbers_in_small_maps_fit_their_cells(kind):
     trace = [d for d in map_figure(kind, values, magnitude=np.ones((6, 6)))["data"] if d["type"] == "heatmap"][-1]
     longest = max(len(x) for row in trace["text"] for x in row)
     assert longest * 0.6 * trace["textfont"]["size"] <= CELLS_PX / 6 - 4
-    assert trace["texttemplate"] == "%{text}" and trace["text"][0][0] in ("−12.25", "42.4", "−153°")
+    assert trace["texttemplate"] == "%{text}" and trace["text"][0][0] in ("−12.25", "42.4", "−153")
 
 
 def test_small_maps_too_crowded_for_numbers_leave_them_to_the_hover():
@@ -360,7 +360,7 @@ def test_direction_map_marks_cells_without_an_edge_instead_of_leaving_them_blank
     data = map_figure("direction", np.zeros((2, 2)), magnitude=magnitude)["data"]
     under, top = data[0], data[1]
     assert under["text"] == [["–", ""], ["", "–"]]
-    assert top["z"][0][0] is None and top["z"][0][1] == 0 and top["text"][0] == ["", "0°"]
+    assert top["z"][0][0] is None and top["z"][0][1] == 0 and top["text"][0] == ["", "0"]
 
 
 def test_edge_map_uses_the_ends_of_the_magnitude_scale():

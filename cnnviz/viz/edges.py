@@ -164,7 +164,7 @@ def _shrink(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------ map figures
-PLOT_WIDTH = 260  # px a map gets in a third of a 1280 px page; sets the figure height for the image's shape
+PLOT_WIDTH = 230  # px a map gets in a third of a 1280 px page; sets the figure height for the image's shape
 LEGEND_STRIP = 92  # px under every map for its colour bar or colour wheel, so rows of maps line up
 CELLS_PX = 210  # px the cells of a small map get at least: a third of a 1280 px screen with the menu open
 CLICK_CELLS = 64  # a large map answers clicks on a grid of at most this many points a side (SVG points)
@@ -375,7 +375,7 @@ def _small_map(kind: str, values: np.ndarray, magnitude) -> list[dict]:
     if kind == "direction":
         strong = np.asarray(magnitude) > 0
         deg = np.where(strong, np.degrees(v), np.nan)
-        text = [[format_number(d, 0) + "°" if s else "" for d, s in zip(dr, sr)] for dr, sr in zip(deg, strong)]
+        text = [[format_number(d, 0) if s else "" for d, s in zip(dr, sr)] for dr, sr in zip(deg, strong)]  # degrees
         none = [["–" if not s else "" for s in row] for row in strong]
         undefined = {"type": "heatmap", **where, "z": [[0] * w for _ in range(h)], "showscale": False,
                      "colorscale": [[0, UNDEFINED], [1, UNDEFINED]], "xgap": 2, "ygap": 2, "text": none,

@@ -178,6 +178,13 @@ def edge_map(magnitude, threshold: float) -> np.ndarray:
     return magnitude > threshold
 
 
+def edges_at_percent(magnitude, percent: float) -> tuple[np.ndarray, float]:
+    """``edge_map`` at ``percent`` % of the largest magnitude: the map ``(H, W)`` bool and that threshold."""
+    magnitude = as_numeric("magnitude", magnitude)
+    limit = float(percent) / 100 * float(magnitude.max())
+    return edge_map(magnitude, limit), limit
+
+
 def strongest_pixel(magnitude, margin: int = 1) -> tuple[int, int]:
     """``(row, col)`` of the largest magnitude at least ``margin`` pixels inside the border (the whole
     image when it is too small for that); the first in reading order on ties."""

@@ -4,8 +4,8 @@ import pytest
 from scipy import ndimage
 
 from cnnviz.edges import (
-    BORDERS, corner_maps, direction_error, edge_map, edge_maps, filter2d, grey_levels, pixel_trace, same_pads,
-    strongest_pixel,
+    BORDERS, corner_maps, direction_error, edge_map, edge_maps, edges_at_percent, filter2d, grey_levels, pixel_trace,
+    same_pads, strongest_pixel,
 )
 from cnnviz.images import smooth_disk
 from cnnviz.kernels import KERNELS
@@ -433,3 +433,25 @@ def test_border_and_direction_error_figures_draw_the_engines_numbers_per_border(
             np.testing.assert_allclose(trace["z"], pick(maps[border]), rtol=1e-6)
     np.testing.assert_allclose(error_fig["data"][0]["y"], errors.bin_errors, atol=5e-4)
     np.testing.assert_allclose(error_fig["data"][0]["x"], errors.bin_centres, atol=0.05)
+
+
+def test_edges_at_percent_thresholds_at_that_share_of_the_largest_magnitude():
+    magnitude = np.array([[0.0, 10.0], [25.0, 40.0]])
+    mask, limit = edges_at_percent(magnitude, 25)
+    assert limit == 10.0
+    np.testing.assert_array_equal(mask, [[False, False], [True, True]])  # strictly above: 10 is not an edge
+    assert edges_at_percent(magnitude, 100)[0].sum() == 0 and edges_at_percent(magnitude, 0)[0].sum() == 3
+
+
+def test_map_panels_follow_the_maps_of_a_pair_and_of_a_single_filter():
+    from cnnviz.viz.edges import download_maps, map_figures, map_panels
+    for kernel, keys, files in (
+            ("sobel", ["original", "response0", "response1", "magnitude", "direction", "edges"],
+             {"edges", "magnitude", "gx", "gy", "direction"}),
+            ("laplacian4", ["original", "response0", "magnitude", "edges"], {"edges", "magnitude", "output"})):
+        maps = edge_maps(STEP, KERNELS[kernel].weights, "replicate")
+        mask, limit = edges_at_percent(maps.magnitude, 25)
+        panels = map_panels(map_figures(STEP.astype(np.uint8), maps), maps, mask, limit, 25, False)
+        assert [key for key, _, _ in panels] == keys
+        assert panels[-1][1] == f"Edges: > {limit:g} (25% of {maps.magnitude.max():g})"
+        assert set(download_maps(maps, mask)) == files

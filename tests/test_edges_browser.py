@@ -1,7 +1,9 @@
 """The edges page in Chromium at 1280×720: a lesson link arrives, a click on a map picks the pixel, nothing is cut."""
 from urllib.parse import urlencode
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from tests.conftest import error_elements, screenshot, wait_idle
 
@@ -109,4 +111,21 @@ def test_a_click_on_a_large_photo_like_map_picks_the_pixel_under_the_pointer(bro
     row, col = (int(part.split()[-1]) for part in said.split(","))  # "row 141, column 77"
     assert _pixel(page) == (str(row), str(col))
     assert 256 * 0.55 - 6 <= row <= 256 * 0.55 + 6 and 256 * 0.3 - 6 <= col <= 256 * 0.3 + 6
+    page.close()
+
+
+def test_a_file_over_the_limit_leaves_the_photo_shown_and_the_page_says_so(browser, streamlit_url, tmp_path):
+    page = _open(browser, streamlit_url, {"lang": "en"})
+    good, huge = tmp_path / "good.png", tmp_path / "huge.png"
+    Image.fromarray((np.random.default_rng(0).random((120, 160, 3)) * 255).astype(np.uint8)).save(good)
+    huge.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (21 * 2**20))  # over the uploader's 20 MB
+    page.locator("input[type=file]").set_input_files(str(good))
+    page.get_by_text("Showing your photo good.png (160×120 pixels)").wait_for(timeout=60_000)
+    page.locator("input[type=file]").set_input_files(str(huge))
+    page.get_by_text("huge.png").wait_for(timeout=30_000)  # listed by the uploader with its red !
+    wait_idle(page)
+    status = page.get_by_text("Showing your photo good.png").inner_text()
+    assert "refused by the uploader itself" in status and "20 MB" in status
+    assert page.locator(".st-key-edges-col input").input_value() != ""
+    screenshot(page, "edges-upload-over-limit")
     page.close()

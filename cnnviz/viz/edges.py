@@ -318,6 +318,38 @@ def _pointer(h: int, w: int, texts: list[list[str]] | None, lang: str) -> dict:
     return trace
 
 
+def map_panels(figures: dict[str, dict], maps: EdgeMaps, edges: np.ndarray, limit: float, percent: int,
+               grey_of_colour: bool, lang: str = "en") -> list[tuple[str, str, dict]]:
+    """The maps of one analysis in reading order as ``(key, title, figure)``: original, responses, magnitude,
+    direction (pairs), the edges above ``limit`` (``percent`` % of the largest magnitude) and, per channel,
+    the colour edges. ``grey_of_colour``: a colour image filtered as grey (its title says so)."""
+    pair = maps.direction is not None
+    names = ("Gx", "Gy") if pair else (t("edges.output", lang),)
+    panels = [("original", t("edges.panel.original_grey" if grey_of_colour else "edges.panel.original", lang),
+               figures["original"])]
+    panels += [(f"response{i}", t("edges.panel.response", lang, name=n), figures[f"response{i}"])
+               for i, n in enumerate(names)]
+    panels.append(("magnitude", t("edges.panel.magnitude_pair" if pair else "edges.panel.magnitude", lang),
+                   figures["magnitude"]))
+    if pair:
+        panels.append(("direction", t("edges.panel.direction", lang), figures["direction"]))
+    largest = float(maps.magnitude.max())
+    panels.append(("edges", t("edges.panel.edges", lang, limit=format_number(limit, 1), percent=percent,
+                              largest=format_number(largest, 1)), map_figure("binary", edges, lang=lang)))
+    if "colour_edges" in figures and maps.channel is not None:
+        panels.append(("colour_edges", t("edges.panel.colour_edges", lang), figures["colour_edges"]))
+    return panels
+
+
+def download_maps(maps: EdgeMaps, edges: np.ndarray) -> dict[str, tuple[str, np.ndarray, np.ndarray | None]]:
+    """What the page offers as PNG: name → (kind, values, magnitude) for :func:`map_picture`."""
+    out = {"edges": ("binary", edges, None), "magnitude": ("magnitude", maps.magnitude, None)}
+    if maps.direction is None:
+        return out | {"output": ("signed", maps.responses[0], None)}
+    return out | {"gx": ("signed", maps.responses[0], None), "gy": ("signed", maps.responses[1], None),
+                  "direction": ("direction", maps.direction, maps.magnitude)}
+
+
 def with_marker(figure: dict, row: int, col: int) -> dict:
     """A copy of a map figure with the zoomed pixel marked (the picture itself is shared, not copied)."""
     return {"data": figure["data"] + _marker(row, col), "layout": figure["layout"]}

@@ -5,12 +5,11 @@ import hashlib
 
 import streamlit as st
 
-from cnnviz.edges import BORDERS, corner_maps, direction_error, edge_map, edge_maps, grey_levels, pixel_trace, \
-    strongest_pixel
+from cnnviz.edges import BORDERS, corner_maps, direction_error, edge_maps, edges_at_percent, grey_levels, \
+    pixel_trace, strongest_pixel
 from cnnviz.images import EXTENSIONS, MAX_BYTES, SAMPLES, ImageError, LoadedImage, channels, load_image
 from cnnviz.kernels import KERNELS, custom_kernel
 from cnnviz.matrix_text import format_matrix
-from cnnviz.trace import format_number
 from cnnviz.viz import edges as fig
 from pages.common.charts import show_figure
 from pages.common.controls import Lesson
@@ -63,7 +62,7 @@ def choose_image(lesson: Lesson) -> tuple[str, LoadedImage, str]:
         return previous or shown
     st.session_state["edges.last_good"] = (key, image, upload.name)
     (h, w), (h0, w0) = image.size, image.source_size
-    st.caption(tr("edges.shown.upload", name=upload.name, w=w, h=h))
+    st.caption(tr("edges.shown.upload", name=upload.name, w=w, h=h, limit=limit))
     notes = [n for n in NOTES if getattr(image, n)]
     notes += [] if image.frames == 1 else ["frames" if image.frames else "frames_many"]
     for note in notes:
@@ -139,22 +138,9 @@ planes, maps, corners, figures, strongest = analyse(image_key, image, weights, s
 settings = zoom(lesson, image_key, strongest)
 h, w = image.size
 row, col = min(settings.row, h), min(settings.col, w)
-largest = float(maps.magnitude.max())
-limit = settings.threshold / 100 * largest  # the slider's percent as a magnitude
-edges = edge_map(maps.magnitude, limit)
-
+edges, limit = edges_at_percent(maps.magnitude, settings.threshold)
 names = ("Gx", "Gy") if pair else (tr("edges.output"),)
-panels = [("original", tr("edges.panel.original_grey" if not image.is_grey and not per_channel
-                          else "edges.panel.original"), figures["original"])]
-panels += [(f"response{i}", tr("edges.panel.response", name=n), figures[f"response{i}"]) for i, n in enumerate(names)]
-panels.append(("magnitude", tr("edges.panel.magnitude_pair" if pair else "edges.panel.magnitude"),
-               figures["magnitude"]))
-if pair:
-    panels.append(("direction", tr("edges.panel.direction"), figures["direction"]))
-panels.append(("edges", tr("edges.panel.edges", limit=format_number(limit, 1), percent=settings.threshold,
-                           largest=format_number(largest, 1)), fig.map_figure("binary", edges, lang=lang())))
-if per_channel:
-    panels.append(("colour_edges", tr("edges.panel.colour_edges"), figures["colour_edges"]))
+panels = fig.map_panels(figures, maps, edges, limit, settings.threshold, not image.is_grey and not per_channel, lang())
 st.caption(tr("edges.click_hint"))
 for start in range(0, len(panels), 3):
     for column, (panel, title, figure) in zip(st.columns(3), panels[start:start + 3]):
@@ -166,10 +152,7 @@ for start in range(0, len(panels), 3):
             if panel == "direction" and max(h, w) <= fig.NUMBERS_MAX and (maps.magnitude == 0).any():
                 st.caption(tr("edges.panel.direction_undefined"))
 
-downloads = {"edges": ("binary", edges, None), "magnitude": ("magnitude", maps.magnitude, None)}
-downloads.update({"gx": ("signed", maps.responses[0], None), "gy": ("signed", maps.responses[1], None),
-                  "direction": ("direction", maps.direction, maps.magnitude)} if pair
-                 else {"output": ("signed", maps.responses[0], None)})
+downloads = fig.download_maps(maps, edges)
 left, right = st.columns([1, 2], vertical_alignment="bottom")
 labels = {k: tr(f"edges.download.{k}") for k in downloads}
 what = left.selectbox(tr("edges.download.label"), list(downloads), key="edges.download_what", format_func=labels.get)

@@ -19,13 +19,21 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from .errors import CnnvizError
+from .image_headers import gif_blocks, jpeg_markers, png_chunks, tiff_layout, webp_size
 
 FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF")
 EXTENSIONS = ("png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff")
 MAX_BYTES = 20 * 1024 * 1024  # the uploader's limit (server.maxUploadSize = 20 MB)
 MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo still opens; bigger counts as a decompression bomb
-MAX_DECODED_BYTES = 240_000_000  # peak memory of one decode at full resolution (bench/hostile_inputs.py)
+MAX_DECODED_BYTES = 260_000_000  # peak memory of one decode at full resolution (bench/hostile_inputs.py)
 MAX_FRAMES = 10  # frames counted in a multi-page TIFF before "several"
+MAX_WEBP_PIXELS = 4096 * 4096  # libwebp allocates, clears and decodes its canvas holding the interpreter
+MAX_TIFF_ENTRIES = 1000  # tags in one TIFF directory (real files: 10–50); Pillow reads each in Python
+MAX_TIFF_STRIPS = 65_536  # strips or tiles of one page (7071 rows one strip each: 7071); one tuple apiece
+MAX_PNG_CHUNKS = 50_000  # chunks of one PNG (20 MB in 8 KB IDAT chunks: 2,500); Pillow reads each in Python
+MAX_JPEG_MARKERS = 10_000  # markers and stray bytes before a JPEG's first scan (real files: 10–30)
+MAX_BMP_RLE_BYTES = 256 * 1024  # Pillow decodes run-length BMPs in Python: 8 MB of runs took 10 s
+MAX_GIF_BLOCKS = 200_000  # GIF sub-blocks up to the second frame: 20 MB of full 255-byte blocks is 82,000
 MIN_SIDE = 3  # a 5×5 kernel with reflect padding needs at least 3 pixels
 WORKING_SIDE = 1024  # longer side after downscaling: at most ~1 megapixel to compute and send
 LUMA_601 = (0.299, 0.587, 0.114)  # ITU-R BT.601 weights of R, G, B
@@ -36,11 +44,10 @@ ALLOWED = "PNG, JPEG, GIF, BMP, WebP, TIFF"
 # Pillow keeps RGB as RGBX) plus the full-size copies of this module's path for the mode. Measured
 # by bench/hostile_inputs.py (peak RSS growth ÷ pixels); modes not listed take the largest value.
 PEAK_BYTES_PER_PIXEL = {
-    "1": 2, "L": 1, "P": 5, "RGB": 4, "RGBX": 8, "CMYK": 8, "YCbCr": 8, "LAB": 8, "HSV": 8,
-    "LA": 6, "RGBA": 9, "PA": 14, "La": 10, "RGBa": 13, "I;16": 8, "I;16L": 8, "I;16B": 8, "I;16N": 8,
-    "I": 12, "F": 12,
+    "1": 3, "L": 2, "P": 6, "RGB": 5, "RGBX": 9, "CMYK": 9, "YCbCr": 9, "LAB": 9, "HSV": 9,
+    "LA": 9, "RGBA": 10, "PA": 15, "La": 13, "RGBa": 14, "I;16": 9, "I;16L": 9, "I;16B": 9, "I;16N": 9,
+    "I": 13, "F": 13,
 }
-TRANSPARENCY_KEY_EXTRA = 8  # L or RGB with a tRNS colour key: a numpy copy and masks at full size
 WEBP_EXTRA = 4  # libwebp decodes into its own RGBA canvas, then Pillow copies it
 _UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
             5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
@@ -57,7 +64,8 @@ class ImageError(CnnvizError):
     too_big_file, bomb, too_much_memory, not_image, unsupported, truncated, damaged, too_small, not_finite."""
 
     _KINDS = {"bomb_unknown": "bomb", "heic": "unsupported", "avif": "unsupported", "pdf": "unsupported",
-              "unsupported_mode": "unsupported", "damaged_start": "damaged"}
+              "unsupported_mode": "unsupported", "damaged_start": "damaged", "too_many_blocks": "damaged",
+              "tiff_too_many_pieces": "damaged", "too_many_chunks": "damaged", "bmp_rle_too_big": "unsupported"}
 
     def __init__(self, case: str, **params):
         self.kind = self._KINDS.get(case, case)
@@ -117,30 +125,11 @@ def _unidentified(data: bytes) -> ImageError:
     return ImageError("not_image", allowed=ALLOWED)
 
 
-def webp_size(data: bytes) -> tuple[int, int, str] | None:
-    """``(width, height, mode)`` from a WebP header (VP8, VP8L or VP8X chunk), without decoding anything.
-
-    Pillow's WebP reader allocates the whole canvas when it opens the file, so the size is checked first.
-    """
-    if len(data) < 30 or data[:4] != b"RIFF" or data[8:12] != b"WEBP":
-        return None
-    chunk, body = data[12:16], data[20:30]
-    if chunk == b"VP8X":
-        mode = "RGBA" if body[0] & 0x10 else "RGB"
-        return 1 + int.from_bytes(body[4:7], "little"), 1 + int.from_bytes(body[7:10], "little"), mode
-    if chunk == b"VP8L" and body[0] == 0x2F:
-        bits = int.from_bytes(body[1:5], "little")
-        return 1 + (bits & 0x3FFF), 1 + ((bits >> 14) & 0x3FFF), "RGBA" if bits >> 28 & 1 else "RGB"
-    if chunk == b"VP8 ":
-        w, h = struct.unpack("<HH", body[6:10])
-        return w & 0x3FFF, h & 0x3FFF, "RGB"
-    return None
-
-
 def decoded_bytes(mode: str, width: int, height: int, fmt: str = "", keyed: bool = False) -> int:
     """Peak bytes of decoding a ``width × height`` image of Pillow ``mode`` (see :data:`PEAK_BYTES_PER_PIXEL`)."""
     per_pixel = PEAK_BYTES_PER_PIXEL.get(mode, max(PEAK_BYTES_PER_PIXEL.values()))
-    per_pixel += TRANSPARENCY_KEY_EXTRA if keyed else 0
+    if keyed:  # an L or RGB colour key becomes an alpha channel: the LA / RGBA path on top
+        per_pixel += PEAK_BYTES_PER_PIXEL["LA" if mode == "L" else "RGBA"]
     per_pixel += WEBP_EXTRA if fmt == "WEBP" else 0
     return width * height * per_pixel
 
@@ -155,6 +144,28 @@ def _check_memory(need: int, width: int, height: int, mode: str, max_decoded: in
     if need > max_decoded:
         raise ImageError("too_much_memory", width=width, height=height, mode=mode,
                          need=math.ceil(need / 1e6), limit=round(max_decoded / 1e6))
+
+
+def _check_structure(data: bytes, max_pixels: int, max_decoded: int) -> None:
+    """Refuse, from the bytes alone, files whose structure would make Pillow's opening itself slow or large:
+    pieces Pillow reads one by one in Python while holding the interpreter, and WebP's canvas."""
+    if data.startswith((b"GIF87a", b"GIF89a")) and gif_blocks(data, MAX_GIF_BLOCKS) > MAX_GIF_BLOCKS:
+        raise ImageError("too_many_blocks", limit=MAX_GIF_BLOCKS)  # before Pillow walks them in Python
+    if data.startswith(b"BM") and len(data) > MAX_BMP_RLE_BYTES and int.from_bytes(data[14:18], "little") >= 40 \
+            and int.from_bytes(data[30:34], "little") in (1, 2):  # BI_RLE8, BI_RLE4
+        raise ImageError("bmp_rle_too_big", limit=MAX_BMP_RLE_BYTES // 1024)
+    if data.startswith(b"\xff\xd8") and jpeg_markers(data, MAX_JPEG_MARKERS) > MAX_JPEG_MARKERS:
+        raise ImageError("too_many_chunks", limit=MAX_JPEG_MARKERS)  # a million empty comments: 2.6 s in Pillow
+    if data.startswith(b"\x89PNG") and png_chunks(data, MAX_PNG_CHUNKS) > MAX_PNG_CHUNKS:
+        raise ImageError("too_many_chunks", limit=MAX_PNG_CHUNKS)  # 500,000 empty chunks: 4 s in Pillow
+    if data.startswith((b"II", b"MM")):
+        entries, strips = tiff_layout(data, MAX_FRAMES + 1, MAX_TIFF_ENTRIES)
+        if entries > MAX_TIFF_ENTRIES or strips > MAX_TIFF_STRIPS:  # 4 million strips: 15 s and 1 GB to open
+            raise ImageError("tiff_too_many_pieces", limit=MAX_TIFF_STRIPS, entries=MAX_TIFF_ENTRIES)
+    if (header := webp_size(data)) is not None:  # before Pillow allocates the canvas
+        w, h, mode = header
+        _check_pixels(w, h, min(max_pixels, MAX_WEBP_PIXELS))
+        _check_memory(decoded_bytes(mode, w, h, "WEBP"), w, h, mode, max_decoded)
 
 
 def load_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
@@ -174,10 +185,7 @@ def load_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
         raise ImageError("empty")
     if len(data) > max_bytes:
         raise ImageError("too_big_file", size=f"{len(data) / 2**20:.1f}", limit=f"{max_bytes / 2**20:.0f}")
-    if (header := webp_size(data)) is not None:  # before Pillow allocates the canvas
-        w, h, mode = header
-        _check_pixels(w, h, max_pixels)
-        _check_memory(decoded_bytes(mode, w, h, "WEBP"), w, h, mode, max_decoded)
+    _check_structure(data, max_pixels, max_decoded)
     try:
         return _decode(data, max_pixels, max_decoded, working_side, min_side)
     except ImageError:
@@ -215,7 +223,9 @@ def _decode(data: bytes, max_pixels: int, max_decoded: int, working_side: int, m
         if min(source_size) < min_side:
             raise ImageError("too_small", width=source_size[1], height=source_size[0], limit=min_side)
         picture, flattened, scaled = _normalise(im)
-        picture = _downscale(picture, working_side)
+        picture = _downscale(picture, working_side)  # alpha is resampled premultiplied: same as flattening first
+        if picture.mode in ("LA", "RGBA"):
+            picture = _on_white(picture)
         if turn is not None:  # after downscaling: turning the small picture costs next to nothing
             picture = picture.transpose(turn)
         arr = np.asarray(picture)
@@ -258,15 +268,12 @@ def _normalise(im: Image.Image) -> tuple[Image.Image, bool, bool]:
         return Image.fromarray(_stretch(np.asarray(im))), False, True
     if mode == "P":
         return _flatten_palette(im)
-    if mode in ("L", "RGB") and "transparency" in im.info:
-        return _flatten_key(im), True, False
+    if mode in ("L", "RGB") and "transparency" in im.info:  # a PNG colour key: Pillow turns it into alpha 0
+        return im.convert("LA" if mode == "L" else "RGBA"), True, False
     if mode in ("PA", "La", "RGBa"):
-        im = im.convert("LA" if mode == "La" else "RGBA")
-        mode = im.mode
+        return im.convert("LA" if mode == "La" else "RGBA"), True, False
     if mode in ("LA", "RGBA"):
-        paper = Image.new(mode[:-1], im.size, (255,) * (len(mode) - 1))
-        paper.paste(im.convert(mode[:-1]), mask=im.getchannel("A"))  # c·a + 255·(1 − a), rounded
-        return paper, True, False
+        return im, True, False  # laid on white after downscaling (see _on_white)
     if mode in ("L", "RGB"):
         return im, False, False
     try:
@@ -293,15 +300,11 @@ def _flatten_palette(im: Image.Image) -> tuple[Image.Image, bool, bool]:
     return im.convert("RGB"), flattened, False
 
 
-def _flatten_key(im: Image.Image) -> Image.Image:
-    """An L or RGB image whose pixels of one colour (PNG tRNS) are transparent: those become white."""
-    a = np.array(im)  # (H, W) or (H, W, 3), writable copy
-    key = im.info["transparency"]
-    hit = a == (key if np.ndim(key) == 0 else np.array(key, a.dtype))
-    if a.ndim == 3:
-        hit = hit.all(axis=-1)
-    a[hit] = 255
-    return Image.fromarray(a)
+def _on_white(im: Image.Image) -> Image.Image:
+    """LA or RGBA → L or RGB laid on white paper: ``c·a + 255·(1 − a)``, rounded (Pillow's paste blends so)."""
+    paper = Image.new(im.mode[:-1], im.size, (255,) * (len(im.mode) - 1))
+    paper.paste(im.convert(im.mode[:-1]), mask=im.getchannel("A"))
+    return paper
 
 
 def _stretch(a: np.ndarray) -> np.ndarray:
@@ -329,7 +332,7 @@ def _downscale(picture: Image.Image, working_side: int) -> Image.Image:
         return picture
     scale = working_side / max(h, w)
     size = (max(MIN_SIDE, round(w * scale)), max(MIN_SIDE, round(h * scale)))
-    return picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=1.0)  # box-reduce as far as it goes first
 
 
 # ----------------------------------------------------------------------------- grey and channels

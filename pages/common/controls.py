@@ -25,7 +25,7 @@ from pages.common.text import browser_lang, lang, tr
 FLAGS = ("hide", "present", "lang")
 PRESENTER_CSS = """<style>
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stCaptionContainer"] { font-size: 1.2rem; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.75rem; max-width: 100%; }  /* clear of the header */
 h1 { font-size: 2rem !important; padding-top: 0 !important; }
 </style>"""
 
@@ -58,6 +58,15 @@ class Lesson:
         self.hidden = set(schema.specs()) if hide == "all" else set(hide.split(","))
         if presenting():
             st.html(PRESENTER_CSS)
+
+    def areas(self):
+        """``(controls, body)`` containers in the order the layout wants: controls first normally; with the
+        presenter flag the body (figure, equation) first and the controls folded away below it."""
+        if presenting():
+            body = st.container()
+            return st.expander(tr("app.controls"), icon=":material/tune:"), body
+        controls = st.container()
+        return controls, st.container()
 
     def key(self, name: str) -> str:
         return f"{self.prefix}.{name}"

@@ -7,6 +7,7 @@ import streamlit as st
 
 from cnnviz.edges import BORDERS, corner_maps, direction_error, edge_maps, edges_at_percent, grey_levels, \
     pixel_trace, strongest_pixel
+from cnnviz.errors import CnnvizError
 from cnnviz.images import EXTENSIONS, MAX_BYTES, SAMPLES, ImageError, LoadedImage, channels, load_image
 from cnnviz.kernels import KERNELS, custom_kernel
 from cnnviz.matrix_text import format_matrix
@@ -133,8 +134,12 @@ lesson.link_control(note=tr("edges.link_upload") if image_key.startswith("upload
 if weights is None:
     st.stop()
 pair, per_channel = len(weights) == 2, settings.colour == "channels" and not image.is_grey
-planes, maps, corners, figures, strongest = analyse(image_key, image, weights, settings.colour, settings.border,
-                                                    lang())
+try:
+    planes, maps, corners, figures, strongest = analyse(image_key, image, weights, settings.colour,
+                                                        settings.border, lang())
+except CnnvizError as err:  # e.g. a typed kernel whose responses would overflow 32-bit numbers
+    st.error(tr("edges.error.kernel", message=error_text(err)), icon=":material/edit:")
+    st.stop()
 settings = zoom(lesson, image_key, strongest)
 h, w = image.size
 row, col = min(settings.row, h), min(settings.col, w)

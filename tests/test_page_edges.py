@@ -364,3 +364,10 @@ def test_errors_read_in_korean_with_the_same_numbers(case):
     assert re.findall(r"\d+(?:\.\d+)?", korean.replace(f"{case}.png", "")) \
         and sorted(re.findall(r"\d+(?:\.\d+)?", korean)) == sorted(re.findall(r"\d+(?:\.\d+)?", english))
     assert f"{case}.png" in korean if case in BROKEN else True
+
+
+def test_the_presenter_link_folds_the_controls_below_the_maps():
+    at = run_page(PAGE, query={"present": "1", "sample": "checkerboard"})
+    assert_no_exception(at)
+    assert len(at.expander) == 1 and at.expander[0].selectbox(key="edges.sample").value == "checkerboard"
+    assert chart(at, "edges.magnitude")["data"]  # the maps are drawn, outside the folded controls

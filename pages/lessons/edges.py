@@ -122,15 +122,17 @@ st.title(tr("nav.edges.title"))
 st.caption(tr("edges.intro"))
 lesson = Lesson(EdgeSettings)
 lesson.notices()
-pick_image, pick_kernel, pick_settings = st.columns([1.1, 1, 1], gap="large")
-with pick_image:
-    image_key, image, image_name = choose_image(lesson)
-with pick_kernel:
-    weights = choose_kernel(lesson)
-with pick_settings:
-    choose_view(lesson, image)
-settings = lesson.settings()
-lesson.link_control(note=tr("edges.link_upload") if image_key.startswith("upload:") else None)
+controls, body = lesson.areas()  # presenter link: the maps first, the controls folded below them
+with controls:
+    pick_image, pick_kernel, pick_settings = st.columns([1.1, 1, 1], gap="large")
+    with pick_image:
+        image_key, image, image_name = choose_image(lesson)
+    with pick_kernel:
+        weights = choose_kernel(lesson)
+    with pick_settings:
+        choose_view(lesson, image)
+    settings = lesson.settings()
+    lesson.link_control(note=tr("edges.link_upload") if image_key.startswith("upload:") else None)
 if weights is None:
     st.stop()
 pair, per_channel = len(weights) == 2, settings.colour == "channels" and not image.is_grey
@@ -146,16 +148,17 @@ row, col = min(settings.row, h), min(settings.col, w)
 edges, limit = edges_at_percent(maps.magnitude, settings.threshold)
 names = ("Gx", "Gy") if pair else (tr("edges.output"),)
 panels = fig.map_panels(figures, maps, edges, limit, settings.threshold, not image.is_grey and not per_channel, lang())
-st.caption(tr("edges.click_hint"))
-for start in range(0, len(panels), 3):
-    for column, (panel, title, figure) in zip(st.columns(3), panels[start:start + 3]):
-        with column:
-            st.markdown(f"**{title}**")
-            marked = panel in ("original", "edges")  # only these re-send when the pixel moves (bad Wi-Fi)
-            show_figure(fig.with_marker(figure, row, col) if marked else figure, key=f"edges.{panel}",
-                        on_select=pick_pixel(panel, (h, w)), selection_mode="points")
-            if panel == "direction" and max(h, w) <= fig.NUMBERS_MAX and (maps.magnitude == 0).any():
-                st.caption(tr("edges.panel.direction_undefined"))
+with body:
+    st.caption(tr("edges.click_hint"))
+    for start in range(0, len(panels), 3):
+        for column, (panel, title, figure) in zip(st.columns(3), panels[start:start + 3]):
+            with column:
+                st.markdown(f"**{title}**")
+                marked = panel in ("original", "edges")  # only these re-send when the pixel moves (bad Wi-Fi)
+                show_figure(fig.with_marker(figure, row, col) if marked else figure, key=f"edges.{panel}",
+                            on_select=pick_pixel(panel, (h, w)), selection_mode="points")
+                if panel == "direction" and max(h, w) <= fig.NUMBERS_MAX and (maps.magnitude == 0).any():
+                    st.caption(tr("edges.panel.direction_undefined"))
 
 downloads = fig.download_maps(maps, edges)
 left, right = st.columns([1, 2], vertical_alignment="bottom")

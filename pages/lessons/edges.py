@@ -10,6 +10,7 @@ from cnnviz.edges import BORDERS, corner_maps, direction_error, edge_maps, edges
 from cnnviz.errors import CnnvizError
 from cnnviz.images import EXTENSIONS, MAX_BYTES, SAMPLES, ImageError, LoadedImage, channels, load_image
 from cnnviz.kernels import KERNELS, custom_kernel
+from cnnviz.locales import t
 from cnnviz.matrix_text import format_matrix
 from cnnviz.viz import edges as fig
 from pages.common.charts import show_figure
@@ -32,7 +33,7 @@ def analyse(image_key: str, _image: LoadedImage, weights: tuple, colour: str, bo
     """Maps, border corners and map figures: everything that does not depend on threshold or pixel."""
     planes = grey_levels(_image.pixels) if colour == "luma" or _image.is_grey else channels(_image.pixels)
     maps = edge_maps(planes, weights, border)
-    corners = {tr(f"edges.border.{b}"): corner_maps(planes, weights, b) for b in BORDERS}
+    corners = {t(f"edges.border.{b}", language): corner_maps(planes, weights, b) for b in BORDERS}
     return planes, maps, corners, fig.map_figures(_image.pixels, maps, language), strongest_pixel(maps.magnitude)
 
 

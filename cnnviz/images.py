@@ -3,7 +3,9 @@ r"""Images in: the one decoder of uploaded bytes, built-in generated samples, gr
 Uploads are decoded from memory (never written to disk) with Pillow, allowing only PNG, JPEG, GIF,
 BMP, WebP and TIFF. Every limit is decided from the file's header before any pixel is decoded: the
 file's bytes, its pixels, and the memory decoding will take (pixels × the peak bytes per pixel of its
-mode's path, :data:`PEAK_BYTES_PER_PIXEL`); frames are counted only as far as :data:`MAX_FRAMES`.
+mode's path, :data:`PEAK_BYTES_PER_PIXEL`); frames are counted only as far as :data:`MAX_FRAMES`; and
+structures Pillow would walk piece by piece in Python (GIF blocks, PNG chunks, JPEG markers, TIFF
+strips, run-length BMP) are counted first by :mod:`cnnviz.image_headers`.
 Every way a file can go wrong is an :class:`ImageError` (a CnnvizError) naming the problem; no
 Pillow message reaches a student. The edges page and the digit panel both decode through
 :func:`load_image`. No locks: nothing here touches process-wide state, so decodes run in parallel.

@@ -375,9 +375,9 @@ def test_the_presenter_link_folds_the_controls_below_the_maps():
 
 @pytest.mark.parametrize("language, words", [("en", "too large"), ("ko", "너무 큽니다")])
 def test_a_kernel_too_large_for_32_bit_numbers_is_refused_in_words_not_a_crash(language, words):
+    huge = "\n".join(["1e36 1e36 1e36"] * 3)
     at = run_page(PAGE, query={"lang": language}, **{"edges.sample": "checkerboard", "edges.kernel": "custom",
-                                                   "edges.custom_pair": False,
-                                                   "edges.custom_text": "1e36 1e36 1e36\n1e36 1e36 1e36\n1e36 1e36 1e36"})
+                                                   "edges.custom_pair": False, "edges.custom_text": huge})
     assert_no_exception(at)
     assert len(at.error) == 1 and words in at.error[0].value
     assert at.text_area(key="edges.custom_text").value.startswith("1e36")  # what was typed is kept

@@ -109,7 +109,8 @@ def colour_edges(channel_magnitude: np.ndarray) -> np.ndarray:
 
 
 def colour_binary(mask: np.ndarray) -> np.ndarray:
-    """True (or a fraction of edge pixels, once shrunk) → the magnitude scale's brightest colour; False → its black."""
+    """True (or a fraction of edge pixels, once shrunk) → the magnitude scale's brightest colour;
+    False → its black."""
     lo, hi = (np.array(_rgb(c), dtype=np.float32) for _, c in BINARY)
     share = np.asarray(mask, dtype=np.float32)[..., None]
     return np.rint(lo + (hi - lo) * share).astype(np.uint8)

@@ -274,6 +274,9 @@ def test_the_predict_question_fits_at_1280x720_in_both_languages(browser, stream
         question = page.locator("h4").first
         assert question.is_visible() and error_elements(page) == []
         assert question.evaluate("e => e.scrollWidth <= e.clientWidth")  # the question is not cut off
+        for key in ("square", "predict", "example-p0", "example-s2"):  # the labels beside it neither
+            label = page.locator(f".st-key-padstride-{key} p").first
+            assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), (lang, key, label.text_content())
         screenshot(page, f"padding_stride-predict-{lang}")
     page.close()
 

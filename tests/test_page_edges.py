@@ -369,7 +369,8 @@ def test_errors_read_in_korean_with_the_same_numbers(case):
 def test_the_presenter_link_folds_the_controls_below_the_maps():
     at = run_page(PAGE, query={"present": "1", "sample": "checkerboard"})
     assert_no_exception(at)
-    assert len(at.expander) == 1 and at.expander[0].selectbox(key="edges.sample").value == "checkerboard"
+    folded = [e for e in at.expander if e.label != "The code: PyTorch and Keras"]
+    assert len(folded) == 1 and folded[0].selectbox(key="edges.sample").value == "checkerboard"
     assert chart(at, "edges.magnitude")["data"]  # the maps are drawn, outside the folded controls
 
 
@@ -381,3 +382,47 @@ def test_a_kernel_too_large_for_32_bit_numbers_is_refused_in_words_not_a_crash(l
     assert_no_exception(at)
     assert len(at.error) == 1 and words in at.error[0].value
     assert at.text_area(key="edges.custom_text").value.startswith("1e36")  # what was typed is kept
+
+
+# ------------------------------------------------------------------------------ predict first, code
+def _predict_check(at, text):
+    next(t for t in at.text_input if t.key and t.key.endswith(".answer")).input(text)
+    next(b for b in at.button if b.label == "Check").click()
+    return at.run()
+
+
+def test_predict_first_hides_the_maps_until_the_traced_pixels_strength_is_guessed():
+    at = run_page(PAGE, **{"edges.predict": True})
+    assert_no_exception(at)
+    assert not map_titles(at) and not equations(at)  # no maps, no sums: they give the answer away
+    assert not [c for c in at.code if c.language == "python"]
+    assert any("row 2, column 3" in m.value for m in at.markdown)
+    # by hand on the course's 10 | 0 step: columns 2–4 read 10, 10, 0 in every row, so
+    # Gx = (10 − 0)·1 + (10 − 0)·2 + (10 − 0)·1 = 40 and Gy = 0: |G| = 40
+    at = _predict_check(at, "40")
+    assert_no_exception(at)
+    assert at.success and "Original" in map_titles(at)  # revealed: the maps are back
+
+
+def test_a_wrong_strength_is_refused_with_the_substituted_sums():
+    at = _predict_check(run_page(PAGE, **{"edges.predict": True}), "30")
+    assert_no_exception(at)
+    assert at.error and not at.success
+    worked = next(c.value for c in at.code if "|G| = √" in c.value)
+    assert worked.endswith("|G| = √(40² + 0²) = 40")
+
+
+def test_the_predict_question_reads_in_korean_with_the_same_numbers():
+    at = run_page(PAGE, query={"lang": "ko"}, **{"edges.predict": True})
+    assert_no_exception(at)
+    assert any("2행 3열" in m.value and "|G| = √(Gx² + Gy²)" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("border, padding", [("zeros", "mode='constant'"), ("reflect", "mode='reflect'")])
+def test_the_code_panel_shows_pytorch_and_keras_for_the_current_kernel_and_border(border, padding):
+    at = run_page(PAGE, **{"edges.border": border, "edges.kernel": "scharr"})
+    assert_no_exception(at)
+    code = [c.value for c in at.code if c.language == "python"]
+    torch_code = next(c for c in code if "F.conv2d" in c)
+    assert padding in torch_code and "[[3, 0, -3], [10, 0, -10], [3, 0, -3]]" in torch_code  # Scharr's x kernel
+    assert any("ops.conv" in c for c in code)

@@ -1,11 +1,14 @@
-"""“Which kernel made this edge map?”: a seeded picture, one named kernel's response, a list to choose from.
-The map is :func:`cnnviz.edges.filter2d` ('same' zero padding); the worked solution traces its strongest pixel."""
+"""Edge questions. “Which kernel made this edge map?”: a seeded picture, one named kernel's response, a list to
+choose from; the map is :func:`cnnviz.edges.filter2d` ('same' zero padding), the worked solution traces its strongest
+pixel. And the edge page's own: the edge strength at the pixel it traces (:func:`edge_pixel_question`)."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..edges import filter2d, pixel_trace
 from ..kernels import KERNELS
+from ..trace import format_number
+from .cells import TOLERANCE
 from .records import Answer, Phrase, Question, Worked
 
 CHOICES = {  # choice key → kernel weights (cross-correlation, as the edge page applies them)
@@ -43,3 +46,28 @@ def which_kernel(rng: np.random.Generator, level: int) -> Question:
                     (trace.steps[0].equation,), trace.steps)
     return Question("which_kernel", None, None, Phrase("quiz.which_kernel.prompt"),
                     Answer("choice", key, choices=choices), worked, {"image": image, "map": response})
+
+
+def edge_pixel_question(image, kernels, border: str, row: int, col: int, channel: int | None = None) -> Question:
+    """“What is the edge strength at row ``row``, column ``col`` (0-based)?” for an ``(H, W)`` or ``(C, H, W)``
+    image (``channel`` picks the plane) filtered 'same' size with one kernel or an ``(x, y)`` pair, as the edge
+    page does: ``|G| = √(Gx² + Gy²)``, or ``|out|`` for one kernel; within :data:`TOLERANCE` unless whole."""
+    trace = pixel_trace(image, kernels, border, row, col, channel)
+    pair = len(trace.steps) == 2
+    names = ("Gx", "Gy") if pair else ("out",)
+    formulas = tuple(f"{n} = {s.equation}" for n, s in zip(names, trace.steps))
+    values = [s.value for s in trace.steps]
+    whole = all(np.all(s.patch == np.round(s.patch)) and np.all(s.kernel == np.round(s.kernel)) for s in trace.steps)
+    if pair:
+        squares = " + ".join(f"({format_number(v)})²" if v < 0 else f"{format_number(v)}²" for v in values)
+        formulas += (f"|G| = √({squares}) = {format_number(trace.magnitude, 3)}",)
+    else:
+        formulas += (f"|out| = |{format_number(values[0])}| = {format_number(trace.magnitude)}",)
+    exact = whole and not pair
+    answer = Answer("integer", int(trace.magnitude)) if exact else Answer("number", trace.magnitude, TOLERANCE)
+    prompt = Phrase("quiz.edge_pixel.prompt_pair" if pair else "quiz.edge_pixel.prompt", {"row": row + 1,
+                                                                                          "col": col + 1})
+    explain = Phrase("quiz.edge_pixel.explain", {"rows": ", ".join(str(r + 1) for r in trace.rows),
+                                                 "cols": ", ".join(str(c + 1) for c in trace.cols)})
+    return Question("edge_pixel", None, None, prompt, answer, Worked(explain, formulas, trace.steps),
+                    {"x": trace.steps[0].patch})

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import streamlit as st
 
+from cnnviz.code_snippets import edge_snippets
 from cnnviz.edges import BORDERS, corner_maps, direction_error, edge_maps, edges_at_percent, grey_levels, \
     pixel_trace, strongest_pixel
 from cnnviz.errors import CnnvizError
@@ -12,9 +14,12 @@ from cnnviz.images import EXTENSIONS, MAX_BYTES, SAMPLES, ImageError, LoadedImag
 from cnnviz.kernels import KERNELS, custom_kernel
 from cnnviz.locales import t
 from cnnviz.matrix_text import format_matrix
+from cnnviz.quiz import edge_pixel_question
 from cnnviz.viz import edges as fig
 from pages.common.charts import show_figure
+from pages.common.code_panel import code_panel
 from pages.common.controls import Lesson
+from pages.common.predict import predict_first, question_key, show_question
 from pages.common.text import error_text, lang, tr
 from pages.schemas.edges import EdgeSettings
 
@@ -97,6 +102,7 @@ def choose_view(lesson: Lesson, image: LoadedImage) -> None:
     lesson.widget("border")
     st.caption(tr("edges.border.explained"))
     lesson.widget("threshold")
+    lesson.widget("predict")
 
 
 def pick_pixel(panel: str, size: tuple[int, int]):
@@ -117,6 +123,15 @@ def zoom(lesson: Lesson, image_key: str, strongest: tuple[int, int]) -> EdgeSett
     if seen != image_key and not linked:
         st.session_state["edges.row"], st.session_state["edges.col"] = strongest[0] + 1, strongest[1] + 1
     return lesson.settings()
+
+
+def predicted(settings: EdgeSettings, image_key: str, planes, weights, channel) -> bool:
+    """Predict first: the edge strength at the traced pixel, from its window (the maps would give it away)."""
+    row, col = settings.row - 1, settings.col - 1
+    question = edge_pixel_question(planes, weights, settings.border, row, col, channel)
+    key = f"{question_key('edges', settings)}.{hashlib.sha1(image_key.encode()).hexdigest()[:8]}"  # new image: anew
+    show_question(question, key)
+    return predict_first(question, key) is not None
 
 
 st.title(tr("nav.edges.title"))
@@ -148,6 +163,11 @@ h, w = image.size
 row, col = min(settings.row, h), min(settings.col, w)
 edges, limit = edges_at_percent(maps.magnitude, settings.threshold)
 names = ("Gx", "Gy") if pair else (tr("edges.output"),)
+channel = int(maps.channel[row - 1, col - 1]) if per_channel else None
+if settings.predict:
+    with body:
+        if not predicted(replace(settings, row=row, col=col), image_key, planes, weights, channel):
+            st.stop()  # the maps, the pixel's sums and the code stay hidden until the guess is checked
 panels = fig.map_panels(figures, maps, edges, limit, settings.threshold, not image.is_grey and not per_channel, lang())
 with body:
     st.caption(tr("edges.click_hint"))
@@ -170,13 +190,14 @@ right.download_button(tr("edges.download.button", what=labels[what], w=w, h=h),
                       data=lambda: fig.png_bytes(fig.map_picture(kind, values, extra)),
                       file_name=f"{image_name.rsplit('.', 1)[0]}-{settings.kernel}-{what}.png",
                       mime="image/png", icon=":material/download:", key="edges.download", on_click="ignore")
+code_panel(edge_snippets(weights, settings.border))
 
 st.header(tr("edges.pixel.heading"))
 a, b, c = st.columns([1, 1, 3], vertical_alignment="bottom")
 row = lesson.widget("row", a, bounds=(1, h))
 col = lesson.widget("col", b, bounds=(1, w))
 c.caption(tr("edges.pixel.hint"))
-channel = int(maps.channel[row - 1, col - 1]) if per_channel else None
+channel = int(maps.channel[row - 1, col - 1]) if per_channel else None  # the pixel may have moved
 trace = pixel_trace(planes, weights, settings.border, row - 1, col - 1, channel)
 if channel is not None:
     st.markdown(tr("edges.pixel.channel", channel="RGB"[channel]))

@@ -20,7 +20,8 @@ class EdgeSettings(Settings):
 
     PAGE = "edges"
     SAMPLE = {"sample": "shapes", "kernel": "custom", "custom_text": "1 2 1\n0 0 0\n-1 -2 -1",
-              "custom_pair": False, "colour": "channels", "border": "zeros", "threshold": 40, "row": 60, "col": 90}
+              "custom_pair": False, "colour": "channels", "border": "zeros", "threshold": 40, "row": 60, "col": 90,
+              "predict": True}
     sample: str = choice("step", tuple(SAMPLES), widget="select")
     kernel: str = choice("sobel", KERNEL_CHOICES, widget="select")
     custom_text: str = text(format_matrix(KERNELS["sobel"].weights[0]), check=parse_kernel, matrix=True)
@@ -31,3 +32,4 @@ class EdgeSettings(Settings):
     threshold: int = integer(25, 0, 100, widget="slider")  # percent of the largest magnitude
     row: int = integer(STRONGEST_ON_STEP[0], 1, WORKING_SIDE)
     col: int = integer(STRONGEST_ON_STEP[1], 1, WORKING_SIDE)
+    predict: bool = flag(False)  # "Predict first": the maps stay hidden until the traced pixel's strength is guessed

@@ -426,3 +426,19 @@ def test_the_code_panel_shows_pytorch_and_keras_for_the_current_kernel_and_borde
     torch_code = next(c for c in code if "F.conv2d" in c)
     assert padding in torch_code and "[[3, 0, -3], [10, 0, -10], [3, 0, -3]]" in torch_code  # Scharr's x kernel
     assert any("ops.conv" in c for c in code)
+
+
+@pytest.mark.browser
+def test_the_predict_question_and_its_window_fit_at_1280x720_in_both_languages(browser, streamlit_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    for lang in ("en", "ko"):
+        page.goto(f"{streamlit_url}/edges?lang={lang}&predict=1", timeout=60_000)
+        wait_idle(page)
+        question = page.locator("h4").first
+        assert question.is_visible() and error_elements(page) == []
+        assert question.evaluate("e => e.scrollWidth <= e.clientWidth")  # the question is not cut off
+        label = page.locator(".st-key-edges-predict p").first
+        assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), (lang, label.text_content())
+        question.scroll_into_view_if_needed()
+        screenshot(page, f"edges-predict-{lang}")
+    page.close()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cnnviz.errors import CnnvizError
-from cnnviz.quiz import check, output_shape_question, pool_cell_question, say, written
+from cnnviz.quiz import check, edge_pixel_question, output_shape_question, pool_cell_question, say, written
 from tests import reference
 from tests.test_pages_korean import english_words
 
@@ -82,3 +82,30 @@ def test_output_shape_question_states_the_settings_in_both_languages():
     assert "Input 8×7, kernel 3×3, padding same, stride 3, 2, dilation 1" in english
     assert "입력 8×7, 필터(커널) 3×3, 패딩 same, 스트라이드 3, 2" in korean and english_words(korean) == []
     assert english_words(say(q.worked.explain, "ko")) == [] and written(q, q.answer.value) == "3×4"
+
+
+SOBEL_X = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+NUMPY_BORDER = {"zeros": "constant", "reflect": "reflect", "replicate": "edge"}
+
+
+@pytest.mark.parametrize("border", ["zeros", "reflect", "replicate"])
+@pytest.mark.parametrize("pair", [True, False])
+def test_edge_pixel_question_answers_the_strength_of_the_reference_correlation(border, pair):
+    image = np.random.default_rng(3).integers(0, 10, (5, 6)).astype(float)
+    kernels = (SOBEL_X, SOBEL_X.T) if pair else (SOBEL_X,)
+    padded = np.pad(image, 1, mode=NUMPY_BORDER[border])  # 'same' size for a 3×3 kernel
+    maps = [reference.conv2d(padded[None, None], k[None, None])[0, 0] for k in kernels]  # (H, W) each
+    strength = np.sqrt(sum(m ** 2 for m in maps))
+    for row, col in ((0, 0), (2, 3), (4, 5)):
+        q = edge_pixel_question(image, kernels, border, row, col)
+        assert q.answer.value == pytest.approx(strength[row, col])
+        assert check(q, written(q, q.answer.value)).outcome == "right"
+        assert check(q, str(strength[row, col] + 1)).outcome == "wrong"
+        assert len(q.worked.formulas) == len(kernels) + 1 and q.answer.form == ("number" if pair else "integer")
+        assert q.data["x"].shape == (3, 3) and q.prompt.params == {"row": row + 1, "col": col + 1}
+
+
+def test_edge_pixel_question_reads_in_korean():
+    q = edge_pixel_question(np.eye(4) * 9, (SOBEL_X, SOBEL_X.T), "zeros", 1, 2)
+    assert "2행 3열" in say(q.prompt, "ko") and english_words(say(q.prompt, "ko")) == []
+    assert english_words(say(q.worked.explain, "ko")) == []

@@ -1,5 +1,5 @@
 """One CNN layer as data: activations vs their definitions, conv → bias → activation vs a naive loop,
-parameter comparisons vs the course's numbers, and the built-in demo volumes."""
+and parameter comparisons vs the course's numbers."""
 import math
 
 import numpy as np
@@ -10,7 +10,7 @@ from scipy.special import expit
 
 from cnnviz.activations import ACTIVATIONS, activate, leaky_relu, relu, sigmoid, tanh
 from cnnviz.layer import bottleneck, channel_contributions, conv_layer, conv_vs_dense
-from cnnviz.volume_demo import random_filters, random_volume, rgb_picture
+from cnnviz.course import random_filters, random_volume
 
 finite = st.floats(-50, 50, allow_nan=False)
 values = st.lists(finite, min_size=1, max_size=30).map(np.array)
@@ -172,25 +172,6 @@ def test_bottleneck_with_bias_adds_one_per_output_channel():
 
 def test_a_wide_bottleneck_costs_more_and_says_so_with_a_negative_saving():
     assert bottleneck(32, 128, 32, 3).saving < 0
-
-
-# ---------------------------------------------------------------- demo volumes
-def test_random_volume_and_filters_use_the_demo_ranges_and_are_seedable():
-    x, bank = random_volume(7, 3, 5), random_filters(7, 2, 3, 3)
-    assert x.shape == (3, 5, 5) and set(np.unique(x)) <= {0, 1, 2}
-    assert bank.w.shape == (2, 3, 3, 3) and set(np.unique(bank.w)) <= {-1, 0, 1}
-    assert bank.b.tolist() == [1, 0]
-    np.testing.assert_array_equal(x, random_volume(7, 3, 5))
-    assert not np.array_equal(x, random_volume(8, 3, 5))
-
-
-def test_rgb_picture_is_a_small_colour_image_with_a_yellow_sun_top_right():
-    img = rgb_picture(8)
-    assert img.shape == (3, 8, 8) and img.min() >= 0 and img.max() <= 255
-    r, g, b = img[:, 1, 6]
-    assert r > 200 and g > 180 and b < 120  # sun
-    r, g, b = img[:, 7, 7]
-    assert g > r and g > b  # grass
 
 
 # ---------------------------------------------------------------- channel contributions

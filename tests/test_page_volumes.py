@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cnnviz.volume_demo import random_filters, random_volume, rgb_picture
+from cnnviz.course import random_filters, random_volume, rgb_picture
 from tests import reference
 from tests.conftest import assert_no_exception, chart, heatmap_z, run_page
 

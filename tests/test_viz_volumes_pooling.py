@@ -11,7 +11,7 @@ from cnnviz.viz import style
 from cnnviz.viz.board import Board, Slot, cell_texts
 from cnnviz.viz.pooling import channels_figure, winners_figure
 from cnnviz.viz.volumes import MAX_FRAMES, bottleneck_figure, layer_figure, volume_figure
-from cnnviz.volume_demo import random_filters, random_volume
+from cnnviz.course import random_filters, random_volume
 
 
 def _volume(size=5, c=3, k=2, f=3, stride=2, padding=1, **kw):

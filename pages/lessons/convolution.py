@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 import cnnviz
-from cnnviz.examples import INPUTS, KERNELS, random_integers
+from cnnviz.course import INPUTS, KERNELS, random_integers
 from cnnviz.matrix_text import format_matrix, parse_matrix
 from cnnviz.viz.slide import MAX_FRAMES, SlideLabels, slide_figure
 from pages.common.charts import show_figure

@@ -8,7 +8,7 @@ import streamlit as st
 import cnnviz
 from cnnviz.activations import ACTIVATIONS
 from cnnviz.layer import bottleneck, conv_layer, conv_vs_dense
-from cnnviz.volume_demo import random_filters, random_volume, rgb_picture
+from cnnviz.course import random_filters, random_volume, rgb_picture
 from cnnviz.viz.volumes import (MAX_FRAMES, BottleneckLabels, LayerLabels, VolumeLabels, bottleneck_figure,
                                 layer_figure, volume_figure)
 from pages.common.charts import show_figure

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import expit
 
-from cnnviz.activations import ACTIVATIONS, activate, leaky_relu, relu, sigmoid, tanh
+from cnnviz.activations import ACTIVATIONS, activate, activation_latex, leaky_relu, relu, sigmoid, tanh
 from cnnviz.layer import bottleneck, channel_contributions, conv_layer, conv_vs_dense
 from cnnviz.course import random_filters, random_volume
 
@@ -188,3 +188,11 @@ def test_channel_contributions_are_per_channel_convolutions_that_sum_to_the_filt
 def test_channel_contributions_reject_a_filter_with_the_wrong_depth():
     with pytest.raises(ValueError, match="channel"):
         channel_contributions(np.zeros((3, 4, 4)), np.zeros((2, 2, 2)))
+
+
+def test_each_activation_has_its_definition_as_latex_with_the_leaky_slope_written_in():
+    assert activation_latex("leaky_relu", 0.2).count("0.2") == 1
+    assert r"\max(z,\,0)" in activation_latex("relu") and "e^{-z}" in activation_latex("sigmoid")
+    assert len({activation_latex(name) for name in ACTIVATIONS}) == len(ACTIVATIONS)
+    with pytest.raises(ValueError, match="relu"):
+        activation_latex("banana")

@@ -86,7 +86,7 @@ def test_bottleneck_shows_the_course_numbers_by_default():
 
 def test_bottleneck_follows_its_inputs_and_can_count_biases():
     at = run_page(PAGE, **{"volumes.bn_in": 192, "volumes.bn_reduced": 16, "volumes.bn_out": 32,
-                           "volumes.bn_kernel": 5, "volumes.bn_bias": True})
+                           "volumes.bn_kernel": "5", "volumes.bn_bias": True})
     assert_no_exception(at)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["5×5 conv, 192 → 32"] == f"{5 * 5 * 192 * 32 + 32:,}"
@@ -157,7 +157,7 @@ def test_one_layer_shows_conv_then_bias_then_the_activation(activation):
 def test_extreme_small_settings_run_without_errors():
     at = run_page(PAGE, **{"volumes.size": 3, "volumes.channels": 1, "volumes.filters": 1, "volumes.kernel": 1,
                            "volumes.stride": 3, "volumes.padding": 0, "volumes.seed": 9999,
-                           "volumes.bn_in": 1, "volumes.bn_reduced": 1, "volumes.bn_out": 1, "volumes.bn_kernel": 1,
+                           "volumes.bn_in": 1, "volumes.bn_reduced": 1, "volumes.bn_out": 1, "volumes.bn_kernel": "1",
                            "volumes.bn_size": 1})
     assert_no_exception(at)
     assert not at.error
@@ -174,7 +174,7 @@ def test_a_wider_bottleneck_reports_extra_parameters():
 
 def test_the_largest_bottleneck_inputs_are_counted_exactly():
     at = run_page(PAGE, **{"volumes.bn_in": 4096, "volumes.bn_reduced": 4096, "volumes.bn_out": 4096,
-                           "volumes.bn_kernel": 7, "volumes.bn_size": 512, "volumes.bn_bias": True})
+                           "volumes.bn_kernel": "7", "volumes.bn_size": 512, "volumes.bn_bias": True})
     assert_no_exception(at)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["7×7 conv, 4096 → 4096"] == f"{7 * 7 * 4096 * 4096 + 4096:,}"

@@ -1,0 +1,101 @@
+"""The volumes and transposed-convolution lesson links in Chromium at 1280×720, in English and Korean: the
+settings arrive, no label is cut off, the transposed panel titles sit centred over their grids."""
+from urllib.parse import urlencode
+
+import pytest
+
+from pages.common.schema import write_link
+from pages.schemas import SCHEMAS
+from tests.conftest import error_elements, screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+VOLUMES = SCHEMAS["pages/lessons/volumes.py"]
+TRANSPOSED = SCHEMAS["pages/lessons/transposed.py"]
+
+# texts in labels, option labels, buttons and tabs whose box is narrower than the text (cut or ellipsised)
+CUT_TEXTS = """() => [...document.querySelectorAll(
+    '[data-testid="stMain"] [data-testid="stWidgetLabel"] *, [data-testid="stMain"] label *, '
+    + '[data-testid="stMain"] button *, [data-testid="stMain"] [role="tab"] *')]
+  .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && e.textContent.trim())
+  .map(e => e.textContent.trim())"""
+
+
+def _open(browser, url: str, path: str, lang: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{url}/{path}&lang={lang}", timeout=60_000)
+    wait_idle(page)
+    return page
+
+
+def _link(schema, page: str) -> str:
+    return f"{page}?{urlencode(write_link(schema.build(schema.SAMPLE)))}"
+
+
+def _slider(page, key: str) -> str:
+    return page.locator(f".st-key-{key.replace('.', '-')} input[type='range']").first.input_value()
+
+
+def _number(page, key: str) -> str:
+    return page.locator(f".st-key-{key.replace('.', '-')} input").first.input_value()
+
+
+def _checked(page, key: str) -> str:
+    return page.locator(f".st-key-{key.replace('.', '-')} label:has(input:checked)").first.inner_text().strip()
+
+
+@pytest.mark.parametrize("lang, picture", [("en", "RGB picture 0…255"), ("ko", "RGB 그림 0…255")])
+def test_the_volumes_lesson_link_arrives_and_no_label_is_cut(browser, streamlit_url, lang, picture):
+    page = _open(browser, streamlit_url, _link(VOLUMES, "volumes"), lang)
+    try:
+        assert _checked(page, "volumes.source") == picture
+        assert _slider(page, "volumes.size") == "6" and _slider(page, "volumes.kernel") == "2"
+        assert _number(page, "volumes.seed") == "7" and _number(page, "volumes.bn_in") == "192"
+        assert _slider(page, "volumes.slope") == "0.2"
+        assert page.evaluate(CUT_TEXTS) == []
+        assert error_elements(page) == []
+        screenshot(page, f"volumes-link-{lang}")
+    finally:
+        page.close()
+
+
+TITLE_OFFSETS = """key => {
+  const chart = document.querySelector('.st-key-' + key);
+  const titles = [...chart.querySelectorAll('g.annotation')].filter(a => a.querySelector('text b, tspan b')
+      || a.textContent.match(/×|°/));
+  return ['xy', 'x2y2', 'x3y3'].map((name, k) => {
+    const grid = chart.querySelector('.subplot.' + name + ' .heatmaplayer image').getBoundingClientRect();
+    const mid = grid.x + grid.width / 2;
+    const near = titles.map(a => a.getBoundingClientRect()).filter(r => r.bottom <= grid.y + 2)
+        .sort((a, b) => Math.abs(a.x + a.width / 2 - mid) - Math.abs(b.x + b.width / 2 - mid))[0];
+    return {offset: Math.abs(near.x + near.width / 2 - mid), lines: near.height};
+  });
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_transposed_lesson_link_arrives_with_centred_two_line_titles(browser, streamlit_url, lang):
+    link = _link(TRANSPOSED, "transposed").replace("view=scatter", "view=direct").replace("&view=direct", "")
+    page = _open(browser, streamlit_url, link, lang)
+    try:
+        assert _slider(page, "transposed.size") == "3" and _slider(page, "transposed.dilation") == "2"
+        assert _slider(page, "transposed.output_padding") == "1" and _number(page, "transposed.seed") == "5"
+        assert page.evaluate(CUT_TEXTS) == []
+        page.wait_for_selector(".st-key-transposed-direct .heatmaplayer image", timeout=30_000)
+        for title in page.evaluate(TITLE_OFFSETS, "transposed-direct"):
+            assert title["offset"] < 6, title  # centred over its grid
+            assert title["lines"] < 3 * 22, title  # one or two lines of ~22 px, never three
+        assert error_elements(page) == []
+        screenshot(page, f"transposed-link-{lang}")
+    finally:
+        page.close()
+
+
+def test_the_transposed_link_opens_on_the_view_it_names(browser, streamlit_url):
+    page = _open(browser, streamlit_url, _link(TRANSPOSED, "transposed"), "ko")
+    try:
+        assert page.locator("[role='tab'][aria-selected='true']").inner_text().startswith("도장 찍기")
+        page.wait_for_selector(".st-key-transposed-stamps .updatemenu-button", timeout=30_000)
+        assert page.evaluate(CUT_TEXTS) == []
+        screenshot(page, "transposed-link-scatter-ko")
+    finally:
+        page.close()

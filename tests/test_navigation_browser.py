@@ -1,33 +1,114 @@
-"""A shared link to any page works on a freshly started server, like a class's first visitor would use it."""
+"""A shared lesson link works in a real browser, even as the very first visit to a fresh server."""
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
+from cnnviz.locales import t
 from pages.common.menu import PAGES
-from tests.conftest import ROOT, error_elements, streamlit_server, wait_idle
+from pages.common.schema import write_link
+from pages.schemas import SCHEMAS
+from tests.conftest import ROOT, error_elements, screenshot, streamlit_server, wait_idle
+
+CONV = SCHEMAS["pages/lessons/convolution.py"]
 
 
-@pytest.mark.parametrize("page_info", PAGES, ids=lambda p: p.url or "home")
-def test_every_page_hands_over_to_the_app_when_streamlit_runs_it_directly(page_info):
-    # On a fresh server Streamlit runs a page file on its own; run_inside_app() must come first
-    source = Path(ROOT / page_info.path).read_text()
-    assert "\nrun_inside_app()\n" in source
-    assert source.index("\nrun_inside_app()\n") < source.index("\nst.", source.index("\nrun_inside_app()\n"))
+def test_no_page_script_sits_directly_in_pages_folder():
+    # Streamlit's legacy discovery runs pages/*.py on their own on a fresh server; ours live one level down
+    assert sorted(p.name for p in (ROOT / "pages").glob("*.py")) == []
+    assert all(Path(p.path).parent.name == "lessons" for p in PAGES)
+
+
+def _conv_link() -> str:
+    return "convolution?" + urlencode(write_link(CONV.build(CONV.SAMPLE)))
+
+
+def _value(page, key: str) -> str:
+    return page.locator(f".st-key-{key.replace('.', '-')} input, .st-key-{key.replace('.', '-')} textarea").first \
+        .input_value()
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("page_info", [p for p in PAGES if p.url in ("padding_stride", "training")], ids=lambda p: p.url)
-def test_first_visit_to_a_page_url_on_a_fresh_server_shows_the_apps_menu(browser, page_info):
-    with streamlit_server(f"streamlit-fresh-{page_info.url}.log") as url:
+def test_a_lesson_link_opened_first_on_a_fresh_server_shows_the_senders_settings(browser):
+    with streamlit_server("streamlit-fresh-link.log") as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1200})
         try:
-            page.goto(f"{url}/{page_info.url}", timeout=60_000)
+            page.goto(f"{url}/{_conv_link()}", timeout=60_000)
             wait_idle(page)
             nav = page.locator("[data-testid='stSidebarNav']").inner_text()
-            assert all(p.title in nav for p in PAGES), nav  # the app's menu, not file names
-            assert "catalogue" not in nav
+            assert all(t(p.title_id) in nav for p in PAGES), nav  # the app's menu, not file names
             assert page.get_by_text("Page not found").count() == 0
-            assert page.locator("h1").first.inner_text().strip()
+            assert _value(page, "conv.stride_w") == "3" and _value(page, "conv.pad_w") == "2"
+            assert _value(page, "conv.input_text").splitlines()[0].split() == ["1", "2", "3", "4"]
             assert error_elements(page) == []
+            # Reload keeps the state: the address bar is the lesson
+            page.reload()
+            wait_idle(page)
+            assert _value(page, "conv.stride_w") == "3"
         finally:
             page.close()
+
+
+@pytest.mark.browser
+def test_changing_a_setting_writes_it_into_the_address_bar_and_a_new_tab_restores_it(browser, streamlit_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    other = None
+    try:
+        page.goto(f"{streamlit_url}/convolution", timeout=60_000)
+        wait_idle(page)
+        field = page.locator(".st-key-conv-stride_h input")
+        field.fill("2")
+        field.press("Enter")
+        wait_idle(page)
+        assert "stride_h=2" in page.url
+        other = browser.new_page(viewport={"width": 1280, "height": 720})
+        other.goto(page.url, timeout=60_000)
+        wait_idle(other)
+        assert _value(other, "conv.stride_h") == "2"
+    finally:
+        page.close()
+        if other:
+            other.close()
+
+
+@pytest.mark.browser
+def test_a_garbage_link_shows_a_notice_and_the_defaults(browser, streamlit_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(f"{streamlit_url}/convolution?stride_h=banana&pad_w=1e309&zz=1", timeout=60_000)
+        wait_idle(page)
+        assert error_elements(page) == []
+        assert page.get_by_text("stride_h, pad_w").count() >= 1
+        assert _value(page, "conv.stride_h") == "1"
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_the_classroom_link_hides_the_controls_and_the_presenter_layout_puts_the_figure_on_screen(browser, streamlit_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(f"{streamlit_url}/{_conv_link()}&hide=all&present=1", timeout=60_000)
+        wait_idle(page)
+        assert page.locator(".st-key-conv-stride_w").count() == 0
+        assert page.locator("[data-testid='stSidebar'][aria-expanded='true']").count() == 0
+        chart = page.locator(".stPlotlyChart").first
+        box = chart.bounding_box()
+        assert box is not None and box["y"] < 720 * 0.5, box  # the figure starts on the first screen
+        screenshot(page, "lesson-presenter-1280x720")
+        assert error_elements(page) == []
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_korean_link_reads_in_korean(browser, streamlit_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(f"{streamlit_url}/convolution?lang=ko", timeout=60_000)
+        wait_idle(page)
+        assert page.locator("h1").first.inner_text().strip() == t("nav.convolution.title", "ko")
+        assert page.evaluate("document.documentElement.lang") == "ko"
+        screenshot(page, "convolution-ko-1280x720")
+    finally:
+        page.close()

@@ -59,6 +59,15 @@ class Lesson:
         if presenting():
             st.html(PRESENTER_CSS)
 
+    def areas(self):
+        """``(controls, body)`` containers in the order the layout wants: controls first normally; with the
+        presenter flag the body (figure, equation) first and the controls folded away below it."""
+        if presenting():
+            body = st.container()
+            return st.expander(tr("app.controls"), icon=":material/tune:"), body
+        controls = st.container()
+        return controls, st.container()
+
     def key(self, name: str) -> str:
         return f"{self.prefix}.{name}"
 

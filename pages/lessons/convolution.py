@@ -96,34 +96,44 @@ def show_step(step, flip: bool) -> None:
         column.dataframe(np.vectorize(cnnviz.format_number)(values), hide_index=True)
 
 
+def show(settings: ConvSettings, lesson: Lesson) -> None:
+    """The formula, the animation and the arithmetic of the chosen output cell."""
+    try:
+        trace = compute(*parse(settings), settings)
+    except ValueError as err:
+        st.error(tr("conv.error.geometry", message=error_text(err)), icon=":material/error:")
+        return
+
+    with st.container(border=True):
+        show_formula(trace.geometry)
+    if not np.all(np.isfinite(trace.output)):
+        st.warning(tr("conv.overflow"), icon=":material/warning:")
+    n_steps = len(trace.steps)
+    geo = trace.geometry
+    animate = n_steps <= MAX_FRAMES
+    step = min(settings.step, n_steps) - 1
+    padded = any(geo.pads[0]) or any(geo.pads[1])
+    labels = SlideLabels(input=tr("conv.fig.input_padded" if padded else "conv.fig.input"),
+                         kernel=tr("conv.fig.kernel_flipped" if settings.flip else "conv.fig.kernel"),
+                         output=tr("conv.fig.output"), play=tr("app.player.play"), fast=tr("app.player.fast"),
+                         pause=tr("app.player.pause"), step=tr("app.player.step"))
+    figure = slide_figure(trace.padded, trace.real, geo.out_shape, trace.steps, kernel=trace.steps[0].kernel,
+                          unreached=(geo.rows.unreached(), geo.cols.unreached()), labels=labels,
+                          start=step, animate=animate)
+    show_figure(figure, key="conv.figure")
+    st.caption(tr("app.player.hint_browser" if animate else "app.player.hint_server", n=n_steps))
+    if n_steps > 1:  # a slider needs two ends: a 1×1 output has one cell
+        step = lesson.widget("step", bounds=(1, n_steps)) - 1
+    show_step(trace.steps[step], settings.flip)
+
+
 st.title(tr("nav.convolution.title"))
-st.caption(tr("conv.intro"))
 lesson = Lesson(ConvSettings)
 lesson.notices()
-settings = read_settings(lesson)
-lesson.link_control()
-try:
-    trace = compute(*parse(settings), settings)
-except ValueError as err:
-    st.error(tr("conv.error.geometry", message=error_text(err)), icon=":material/error:")
-    st.stop()
-
-with st.container(border=True):
-    show_formula(trace.geometry)
-if not np.all(np.isfinite(trace.output)):
-    st.warning(tr("conv.overflow"), icon=":material/warning:")
-n_steps = len(trace.steps)
-geo = trace.geometry
-animate = n_steps <= MAX_FRAMES
-st.caption(tr("app.player.hint_browser" if animate else "app.player.hint_server", n=n_steps))
-step = lesson.widget("step", bounds=(1, n_steps), label=tr("conv.step.label")) - 1 if n_steps > 1 else 0
-padded = any(geo.pads[0]) or any(geo.pads[1])
-labels = SlideLabels(input=tr("conv.fig.input_padded" if padded else "conv.fig.input"),
-                     kernel=tr("conv.fig.kernel_flipped" if settings.flip else "conv.fig.kernel"),
-                     output=tr("conv.fig.output"), play=tr("app.player.play"), fast=tr("app.player.fast"),
-                     pause=tr("app.player.pause"), step=tr("app.player.step"))
-figure = slide_figure(trace.padded, trace.real, geo.out_shape, trace.steps, kernel=trace.steps[0].kernel,
-                      unreached=(geo.rows.unreached(), geo.cols.unreached()), labels=labels,
-                      start=step, animate=animate)
-show_figure(figure, key="conv.figure")
-show_step(trace.steps[step], settings.flip)
+controls, body = lesson.areas()
+with controls:
+    st.caption(tr("conv.intro"))
+    settings = read_settings(lesson)
+    lesson.link_control()
+with body:
+    show(settings, lesson)

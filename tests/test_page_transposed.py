@@ -1,6 +1,7 @@
 """Transposed convolution page: AppTest at defaults, examples and extremes; the numbers it shows equal
 the engine's; a browser run of the scatter animation."""
 import json
+import re
 
 import numpy as np
 import pytest
@@ -181,3 +182,14 @@ def test_too_many_stamps_to_animate_step_on_the_server_instead():
     fig = figure(at, "transposed.stamps")
     assert np.nansum(cells(fig["data"][2])) == 0  # x[0, 0] = 0 stamps only zeros
     assert "pixel (row 1, column 1) = 0" in fig["layout"]["annotations"][-1]["text"]
+
+
+def test_an_impossible_lesson_link_is_narrowed_with_a_korean_notice_naming_the_parameters():
+    link = {"lang": "ko", "stride": "1", "output_padding": "3", "size": "1", "kernel": "1", "padding": "2"}
+    at = run_page(PAGE, query=link)
+    assert_no_exception(at)
+    assert not at.error  # nothing impossible can be chosen: the ranges narrowed instead
+    notice = next(c.value for c in at.caption if "output_padding" in c.value)
+    assert re.search(r"[\uac00-\ud7a3]", notice) and "padding" in notice.replace("output_padding", "")
+    assert at.session_state[KEY + "output_padding"] == 0 and at.session_state[KEY + "padding"] == 0
+    assert metric(at, "출력 크기") == "1 × 1"  # s(i − 1) + k = 1, by hand

@@ -1,4 +1,5 @@
 """The "Convolution over volumes" page, driven like a user would; numbers checked against references."""
+import re
 
 import numpy as np
 import pytest
@@ -8,8 +9,7 @@ from tests import reference
 from tests.conftest import assert_no_exception, chart, heatmap_z, run_page
 
 PAGE = "pages/lessons/volumes.py"
-
-
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def expected_output(x, bank, stride, padding) -> np.ndarray:
@@ -179,3 +179,28 @@ def test_the_largest_bottleneck_inputs_are_counted_exactly():
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["7×7 conv, 4096 → 4096"] == f"{7 * 7 * 4096 * 4096 + 4096:,}"
     assert any(f"{7 * 7 * 4096 * 4096 * 512 * 512:,} directly" in m.value for m in at.markdown)
+
+
+def _numbers(text: str) -> list[str]:
+    return sorted(re.findall(r"\d+", text))
+
+
+def test_an_impossible_lesson_link_reads_in_korean_with_the_same_numbers_as_in_english():
+    link = {"size": "3", "kernel": "5", "padding": "0"}  # a 5×5 filter on a 3×3 input without padding
+    en, ko = (run_page(PAGE, query=link | {"lang": lang}) for lang in ("en", "ko"))
+    for at in (en, ko):
+        assert_no_exception(at)
+        assert len(at.error) == 1
+        assert chart(at, "volumes.bottleneck")  # the part that does not depend on it keeps working
+    english, korean = en.error[0].value, ko.error[0].value
+    assert "larger than the padded input 3 + 2·0 = 3" in english
+    assert HANGUL.search(korean) and not re.search(r"[A-Za-z]{3,}", korean)
+    assert _numbers(korean) == _numbers(english) and "5" in _numbers(korean)
+
+
+def test_a_broken_link_value_gets_a_korean_notice_naming_the_parameter():
+    at = run_page(PAGE, query={"lang": "ko", "size": "banana", "bn_kernel": "4"})
+    assert_no_exception(at)
+    notice = next(c.value for c in at.caption if "size" in c.value)
+    assert HANGUL.search(notice) and "bn_kernel" in notice
+    assert at.slider(key="volumes.size").value == 5  # the default

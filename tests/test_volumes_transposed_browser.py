@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from cnnviz.locales import t
 from pages.common.schema import write_link
 from pages.schemas import SCHEMAS
 from tests.conftest import error_elements, screenshot, wait_idle
@@ -25,6 +26,13 @@ def _open(browser, url: str, path: str, lang: str):
     page.goto(f"{url}/{path}&lang={lang}", timeout=60_000)
     wait_idle(page)
     return page
+
+
+def _screenshot_whole_page(page, name: str) -> None:
+    """At the same width, tall enough to show the figures below the first screen."""
+    page.set_viewport_size({"width": 1280, "height": 2600})
+    page.wait_for_timeout(1500)
+    screenshot(page, name)
 
 
 def _link(schema, page: str) -> str:
@@ -53,23 +61,25 @@ def test_the_volumes_lesson_link_arrives_and_no_label_is_cut(browser, streamlit_
         assert _slider(page, "volumes.slope") == "0.2"
         assert page.evaluate(CUT_TEXTS) == []
         assert error_elements(page) == []
-        screenshot(page, f"volumes-link-{lang}")
+        _screenshot_whole_page(page, f"volumes-link-{lang}")
     finally:
         page.close()
 
 
-TITLE_OFFSETS = """key => {
-  const chart = document.querySelector('.st-key-' + key);
-  const titles = [...chart.querySelectorAll('g.annotation')].filter(a => a.querySelector('text b, tspan b')
-      || a.textContent.match(/×|°/));
-  return ['xy', 'x2y2', 'x3y3'].map((name, k) => {
-    const grid = chart.querySelector('.subplot.' + name + ' .heatmaplayer image').getBoundingClientRect();
-    const mid = grid.x + grid.width / 2;
-    const near = titles.map(a => a.getBoundingClientRect()).filter(r => r.bottom <= grid.y + 2)
-        .sort((a, b) => Math.abs(a.x + a.width / 2 - mid) - Math.abs(b.x + b.width / 2 - mid))[0];
-    return {offset: Math.abs(near.x + near.width / 2 - mid), lines: near.height};
-  });
-}"""
+ANNOTATIONS = """key => [...document.querySelectorAll('.st-key-' + key + ' g.annotation')].map(a => {
+  const r = a.getBoundingClientRect();
+  return {text: a.textContent.replace(/\\s/g, ''), mid: r.x + r.width / 2, height: r.height};
+})"""
+GRIDS = """key => ['xy', 'x2y2', 'x3y3'].map(name => {
+  const r = document.querySelector('.st-key-' + key + ' .subplot.' + name + ' .heatmaplayer image').getBoundingClientRect();
+  return r.x + r.width / 2;
+})"""
+
+
+def _titles(page, key: str, words: list[str]) -> list[dict]:
+    """The title annotation of each grid (its text starts with the panel's word), left to right."""
+    found = page.evaluate(ANNOTATIONS, key)
+    return [next(a for a in found if a["text"].startswith(w.replace(" ", ""))) for w in words]
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -81,11 +91,13 @@ def test_the_transposed_lesson_link_arrives_with_centred_two_line_titles(browser
         assert _slider(page, "transposed.output_padding") == "1" and _number(page, "transposed.seed") == "5"
         assert page.evaluate(CUT_TEXTS) == []
         page.wait_for_selector(".st-key-transposed-direct .heatmaplayer image", timeout=30_000)
-        for title in page.evaluate(TITLE_OFFSETS, "transposed-direct"):
-            assert title["offset"] < 6, title  # centred over its grid
-            assert title["lines"] < 3 * 22, title  # one or two lines of ~22 px, never three
+        words = [t(f"transposed.fig.{w}", lang) for w in ("stretched", "rotated", "output")]
+        titles = _titles(page, "transposed-direct", words)
+        for title, mid in zip(titles, page.evaluate(GRIDS, "transposed-direct")):
+            assert abs(title["mid"] - mid) < 6, title  # centred over its grid
+            assert title["height"] < 3 * 22, title  # one or two lines of ~23 px, never three
         assert error_elements(page) == []
-        screenshot(page, f"transposed-link-{lang}")
+        _screenshot_whole_page(page, f"transposed-link-{lang}")
     finally:
         page.close()
 
@@ -96,6 +108,6 @@ def test_the_transposed_link_opens_on_the_view_it_names(browser, streamlit_url):
         assert page.locator("[role='tab'][aria-selected='true']").inner_text().startswith("도장 찍기")
         page.wait_for_selector(".st-key-transposed-stamps .updatemenu-button", timeout=30_000)
         assert page.evaluate(CUT_TEXTS) == []
-        screenshot(page, "transposed-link-scatter-ko")
+        _screenshot_whole_page(page, "transposed-link-scatter-ko")
     finally:
         page.close()

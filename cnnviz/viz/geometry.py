@@ -49,7 +49,7 @@ def _wrap(title: str, width_px: float) -> list[str]:
     """Break a title into lines of at most ``width_px`` (at least one word per line)."""
     lines: list[str] = []
     for word in title.split():
-        if lines and _text_px(f"{lines[-1]} {word}") <= width_px:
+        if lines and _text_px(f"{lines[-1]} {word}") <= width_px + 0.5:  # + 0.5: float slack of the fit
             lines[-1] += " " + word
         else:
             lines.append(word)

@@ -8,7 +8,7 @@ from cnnviz.transpose import as_direct_convolution, conv_transpose2d, conv_trans
 from cnnviz.viz.geometry import StretchLabels, stretched_input_figure
 from cnnviz.viz.stamps import StampLabels, can_animate, stamps_figure
 from pages.common.charts import show_figure
-from pages.common.controls import Lesson
+from pages.common.controls import Lesson, presenting
 from pages.common.text import error_text, tr
 from pages.schemas.transposed import EXAMPLES, GEOMETRY, TransposedSettings
 
@@ -48,6 +48,11 @@ def figure_labels() -> tuple[StretchLabels, StampLabels]:
     return stretch, stamp
 
 
+def implicit_formula(view) -> str:
+    """The zeros padded around the stretched input, as the course writes them."""
+    return "d(k − 1) − p" if view.geometry.rows.dilation > 1 else "k − p − 1"
+
+
 def show_sizes(view) -> None:
     ax = view.geometry.rows
     size, formula = st.columns([1, 3])
@@ -57,8 +62,8 @@ def show_sizes(view) -> None:
     formula.markdown(f"<span style='font-size:1.6rem'>o = {ax.formula()}</span>", unsafe_allow_html=True)
     stretch, pad, kernel = st.columns(3)
     stretch.metric(tr("transposed.stretched"), ax.stretched, help=tr("transposed.stretched_help", n=ax.stride - 1))
-    implicit = "d(k − 1) − p" if ax.dilation > 1 else "k − p − 1"
-    pad.metric(tr("transposed.implicit", formula=implicit), ax.implicit_padding, help=tr("transposed.implicit_help"))
+    pad.metric(tr("transposed.implicit", formula=implicit_formula(view)), ax.implicit_padding,
+               help=tr("transposed.implicit_help"))
     kernel.metric(tr("transposed.extra"), ax.output_padding)
 
 
@@ -73,7 +78,7 @@ def show_views(lesson: Lesson, s: TransposedSettings, x, out, view, stamps) -> N
     direct_tab, scatter_tab = st.tabs(names, default=names[VIEWS.index(s.view)], key="transposed._tab",
                                       on_change=_view_changed)
     with direct_tab:
-        st.markdown(tr("transposed.direct_text"))
+        st.markdown(tr("transposed.direct_text", pad=implicit_formula(view)))
         show_figure(stretched_input_figure(view, out, stretch_labels), key="transposed.direct", width="content")
     with scatter_tab:
         st.markdown(tr("transposed.scatter_text"))
@@ -87,7 +92,8 @@ st.title(tr("nav.transposed.title"))
 st.caption(tr("transposed.intro"))
 lesson = Lesson(TransposedSettings)
 lesson.notices()
-controls, main = st.columns([1, 3.2], gap="large")
+# the presenter layout puts the figures first and folds the controls away below them
+controls, main = lesson.areas() if presenting() else st.columns([1, 3.2], gap="large")
 with controls:
     settings = read_settings(lesson)
 with main:
@@ -96,7 +102,7 @@ with main:
         for name, changes in EXAMPLES.items():
             st.button(tr(f"transposed.example.{name}"), on_click=_load_example, args=(changes,),
                       key=f"transposed.example.{name}")
-    lesson.link_control()
+        lesson.link_control()
     try:
         x, out, view, stamps = compute(settings)
     except ValueError as err:

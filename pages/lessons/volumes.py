@@ -105,7 +105,7 @@ def show_parameters(s: VolumeSettings) -> None:
 def show_layer(lesson: Lesson) -> None:
     """Its own fragment: changing the activation does not resend (and restart) the animation above."""
     lesson.settings()  # a fragment rerun: catch up with the values just changed
-    choice, slope, formula = st.columns([1.6, 1, 1.4], gap="large", vertical_alignment="center")
+    choice, slope, formula = st.columns([1.3, 0.9, 1.8], gap="large", vertical_alignment="center")
     lesson.widget("activation", choice)
     if lesson.current.activation == "leaky_relu":
         lesson.widget("slope", slope)
@@ -148,25 +148,26 @@ def show_bottleneck(lesson: Lesson) -> None:
 
 
 st.title(tr("nav.volumes.title"))
-st.caption(tr("volumes.intro"))
 lesson = Lesson(VolumeSettings)
 lesson.notices()
-settings = read_settings(lesson)
-lesson.link_control()
-try:
-    volume = compute_volume(volume_part(settings))
-except ValueError as err:
-    st.error(tr("volumes.error.geometry", message=error_text(err)), icon=":material/error:")
-    volume = None
-
-if volume is not None:
-    show_shapes(settings, volume)
-    show_cells(lesson, settings, volume)
-    st.header(tr("volumes.params.heading"))
-    show_parameters(settings)
-    st.header(tr("volumes.layer.heading"))
-    show_layer(lesson)
-
-st.header(tr("volumes.bn.heading"))
-st.markdown(tr("volumes.bn.intro"))
-show_bottleneck(lesson)
+controls, body = lesson.areas()
+with controls:
+    st.caption(tr("volumes.intro"))
+    settings = read_settings(lesson)
+    lesson.link_control()
+with body:
+    try:
+        volume = compute_volume(volume_part(settings))
+    except ValueError as err:
+        st.error(tr("volumes.error.geometry", message=error_text(err)), icon=":material/error:")
+        volume = None
+    if volume is not None:
+        show_shapes(settings, volume)
+        show_cells(lesson, settings, volume)
+        st.header(tr("volumes.params.heading"))
+        show_parameters(settings)
+        st.header(tr("volumes.layer.heading"))
+        show_layer(lesson)
+    st.header(tr("volumes.bn.heading"))
+    st.markdown(tr("volumes.bn.intro"))
+    show_bottleneck(lesson)

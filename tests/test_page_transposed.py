@@ -193,3 +193,11 @@ def test_an_impossible_lesson_link_is_narrowed_with_a_korean_notice_naming_the_p
     assert re.search(r"[\uac00-\ud7a3]", notice) and "padding" in notice.replace("output_padding", "")
     assert at.session_state[KEY + "output_padding"] == 0 and at.session_state[KEY + "padding"] == 0
     assert metric(at, "출력 크기") == "1 × 1"  # s(i − 1) + k = 1, by hand
+
+
+def test_a_classroom_link_hiding_the_controls_hides_the_examples_too_but_keeps_the_figures():
+    at = run_page(PAGE, query={"hide": "all", "size": "3"})
+    assert_no_exception(at)
+    assert not at.slider and not [b for b in at.button if b.key and b.key.startswith(KEY + "example")]
+    assert metric(at, "Output size") == "6 × 6"  # the hidden setting still applies: 2·(3 − 1) + 2
+    assert figure(at, "transposed.direct") and figure(at, "transposed.stamps")

@@ -47,7 +47,7 @@ def add_player(layout: dict, step_labels: Sequence[str], start: int = 0, labels:
                               "buttons": buttons}]
     if "width" in layout:
         plot_px = layout["width"] - layout.get("margin", {}).get("l", 80) - layout.get("margin", {}).get("r", 80)
-        slider_x = min(0.6, max(slider_x, (buttons_px([b["label"] for b in buttons]) + 12) / plot_px))
+        slider_x = min(0.6, max(slider_x, (buttons_px([b["label"] for b in buttons]) + 40) / plot_px))
     layout["sliders"] = [{
         "active": start, "x": slider_x, "len": 1 - slider_x, "y": 0, "yanchor": "top", "pad": {"t": slider_pad},
         "currentvalue": {"prefix": labels.step, "font": {"size": 15}, "visible": True},

@@ -98,10 +98,11 @@ with controls:
     settings = read_settings(lesson)
 with main:
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.markdown(tr("transposed.examples"))
-        for name, changes in EXAMPLES.items():
-            st.button(tr(f"transposed.example.{name}"), on_click=_load_example, args=(changes,),
-                      key=f"transposed.example.{name}")
+        if not lesson.hidden & set(GEOMETRY):  # a classroom link that hides the geometry hides its examples
+            st.markdown(tr("transposed.examples"))
+            for name, changes in EXAMPLES.items():
+                st.button(tr(f"transposed.example.{name}"), on_click=_load_example, args=(changes,),
+                          key=f"transposed.example.{name}")
         lesson.link_control()
     try:
         x, out, view, stamps = compute(settings)

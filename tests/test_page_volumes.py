@@ -204,3 +204,14 @@ def test_a_broken_link_value_gets_a_korean_notice_naming_the_parameter():
     notice = next(c.value for c in at.caption if "size" in c.value)
     assert HANGUL.search(notice) and "bn_kernel" in notice
     assert at.slider(key="volumes.size").value == 5  # the default
+
+
+def test_changing_the_activation_redraws_the_layer_and_writes_the_link():
+    at = run_page(PAGE)
+    before = chart(at, "volumes.layer")
+    at.radio(key="volumes.activation").set_value("tanh").run()
+    assert_no_exception(at)
+    after = chart(at, "volumes.layer")
+    np.testing.assert_array_equal(heatmap_z(after["data"][1]), heatmap_z(before["data"][1]))  # z + b unchanged
+    np.testing.assert_allclose(heatmap_z(after["data"][2]), np.tanh(heatmap_z(before["data"][1])), rtol=1e-12)
+    assert at.query_params["activation"] == "tanh"

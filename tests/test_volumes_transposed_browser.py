@@ -21,6 +21,13 @@ CUT_TEXTS = """() => [...document.querySelectorAll(
   .map(e => e.textContent.trim())"""
 
 
+PLAYER_GAP = """key => {
+  const chart = document.querySelector('.st-key-' + key);
+  const ends = [...chart.querySelectorAll('g.updatemenu-button')].map(b => b.getBoundingClientRect().right);
+  return [Math.max(...ends), chart.querySelector('.slider-label').getBoundingClientRect().left];
+}"""
+
+
 def _open(browser, url: str, path: str, lang: str):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(f"{url}/{path}&lang={lang}", timeout=60_000)
@@ -60,6 +67,10 @@ def test_the_volumes_lesson_link_arrives_and_no_label_is_cut(browser, streamlit_
         assert _number(page, "volumes.seed") == "7" and _number(page, "volumes.bn_in") == "192"
         assert _slider(page, "volumes.slope") == "0.2"
         assert page.evaluate(CUT_TEXTS) == []
+        page.locator(".st-key-volumes-figure").scroll_into_view_if_needed()
+        page.wait_for_selector(".st-key-volumes-figure .slider-label", timeout=30_000)
+        buttons_end, label_start = page.evaluate(PLAYER_GAP, "volumes-figure")
+        assert buttons_end <= label_start, (buttons_end, label_start)  # "Output cell 5" clear of ❚❚ Pause
         assert error_elements(page) == []
         _screenshot_whole_page(page, f"volumes-link-{lang}")
     finally:

@@ -31,6 +31,7 @@ from cnnviz.edges import BORDERS, corner_maps, edge_map, edge_maps, pixel_trace,
 from cnnviz.images import load_image, luma  # noqa: E402
 from cnnviz.kernels import KERNELS  # noqa: E402
 from cnnviz.viz import edges as fig  # noqa: E402
+from bench.timing import best  # noqa: E402
 
 BUDGET = 0.3  # s
 
@@ -46,14 +47,6 @@ def photo(side: int) -> bytes:
     Image.fromarray(np.clip(rgb + rng.normal(0, 6, rgb.shape), 0, 255).astype(np.uint8)).save(out, "JPEG", quality=88)
     return out.getvalue()
 
-
-def best(fn, repeats: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), result
 
 
 def engine_path(data: bytes, repeats: int) -> None:

@@ -24,10 +24,17 @@ class CnnvizError(ValueError):
         self.params = params
         super().__init__(self.message("en"))
 
+    def __reduce__(self):  # pickled by st.cache_data: rebuild from code and params, not from the message
+        return _rebuild, (type(self), self.code, self.params)
+
     def message(self, lang: str = "en") -> str:
         """The message in ``lang`` (English when the language lacks it)."""
         params = {k: _term(v, lang) if isinstance(v, Term) else v for k, v in self.params.items()}
         return t(f"error.{self.code}", lang, **params)
+
+
+def _rebuild(cls, code: str, params: dict) -> CnnvizError:
+    return cls(code, **params)
 
 
 def _term(word: Term, lang: str) -> str:

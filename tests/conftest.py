@@ -69,6 +69,20 @@ def chart(at, key: str) -> dict:
     return json.loads(found[0].proto.spec)
 
 
+def player_data(at, key: str) -> dict:
+    """What the player ``key`` (pages/common/player.py) was sent: its payload, step and speed."""
+    found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
+    assert len(found) == 1, f"no single player with key {key!r}"
+    return json.loads(found[0].proto.json)
+
+
+def player_values(data: dict, grid: int) -> np.ndarray:
+    """Grid ``grid`` of a player's payload as numbers (blank cells NaN), ``(H, W)``."""
+    g = data["payload"]["grids"][grid]
+    cells = [float(s.replace("−", "-")) if s else np.nan for s in g["text"]]
+    return np.array(cells).reshape(g["h"], g["w"])
+
+
 def heatmap_z(trace: dict) -> np.ndarray:
     """A heatmap trace's ``z`` as floats, blank cells (None) as NaN."""
     return np.array([[np.nan if v is None else v for v in row] for row in trace["z"]], dtype=float)
@@ -82,13 +96,14 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(log_name: str = "streamlit.log"):
-    """`streamlit run app.py` on a free loopback port, as a user would start it; yields its URL."""
+def streamlit_server(log_name: str = "streamlit.log", script: str = "app.py"):
+    """`streamlit run app.py` (or another ``script``) on a free loopback port, as a user would start it;
+    yields its URL."""
     port = _free_port()
     (ROOT / "artifacts").mkdir(exist_ok=True)
     with open(ROOT / "artifacts" / log_name, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)

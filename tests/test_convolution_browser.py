@@ -1,26 +1,34 @@
-"""The convolution animation plays in a real browser, without the server."""
+"""The convolution page's player in a real browser: it plays without the server, steps from the keyboard,
+and the step it stops on goes into the lesson link."""
 import pytest
 
-from tests.conftest import error_elements, screenshot
+import cnnviz
+from cnnviz.examples import INPUTS, KERNELS
+from tests.conftest import error_elements, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
 
-def _current_step(page) -> str:
-    return page.locator(".slider-label").first.text_content()
+def _step(page) -> int:
+    return int(page.locator(".player").get_attribute("data-step"))
 
 
-def test_pressing_play_moves_the_window_and_writes_output_cells(open_page):
+def test_play_moves_the_window_and_keys_step_into_the_lesson_link(open_page):
     page = open_page("convolution")
-    page.wait_for_selector(".updatemenu-button", timeout=30_000)
-    assert _current_step(page).strip() == "Step 1"
-    caption = page.locator(".annotation-text").last.text_content()
-    page.locator(".updatemenu-button").nth(1).click()  # ▶▶ Fast
-    page.wait_for_function(
-        "() => document.querySelector('.slider-label').textContent.trim() !== 'Step 1'", timeout=15_000)
+    page.wait_for_selector(".player[data-step]", timeout=30_000)
+    assert _step(page) == 1
+    steps = cnnviz.conv2d_trace(INPUTS["step_edge_6x6"], KERNELS["vertical_edge"]).steps
+    page.locator(".player select.speed").select_option("4")
+    page.locator(".player button.play").click()
     page.wait_for_timeout(1200)
-    page.locator(".updatemenu-button").nth(2).click()  # pause
-    assert _current_step(page).strip() != "Step 1"
-    assert page.locator(".annotation-text").last.text_content() != caption
-    screenshot(page, "convolution-playing")
+    page.locator(".player button.play").click()  # pause
+    stopped = _step(page)
+    assert stopped > 1 and page.locator(".player .equation").text_content() == steps[stopped - 1].equation
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    assert _step(page) == 2 and page.locator(".player .equation").text_content() == steps[1].equation
+    wait_idle(page)
+    page.wait_for_function("() => location.search.includes('step=2')", timeout=30_000)
+    assert any("(row 1, column 2)" in h for h in page.locator("h3").all_inner_texts())  # the detail follows
+    screenshot(page, "convolution-player")
     assert error_elements(page) == []

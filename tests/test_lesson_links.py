@@ -16,7 +16,8 @@ HOSTILE = ["banana", "-99999", "1e309", "9" * 40, "", "\x00", "1\x00", "nan", "i
 
 
 def _charts(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    players = [json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.component_name == "cnnviz.player"]
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")] + players
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -92,9 +92,10 @@ def test_the_classroom_link_hides_the_controls_and_the_presenter_layout_puts_the
         wait_idle(page)
         assert page.locator(".st-key-conv-stride_w").count() == 0
         assert page.locator("[data-testid='stSidebar'][aria-expanded='true']").count() == 0
-        chart = page.locator(".stPlotlyChart").first
-        box = chart.bounding_box()
+        box = page.locator(".player svg.board").bounding_box()
         assert box is not None and box["y"] < 720 * 0.5, box  # the figure starts on the first screen
+        equation = page.locator(".player .equation").bounding_box()
+        assert equation["y"] + equation["height"] <= 720, equation  # and its equation is on it too
         screenshot(page, "lesson-presenter-1280x720")
         assert error_elements(page) == []
     finally:

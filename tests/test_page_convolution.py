@@ -1,25 +1,23 @@
 """The "Convolution, step by step" page, driven like a user would."""
-import json
 
 import numpy as np
 import pytest
 
 import cnnviz
-from tests.conftest import assert_no_exception, run_page
+from tests.conftest import assert_no_exception, player_data, player_values, run_page
 
 PAGE = "pages/lessons/convolution.py"
 
 
-def _chart(at, i=0):
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
+def _output(at) -> np.ndarray:
+    """The output map as the player draws it once every step is written."""
+    return player_values(player_data(at, "conv.player"), 2)
 
 
 def test_default_page_shows_the_vertical_edge_example():
     at = run_page(PAGE)
     assert_no_exception(at)
-    fig = _chart(at)
-    final = np.array(fig["frames"][-1]["data"][0]["z"], dtype=float)
-    assert final.tolist() == [[0, 30, 30, 0]] * 4
+    assert _output(at).tolist() == [[0, 30, 30, 0]] * 4
     assert any("Output size** 4 × 4" in m.value for m in at.markdown)
 
 
@@ -42,8 +40,7 @@ def test_loading_a_preset_fills_the_text_and_the_picture_follows():
     at.selectbox(key="conv.input_preset").select("course_5x5").run()
     at.selectbox(key="conv.kernel_preset").select("course_2x2_b").run()
     assert_no_exception(at)
-    final = np.array(_chart(at)["frames"][-1]["data"][0]["z"], dtype=float)
-    np.testing.assert_allclose(final, [[1.9, 2.2, 1.6, 2.0], [1.4, 2.2, 2.7, 1.7], [1.7, 1.3, 1.3, 1.0],
+    np.testing.assert_allclose(_output(at), [[1.9, 2.2, 1.6, 2.0], [1.4, 2.2, 2.7, 1.7], [1.7, 1.3, 1.3, 1.0],
                                        [0.6, 1.4, 1.5, 1.4]])
 
 
@@ -52,7 +49,7 @@ def test_padding_modes_change_the_output_size(mode, size):
     at = run_page(PAGE, **{"conv.input_text": "1 2 3\n4 5 6\n7 8 9", "conv.kernel_text": "1 1\n1 1"})
     at.radio(key="conv.padding_mode").set_value(mode).run()
     assert_no_exception(at)
-    final = np.array(_chart(at)["frames"][-1]["data"][0]["z"], dtype=float)
+    final = _output(at)
     assert final.shape == (size, size)
     np.testing.assert_array_equal(final, cnnviz.conv2d(np.arange(1, 10).reshape(3, 3), np.ones((2, 2)), padding=mode))
 
@@ -61,9 +58,9 @@ def test_true_convolution_flips_the_kernel():
     at = run_page(PAGE, **{"conv.input_text": "1 2 3\n4 5 6\n7 8 9", "conv.kernel_text": "1 2\n3 4"})
     at.toggle(key="conv.flip").set_value(True).run()
     assert_no_exception(at)
-    fig = _chart(at)
-    kernel = [t for t in fig["data"] if t.get("xaxis") == "x2"][0]
-    assert np.array(kernel["z"]).tolist() == [[4, 3], [2, 1]]
+    data = player_data(at, "conv.player")
+    assert player_values(data, 1).tolist() == [[4, 3], [2, 1]]
+    assert data["payload"]["grids"][1]["title"] == "Kernel (flipped 180°)"
 
 
 @pytest.mark.parametrize("state, words", [
@@ -87,17 +84,18 @@ def test_extreme_values_still_render():
                            "conv.dilation_h": 3, "conv.dilation_w": 1, "conv.bias": -100.5})
     assert_no_exception(at)
     assert not at.error
-    assert at.get("plotly_chart")
+    assert player_data(at, "conv.player")["payload"]["frames"]
 
 
-def test_many_outputs_step_with_a_server_slider_instead_of_frames():
+def test_the_step_of_the_lesson_opens_the_player_there_with_its_arithmetic():
     big = "\n".join(" ".join("1" for _ in range(15)) for _ in range(15))
-    at = run_page(PAGE, **{"conv.input_text": big, "conv.kernel_text": "1 1 1\n1 1 1\n1 1 1", "conv.pad_h": 2, "conv.pad_w": 2})
+    at = run_page(PAGE, **{"conv.input_text": big, "conv.kernel_text": "1 1 1\n1 1 1\n1 1 1", "conv.pad_h": 2,
+                           "conv.pad_w": 2, "conv.step": 50})
     assert_no_exception(at)
-    assert "frames" not in _chart(at)
-    at.slider(key="conv.step").set_value(50).run()  # 17×17 outputs: cell 50 is row 3, column 16 (1-based)
-    assert any("Output cell (row 3, column 16)" in m.value for m in at.markdown)
-    assert np.count_nonzero(~np.isnan(np.array(_chart(at)["data"][-1]["z"], dtype=float))) == 50
+    data = player_data(at, "conv.player")
+    assert data["step"] == 50 and len(data["payload"]["frames"]) == 17 * 17  # every cell is a frame
+    assert any("Output cell (row 3, column 16)" in m.value for m in at.markdown)  # 17×17: cell 50, 1-based
+    assert at.query_params["step"] == "50"
 
 
 def test_a_single_output_cell_shows_its_arithmetic_without_a_step_slider():
@@ -107,12 +105,13 @@ def test_a_single_output_cell_shows_its_arithmetic_without_a_step_slider():
     assert any("1·1 + 2·1 + 3·1 + 4·1 = 10" in m.value for m in at.markdown)
 
 
-@pytest.mark.parametrize("pad, title", [(0, "Input"), (1, "Input (grey: padding)")])
-def test_the_input_title_mentions_padding_only_when_there_is_some(pad, title):
-    at = run_page(PAGE, **{"conv.pad_h": pad, "conv.pad_w": pad})
+def test_the_padding_added_on_each_side_is_shown_with_the_figure():
+    at = run_page(PAGE, **{"conv.input_text": "1 2 3\n4 5 6\n7 8 9", "conv.kernel_text": "1 1\n1 1",
+                           "conv.padding_mode": "same"})
     assert_no_exception(at)
-    titles = [a["text"].removeprefix("<b>").removesuffix("</b>") for a in _chart(at)["layout"]["annotations"]]
-    assert title in titles and ("Input (grey: padding)" in titles) == bool(pad)
+    data = player_data(at, "conv.player")["payload"]
+    assert data["caption"] == "padding: top 0, bottom 1, left 0, right 1"  # 'same' with an even kernel
+    assert len(data["grids"][0]["padding"]) == 4 * 4 - 3 * 3
 
 
 @pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # the overflow is the point

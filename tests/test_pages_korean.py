@@ -48,6 +48,10 @@ def shown_texts(at) -> list[str]:
         texts += [str(layout.get("title", {}).get("text", ""))] if isinstance(layout.get("title"), dict) else []
         texts += [b.get("label", "") for m in layout.get("updatemenus", []) for b in m.get("buttons", [])]
         texts += [t.get("name", "") for t in spec.get("data", []) if isinstance(t.get("name"), str)]
+    for player in at.get("bidi_component"):
+        if player.proto.component_name == "cnnviz.player":
+            shown = json.loads(player.proto.json)["payload"]
+            texts += [g["title"] for g in shown["grids"]] + [shown["caption"]] + list(shown["words"].values())
     return [t for t in texts if t]
 
 

@@ -25,7 +25,7 @@ from pages.common.text import browser_lang, lang, tr
 FLAGS = ("hide", "present", "lang")
 PRESENTER_CSS = """<style>
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stCaptionContainer"] { font-size: 1.2rem; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.75rem; max-width: 100%; }  /* clear of the header */
 h1 { font-size: 2rem !important; padding-top: 0 !important; }
 </style>"""
 

@@ -47,5 +47,6 @@ PAGES = (
     PageInfo("pages/lessons/edges.py", ":material/filter_b_and_w:", "images"),
     PageInfo("pages/lessons/layer_chain.py", ":material/stacks:", "networks"),
     PageInfo("pages/lessons/architectures.py", ":material/account_tree:", "networks"),
+    PageInfo("pages/lessons/own_network.py", ":material/code:", "networks"),
     PageInfo("pages/lessons/training.py", ":material/model_training:", "training"),
 )

@@ -1,16 +1,18 @@
 """Convolution, step by step: the kernel slides over the padded input; every output cell's arithmetic."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 
 import cnnviz
 from cnnviz.course import INPUTS, KERNELS, random_integers
 from cnnviz.matrix_text import format_matrix, parse_matrix
-from cnnviz.viz.slide import MAX_FRAMES, SlideLabels, slide_figure
-from pages.common.charts import show_figure
-from pages.common.controls import Lesson
-from pages.common.text import error_text, tr
+from cnnviz.viz.frames import convolution_animation
+from pages.common.controls import Lesson, presenting
+from pages.common.player import gif_download, player, speed_of
+from pages.common.text import error_text, lang, tr
 from pages.schemas.convolution import MAX_KERNEL, ConvSettings
 
 
@@ -96,34 +98,39 @@ def show_step(step, flip: bool) -> None:
         column.dataframe(np.vectorize(cnnviz.format_number)(values), hide_index=True)
 
 
+def _remember_step(n: int) -> None:
+    """The step the player moved to, before the rerun: so the lesson link carries it."""
+    st.session_state["conv.step"] = n
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def animate(x: np.ndarray, w: np.ndarray, s: ConvSettings, language: str):
+    """The trace and its frames, the same objects on every rerun (a step change costs nothing);
+    ``s`` with its step left at 1, since the frames do not depend on it."""
+    trace = compute(x, w, s)
+    return trace, convolution_animation(trace, s.flip, language)
+
+
 def show(settings: ConvSettings, lesson: Lesson) -> None:
     """The formula, the animation and the arithmetic of the chosen output cell."""
     try:
-        trace = compute(*parse(settings), settings)
+        trace, animation = animate(*parse(settings), replace(settings, step=1), lang())
     except ValueError as err:
         st.error(tr("conv.error.geometry", message=error_text(err)), icon=":material/error:")
         return
 
-    with st.container(border=True):
-        show_formula(trace.geometry)
-    if not np.all(np.isfinite(trace.output)):
-        st.warning(tr("conv.overflow"), icon=":material/warning:")
+    figure_first = presenting()  # on a projector the animation and its equation fill the first screen
+    above, below = st.container(), st.container()
+    with below if figure_first else above:
+        with st.container(border=True):
+            show_formula(trace.geometry)
+        if not np.all(np.isfinite(trace.output)):
+            st.warning(tr("conv.overflow"), icon=":material/warning:")
     n_steps = len(trace.steps)
-    geo = trace.geometry
-    animate = n_steps <= MAX_FRAMES
-    step = min(settings.step, n_steps) - 1
-    padded = any(geo.pads[0]) or any(geo.pads[1])
-    labels = SlideLabels(input=tr("conv.fig.input_padded" if padded else "conv.fig.input"),
-                         kernel=tr("conv.fig.kernel_flipped" if settings.flip else "conv.fig.kernel"),
-                         output=tr("conv.fig.output"), play=tr("app.player.play"), fast=tr("app.player.fast"),
-                         pause=tr("app.player.pause"), step=tr("app.player.step"))
-    figure = slide_figure(trace.padded, trace.real, geo.out_shape, trace.steps, kernel=trace.steps[0].kernel,
-                          unreached=(geo.rows.unreached(), geo.cols.unreached()), labels=labels,
-                          start=step, animate=animate)
-    show_figure(figure, key="conv.figure")
-    st.caption(tr("app.player.hint_browser" if animate else "app.player.hint_server", n=n_steps))
-    if n_steps > 1:  # a slider needs two ends: a 1×1 output has one cell
-        step = lesson.widget("step", bounds=(1, n_steps)) - 1
+    with above if figure_first else below:
+        step = player(animation, key="conv.player", step=min(settings.step, n_steps), presenter=figure_first,
+                      on_step=_remember_step) - 1
+        gif_download(animation, key="conv.gif", speed=speed_of("conv.player"), name="convolution")
     show_step(trace.steps[step], settings.flip)
 
 

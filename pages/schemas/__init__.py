@@ -1,13 +1,24 @@
-"""Every page's settings schema, by page script: the lesson-link tests and the quiz read this list."""
+"""Every page's settings schema, by page script: ``pages/schemas/<name>.py`` belongs to
+``pages/lessons/<name>.py``. The lesson-link tests, the Korean-text tests and the quiz read this mapping."""
 from __future__ import annotations
 
-from pages.common.schema import Settings
-from pages.schemas.convolution import ConvSettings
-from pages.schemas.transposed import TransposedSettings
-from pages.schemas.volumes import VolumeSettings
+import importlib
+import pkgutil
+from pathlib import Path
 
-SCHEMAS: dict[str, type[Settings]] = {
-    "pages/lessons/convolution.py": ConvSettings,
-    "pages/lessons/transposed.py": TransposedSettings,
-    "pages/lessons/volumes.py": VolumeSettings,
-}
+from pages.common.schema import Settings
+
+
+def _discover() -> dict[str, type[Settings]]:
+    found = {}
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        namespace = importlib.import_module(f"{__name__}.{module.name}")
+        schemas = [v for v in vars(namespace).values()
+                   if isinstance(v, type) and issubclass(v, Settings) and v is not Settings
+                   and v.__module__ == namespace.__name__]
+        assert len(schemas) == 1, f"pages/schemas/{module.name}.py must define exactly one schema"
+        found[f"pages/lessons/{module.name}.py"] = schemas[0]
+    return dict(sorted(found.items()))
+
+
+SCHEMAS: dict[str, type[Settings]] = _discover()

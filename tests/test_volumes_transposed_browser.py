@@ -122,3 +122,20 @@ def test_the_transposed_link_opens_on_the_view_it_names(browser, streamlit_url):
         _screenshot_whole_page(page, "transposed-link-scatter-ko")
     finally:
         page.close()
+
+
+def test_settings_changed_inside_the_volumes_fragments_reach_the_link_and_survive_a_reload(browser, streamlit_url):
+    page = _open(browser, streamlit_url, "volumes?", "en")
+    try:
+        page.locator(".st-key-volumes-activation label:has-text('tanh')").click()
+        wait_idle(page)
+        page.locator(".st-key-volumes-bn_bias label").click()
+        wait_idle(page)
+        assert "activation=tanh" in page.url and "bn_bias=1" in page.url
+        page.reload()
+        wait_idle(page)
+        assert _checked(page, "volumes.activation") == "tanh"
+        assert page.locator(".st-key-volumes-bn_bias input").is_checked()
+        assert error_elements(page) == []
+    finally:
+        page.close()

@@ -1,8 +1,6 @@
 """Convolution over volumes: C input channels, K filters of C×f×f, one output map per filter."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
 import cnnviz
@@ -18,7 +16,6 @@ from pages.common.text import error_text, tr
 from pages.schemas.volumes import VolumeSettings
 
 BIG_IMAGE = 224  # "and on a real photo?": the parameter comparison at ImageNet size
-VOLUME = ("source", "size", "channels", "filters", "kernel", "stride", "padding", "seed")  # what the volume needs
 
 
 def read_settings(lesson: Lesson) -> VolumeSettings:
@@ -36,11 +33,6 @@ def read_settings(lesson: Lesson) -> VolumeSettings:
         lesson.widget("padding")
         lesson.widget("stride")
     return lesson.settings()
-
-
-def volume_part(s: VolumeSettings) -> VolumeSettings:
-    """Only what the input volume and its filters depend on (the rest at defaults): a cache key."""
-    return replace(VolumeSettings.build({}), **{name: getattr(s, name) for name in VOLUME})
 
 
 def example(s: VolumeSettings):
@@ -82,7 +74,7 @@ def show_cells(lesson: Lesson, s: VolumeSettings, trace) -> None:
                                                                            "caption")},
                           play=tr("app.player.play"), fast=tr("app.player.fast"), pause=tr("app.player.pause"),
                           step=tr("volumes.step.player"))
-    show_figure(volume_spec(volume_part(s), labels, channels, pick, animate), key="volumes.figure", width="content")
+    show_figure(volume_spec(s.volume_part(), labels, channels, pick, animate), key="volumes.figure", width="content")
 
 
 def show_parameters(s: VolumeSettings) -> None:
@@ -157,7 +149,7 @@ with controls:
     lesson.link_control()
 with body:
     try:
-        volume = compute_volume(volume_part(settings))
+        volume = compute_volume(settings.volume_part())
     except ValueError as err:
         st.error(tr("volumes.error.geometry", message=error_text(err)), icon=":material/error:")
         volume = None

@@ -2,12 +2,13 @@
 the 1×1 bottleneck's numbers."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cnnviz.activations import ACTIVATIONS
 from pages.common.schema import Settings, choice, flag, integer, number
 
 BOTTLENECK_KERNELS = ("1", "3", "5", "7")  # odd, so that 'same' padding keeps the map size
+VOLUME = ("source", "size", "channels", "filters", "kernel", "stride", "padding", "seed")  # what the volume needs
 
 
 @dataclass(frozen=True)
@@ -40,3 +41,7 @@ class VolumeSettings(Settings):
     def input_channels(self) -> int:
         """A colour picture always has 3 channels."""
         return 3 if self.source == "picture" else self.channels
+
+    def volume_part(self) -> "VolumeSettings":
+        """Only what the input volume and its filters depend on (the rest at defaults): a cache key."""
+        return replace(self.build({}), **{name: getattr(self, name) for name in VOLUME})

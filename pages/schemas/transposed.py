@@ -32,8 +32,8 @@ class TransposedSettings(Settings):
     padding: int = integer(0, 0, 4, widget="slider")
     output_padding: int = integer(0, 0, 3, widget="slider")
     dilation: int = integer(1, 1, 3, widget="slider")
-    input_values: str = choice("from_one", GRID_VALUES)  # from 1: the first stamp is the kernel itself
-    kernel_values: str = choice("from_one", GRID_VALUES)
+    input_values: str = choice("from_one", GRID_VALUES, widget="select")  # from 1: the first stamp is the kernel
+    kernel_values: str = choice("from_one", GRID_VALUES, widget="select")
     seed: int = integer(0, 0, 9999)
     view: str = choice("direct", ("direct", "scatter"))
     pick: int = integer(10_000, 1, 10_000, widget="slider")  # the stamp shown when there are too many to animate

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .conv import as_numeric
+from .errors import CnnvizError, Term
 
 ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh")
 
@@ -43,13 +44,13 @@ def activate(z, name: str, slope: float = 0.01) -> np.ndarray:
         return relu(z)
     if name == "leaky_relu":
         if not 0 <= slope < 1:
-            raise ValueError(f"leaky ReLU's slope must be at least 0 and below 1, got {slope}")
+            raise CnnvizError("slope_out_of_range", slope=slope)
         return leaky_relu(z, slope)
     if name == "sigmoid":
         return sigmoid(z)
     if name == "tanh":
         return tanh(z)
-    raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {name!r}")
+    raise CnnvizError("not_one_of", name=Term("activation"), options=", ".join(ACTIVATIONS), value=repr(name))
 
 
 _LATEX = {
@@ -63,5 +64,5 @@ _LATEX = {
 def activation_latex(name: str, slope: float = 0.01) -> str:
     """The definition of the activation ``name`` as LaTeX (leaky ReLU with its ``slope`` written in)."""
     if name not in _LATEX:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {name!r}")
+        raise CnnvizError("not_one_of", name=Term("activation"), options=", ".join(ACTIVATIONS), value=repr(name))
     return _LATEX[name].replace("SLOPE", f"{slope:g}")

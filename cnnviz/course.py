@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .conv import as_numeric
+from .errors import CnnvizError, Term
 from .kernels import KERNELS as NAMED
 from .shapes import check_int
 
@@ -21,6 +23,10 @@ CONV_STREAM, VOLUME_STREAM, FILTER_STREAM, POOL_STREAM, INPUT_GRID_STREAM, KERNE
 def random_integers(shape: tuple[int, ...], low: int = 0, high: int = 9, seed: int = 0,
                     stream: int = CONV_STREAM) -> np.ndarray:
     """Whole numbers in ``[low, high]`` of any ``shape``, reproducible from ``seed`` and ``stream``."""
+    low, high = check_int("smallest value", low, None), check_int("largest value", high, None)
+    if high < low:
+        raise CnnvizError("empty_range", low=low, high=high)
+    shape = tuple(check_int("input size", n, 0) for n in shape)
     return np.random.default_rng([check_int("seed", seed, 0), stream]).integers(low, high + 1, shape)
 
 
@@ -77,11 +83,10 @@ POOL_EXAMPLES: dict[str, PoolExample] = {
 
 def with_more_channels(x, channels: int, seed: int) -> np.ndarray:
     """``(C, H, W)``: the image ``x`` ``(H, W)`` as channel 1, then ``channels − 1`` seeded random ones (0..9)."""
-    x = np.asarray(x)
+    x = as_numeric("input", x)
     if x.ndim != 2:
-        raise ValueError(f"the first channel must be one (H, W) image, got shape {x.shape}")
-    if channels < 1:
-        raise ValueError(f"channels must be at least 1, got {channels}")
+        raise CnnvizError("first_channel_not_an_image", shape=x.shape)
+    channels = check_int("channels", channels, 1)
     extra = random_integers((channels - 1, *x.shape), seed=seed, stream=POOL_STREAM)
     return np.concatenate([x[None].astype(extra.dtype), extra])
 
@@ -146,4 +151,4 @@ def value_grid(kind: str, n: int, seed: int = 0, stream: int = INPUT_GRID_STREAM
         return np.ones((n, n), dtype=int)
     if kind == "random":
         return random_integers((n, n), -2, 3, seed, stream)
-    raise ValueError(f"values must be one of {', '.join(GRID_VALUES)}, got {kind!r}")
+    raise CnnvizError("not_one_of", name=Term("values"), options=", ".join(GRID_VALUES), value=repr(kind))

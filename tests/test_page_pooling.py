@@ -5,11 +5,9 @@ import numpy as np
 import pytest
 
 import cnnviz
-
+from cnnviz.course import POOL_EXAMPLES, POOL_STREAM, random_filters, random_integers, with_more_channels
 from cnnviz.shapes import pool_geometry
-from cnnviz.pool_examples import POOL_EXAMPLES, random_image, with_more_channels
 from cnnviz.viz import style
-from cnnviz.volume_demo import random_filters
 from tests import reference
 from tests.conftest import (assert_no_exception, chart, error_elements, heatmap_z, player_data, player_values,
                             run_page, screenshot, wait_idle)
@@ -100,7 +98,7 @@ def test_padding_and_ceil_mode_follow_pytorch_semantics(mode):
              "pool.size": 3, "pool.stride": 2, "pool.padding": 1, "pool.ceil": True}
     at = run_page(PAGE, **state)
     assert_no_exception(at)
-    x = random_image(4, 7, 5)[0]
+    x = random_integers((7, 5), seed=4, stream=POOL_STREAM)
     expected = reference.pool2d(x, (3, 3), (2, 2), ((1, 1), (1, 1)), mode, ceil_mode=True)
     np.testing.assert_allclose(final_output(at), expected, atol=0.005)  # the player writes two decimals
     assert any("⌈" in m.value for m in at.markdown)
@@ -188,7 +186,7 @@ def test_the_step_of_the_lesson_opens_the_player_there_even_on_the_largest_input
     assert_no_exception(at)
     data = player_data(at, "pool.player")
     assert data["step"] == 256 and len(data["payload"]["frames"]) == 16 * 16  # every cell is a frame
-    x = random_image(9999, 16, 16)[0]
+    x = random_integers((16, 16), seed=9999, stream=POOL_STREAM)
     assert data["payload"]["frames"][-1]["equation"] == f"max({x[15, 15]}) = {x[15, 15]}"
     at.number_input(key="pool.height").set_value(15).run()  # fewer cells: the step stays in range
     assert_no_exception(at)
@@ -200,7 +198,7 @@ def test_extreme_window_and_stride_on_the_largest_input():
                            "pool.stride": 5, "pool.padding": 2, "pool.ceil": True, "pool.channels": 4})
     assert_no_exception(at)
     assert not at.error
-    x = random_image(0, 16, 16)[0]
+    x = random_integers((16, 16), seed=0, stream=POOL_STREAM)
     np.testing.assert_allclose(final_output(at),
                                reference.pool2d(x, (5, 5), (5, 5), ((2, 2), (2, 2)), "max", ceil_mode=True))
 
@@ -233,7 +231,7 @@ def test_the_code_panel_shows_pytorch_and_keras_for_the_current_settings():
     code = [c.value for c in at.code]
     torch_code = next(c for c in code if "F.avg_pool2d" in c)
     assert "kernel_size=3, stride=2, padding=1, ceil_mode=True" in torch_code
-    assert str(random_image(0, 7, 5)[0].astype(int).tolist()) in torch_code.replace(".0", "")
+    assert str(random_integers((7, 5), seed=0, stream=POOL_STREAM).astype(int).tolist()) in torch_code.replace(".0", "")
 
 
 def _predict_check(at, text):
@@ -288,13 +286,13 @@ def test_the_korean_page_renders_in_chromium(open_page):
 def test_the_keyboard_steps_the_pooling_player_and_the_step_goes_into_the_link(open_page):
     page = open_page("pooling?example=random&height=7&width=5&size=3&padding=1&ceil=1&mode=avg")
     page.wait_for_selector(".player[data-step]", timeout=30_000)
-    steps = reference_steps = cnnviz.pool2d_trace(random_image(0, 7, 5)[0], 3, 2, 1, "avg", True).steps
+    steps = cnnviz.pool2d_trace(random_integers((7, 5), seed=0, stream=POOL_STREAM), 3, 2, 1, "avg", True).steps
     player = page.locator(".player")
     player.focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("PageDown")
     assert int(player.get_attribute("data-step")) == 3
-    assert page.locator(".player .equation").text_content() == reference_steps[2].equation
+    assert page.locator(".player .equation").text_content() == steps[2].equation
     page.keyboard.press("End")
     assert int(player.get_attribute("data-step")) == len(steps) == 4 * 3
     page.keyboard.press("ArrowLeft")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from cnnviz.transpose import as_direct_convolution, conv_transpose2d, transpose_geometry
-from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
+from tests.conftest import assert_no_exception, error_elements, player_data, run_page, screenshot, wait_idle
 
 PAGE = "pages/lessons/transposed.py"
 KEY = "transposed."
@@ -23,6 +23,18 @@ def figure(at, key: str) -> dict:
 
 def cells(trace: dict) -> np.ndarray:
     return np.array([[np.nan if v is None else v for v in row] for row in trace["z"]], dtype=float)
+
+
+def canvas(data: dict, frame: int) -> np.ndarray:
+    """The uncropped canvas a player frame shows (its running sum; blank cells NaN), ``(H, W)``."""
+    grid, texts = data["payload"]["frames"][frame]["updates"][0][:2]
+    g = data["payload"]["grids"][grid]
+    return np.array([float(v.replace("−", "-")) if v else np.nan for v in texts]).reshape(g["h"], g["w"])
+
+
+def products(data: dict, frame: int) -> np.ndarray:
+    """The stamp's values (value × kernel) written on the canvas window of a player frame, row by row."""
+    return np.array([float(v.replace("−", "-")) for _, _, v in data["payload"]["frames"][frame]["products"]])
 
 
 def metric(at, label_start: str) -> str:
@@ -44,8 +56,8 @@ def test_default_counts_from_one_so_the_first_stamp_is_the_kernel_itself():
     np.testing.assert_array_equal(conv_transpose2d(x, x, stride=2), expected)
     direct = figure(at, "transposed.direct")
     np.testing.assert_array_equal(cells(direct["data"][2]), expected)
-    first = cells(figure(at, "transposed.stamps")["frames"][0]["data"][0])  # the first contribution
-    np.testing.assert_array_equal(first, x)  # 1 × kernel: not all zeros
+    first = products(player_data(at, "transposed.player"), 0)  # the first contribution
+    np.testing.assert_array_equal(first, x.ravel())  # 1 × kernel: not all zeros
     assert metric(at, "Output size") == "4 × 4"
     assert any("o = 2·(2 − 1) + 2 = 4" in m.value for m in at.markdown)
     assert metric(at, "Stretched input") == "3" and metric(at, "Implicit padding") == "1"
@@ -80,9 +92,9 @@ def test_direct_view_numbers_are_the_engine_view():
 def test_scatter_animation_ends_on_the_output_before_cropping():
     at = run_page(PAGE)
     click(at, "upsample ×2")
-    fig = figure(at, "transposed.stamps")
-    assert len(fig["frames"]) == 16  # one stamp per input pixel
-    last = cells(fig["frames"][-1]["data"][1])  # frames update the contribution and the canvas
+    data = player_data(at, "transposed.player")
+    assert len(data["payload"]["frames"]) == 16  # one stamp per input pixel
+    last = canvas(data, -1)  # frames update the canvas
     geo = transpose_geometry(4, 3, 2, 1, 1)
     kept = last[1: 1 + geo.rows.out, 1: 1 + geo.cols.out]
     want = conv_transpose2d(np.ones((4, 4)), np.ones((3, 3)), stride=2, padding=1, output_padding=1)
@@ -150,38 +162,70 @@ def test_padding_beyond_the_kernel_reports_a_negative_implicit_padding():
 
 
 @pytest.mark.browser
-def test_scatter_animation_plays_in_chromium(open_page):
-    page = open_page("transposed")
-    page.get_by_role("button", name="upsample ×2").click()
+def test_the_keyboard_steps_the_stamps_and_the_step_goes_into_the_link(open_page):
+    page = open_page("transposed?view=scatter&size=4&kernel=3&stride=2&padding=1&output_padding=1&input_values=ones"
+                     "&kernel_values=ones")
+    player = page.locator(".player")
+    player.wait_for(timeout=30_000)
+    player.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("PageDown")
+    assert int(player.get_attribute("data-step")) == 3
+    assert page.locator(".player .equation").text_content().startswith("x[1, 3] = 1")  # row by row, from 1
+    page.keyboard.press("End")
+    assert int(player.get_attribute("data-step")) == 16
     wait_idle(page)
-    page.get_by_role("tab", name="Scatter: each pixel stamps the kernel").click()
-    page.wait_for_timeout(800)
-    chart = page.locator(".st-key-transposed-stamps")  # key dots become dashes
-    chart.locator("g.updatemenu-button").first.click()  # ▶ Play
-    page.wait_for_timeout(3000)
-    playing = chart.locator("text.slider-label").first.text_content()  # "Pixel row,column", from 1
-    assert playing.strip() not in ("", "Pixel 1,1")  # the frames advanced in the browser
+    page.wait_for_function("() => location.search.includes('step=16')", timeout=30_000)
     assert error_elements(page) == []
     screenshot(page, "transposed-scatter")
 
 
-def test_too_many_stamps_to_animate_step_on_the_server_instead():
+def test_many_stamps_play_in_the_player_and_the_lesson_step_opens_there():
     state = {"size": 8, "kernel": 5, "stride": 4, "padding": 0, "output_padding": 3, "dilation": 3,
-             "input_values": "from_zero", "kernel_values": "from_zero"}
+             "input_values": "from_zero", "kernel_values": "from_zero", "step": 64}
     at = run_page(PAGE, **{KEY + k: v for k, v in state.items()})
     assert_no_exception(at)
-    fig = figure(at, "transposed.stamps")
-    assert "frames" not in fig
-    pick = at.slider(key=KEY + "pick")
-    assert pick.value == 64  # starts on the last stamp: the finished canvas
+    data = player_data(at, "transposed.player")
+    assert data["step"] == 64 and len(data["payload"]["frames"]) == 64
     x = np.arange(64).reshape(8, 8)
     geo = transpose_geometry(8, 5, 4, 0, 3, 3)
     out = conv_transpose2d(x, np.arange(25).reshape(5, 5), stride=4, output_padding=3, dilation=3)
-    np.testing.assert_array_equal(np.nan_to_num(cells(fig["data"][2]))[: geo.rows.out, : geo.cols.out], out)
-    pick.set_value(1).run()
-    fig = figure(at, "transposed.stamps")
-    assert np.nansum(cells(fig["data"][2])) == 0  # x[0, 0] = 0 stamps only zeros
-    assert "pixel (row 1, column 1) = 0" in fig["layout"]["annotations"][-1]["text"]
+    np.testing.assert_array_equal(np.nan_to_num(canvas(data, -1))[: geo.rows.out, : geo.cols.out], out)
+    assert np.nansum(canvas(data, 0)) == 0  # x[0, 0] = 0 stamps only zeros
+    assert data["payload"]["frames"][0]["equation"].startswith("x[1, 1] = 0")
+
+
+def test_the_code_panel_carries_the_output_padding_and_the_dilation():
+    at = run_page(PAGE, **{KEY + "size": 4, KEY + "kernel": 3, KEY + "padding": 1, KEY + "output_padding": 1})
+    assert_no_exception(at)
+    code = [c.value for c in at.code if c.language == "python"]
+    torch_code = next(c for c in code if "conv_transpose2d" in c)
+    assert "stride=2" in torch_code and "padding=1" in torch_code and "output_padding=1" in torch_code
+    assert "[[1, 2, 3, 4], [5, 6, 7, 8]" in torch_code  # the page's input, counting from 1
+    assert any("keras" in c for c in code)
+
+
+def _predict_check(at, text):
+    next(t for t in at.text_input if t.key and t.key.endswith(".answer")).input(text)
+    next(b for b in at.button if b.label == "Check").click()
+    return at.run()
+
+
+def test_predict_first_hides_the_sizes_and_views_until_the_output_size_is_guessed():
+    at = run_page(PAGE, **{KEY + "predict": True, KEY + "size": 4, KEY + "kernel": 3, KEY + "padding": 1})
+    assert_no_exception(at)
+    assert not at.metric and not at.get("bidi_component") and not at.tabs
+    assert not [c for c in at.code if c.language == "python"]
+    at = _predict_check(at, "7")  # by hand: 2·(4 − 1) + 3 − 2·1 = 7
+    assert_no_exception(at)
+    assert at.success and metric(at, "Output size") == "7 × 7" and player_data(at, "transposed.player")
+
+
+def test_the_predict_question_reads_in_korean_with_the_same_numbers():
+    state = {KEY + "predict": True, KEY + "size": 4, KEY + "kernel": 3, KEY + "padding": 1}
+    english, korean = run_page(PAGE, **state), run_page(PAGE, query={"lang": "ko"}, **state)
+    assert any("input 4×4, kernel 3×3, stride 2, padding 1" in m.value for m in english.markdown)
+    assert any("입력 4×4" in m.value and "스트라이드 2" in m.value and "패딩 1" in m.value for m in korean.markdown)
 
 
 def test_an_impossible_lesson_link_is_narrowed_with_a_korean_notice_naming_the_parameters():
@@ -200,4 +244,4 @@ def test_a_classroom_link_hiding_the_controls_hides_the_examples_too_but_keeps_t
     assert_no_exception(at)
     assert not at.slider and not [b for b in at.button if b.key and b.key.startswith(KEY + "example")]
     assert metric(at, "Output size") == "6 × 6"  # the hidden setting still applies: 2·(3 − 1) + 2
-    assert figure(at, "transposed.direct") and figure(at, "transposed.stamps")
+    assert figure(at, "transposed.direct") and player_data(at, "transposed.player")

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from cnnviz.errors import CnnvizError
-from cnnviz.quiz import check, edge_pixel_question, output_shape_question, pool_cell_question, say, written
+from cnnviz.quiz import (check, edge_pixel_question, output_shape_question, pool_cell_question, say,
+                         transposed_size_question, written)
 from tests import reference
 from tests.test_pages_korean import english_words
 
@@ -109,3 +110,12 @@ def test_edge_pixel_question_reads_in_korean():
     q = edge_pixel_question(np.eye(4) * 9, (SOBEL_X, SOBEL_X.T), "zeros", 1, 2)
     assert "2행 3열" in say(q.prompt, "ko") and english_words(say(q.prompt, "ko")) == []
     assert english_words(say(q.worked.explain, "ko")) == []
+
+
+@pytest.mark.parametrize("n, f, stride, padding, output_padding, dilation",
+                         [(2, 2, 2, 0, 0, 1), (4, 3, 2, 1, 1, 1), (3, 3, 1, 1, 0, 2), (8, 5, 4, 4, 3, 3)])
+def test_transposed_size_question_answers_the_reference_formula(n, f, stride, padding, output_padding, dilation):
+    q = transposed_size_question(n, f, stride, padding, output_padding, dilation)
+    expected = reference.transposed_output_size(n, f, stride, padding, output_padding, dilation)
+    assert q.answer.value == expected and q.worked.formulas[0].endswith(f"= {expected}")
+    assert check(q, str(expected)).outcome == "right" and check(q, str(expected + 1)).outcome == "wrong"

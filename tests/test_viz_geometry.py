@@ -7,11 +7,10 @@ import plotly.graph_objects as go
 import pytest
 
 from cnnviz.shapes import conv_geometry, coverage, resolve_padding
-from cnnviz.transpose import as_direct_convolution, conv_transpose2d, conv_transpose2d_stamps, transpose_geometry
+from cnnviz.transpose import as_direct_convolution, conv_transpose2d
 from cnnviz.viz.board import axis_name
 from cnnviz.viz.geometry import (Panel, coverage_figure, padded_grid_figure, panel_layout, same_padding_figure,
                                  stretched_input_figure)
-from cnnviz.viz.stamps import stamps_figure
 
 
 def z(trace) -> np.ndarray:
@@ -69,20 +68,6 @@ def test_stretched_input_figure_shows_roles_values_kernel_and_output():
     assert [[float(t) for t in row] for row in fig["data"][0]["text"]] == view.padded.tolist()
     np.testing.assert_array_equal(z(fig["data"][1]), view.kernel)
     np.testing.assert_array_equal(z(fig["data"][2]), out)
-
-
-def test_stamps_figure_has_one_frame_per_input_pixel_ending_on_the_full_canvas():
-    x, k = np.array([[1, -2], [3, 4]]), np.array([[1, 0, 2], [-1, 1, 0]])
-    geo = transpose_geometry(x.shape, k.shape, 2, 1, 1)
-    stamps = conv_transpose2d_stamps(x, k, stride=2, padding=1, output_padding=1)
-    fig = stamps_figure(x, stamps, geo)
-    go.Figure(fig)
-    assert len(fig["frames"]) == 4 == len(fig["layout"]["sliders"][0]["steps"])
-    last_canvas = np.nan_to_num(z(fig["frames"][-1]["data"][1]))
-    np.testing.assert_array_equal(last_canvas, stamps[-1].canvas)
-    np.testing.assert_array_equal(z(fig["frames"][2]["data"][0]), 3 * k)  # x[1, 0] = 3 stamps 3·kernel
-    # the colour scale is shared by every frame and centred at 0 (values of both signs)
-    assert fig["frames"][0]["data"][1]["zmin"] == -fig["frames"][0]["data"][1]["zmax"]
 
 
 def test_panel_titles_wrap_to_fit_narrow_grids_instead_of_overlapping():

@@ -15,7 +15,7 @@ from ..errors import CnnvizError
 from . import cells, counts, sizes, which_kernel
 from .answers import check, read_ints, read_number, written
 from .cells import conv_cell_question, feature_map_question, pool_cell_question
-from .sizes import output_shape_question, output_size_question
+from .sizes import output_shape_question, output_size_question, transposed_size_question
 from .which_kernel import edge_pixel_question
 from .records import Answer, Phrase, Question, Verdict, Worked, say
 
@@ -59,4 +59,4 @@ def make_quiz(seed: int, level: int = 1, count: int = len(KINDS)) -> tuple[Quest
 __all__ = ["Answer", "KINDS", "edge_pixel_question", "LEVELS", "Phrase", "Question", "Verdict", "Worked", "check", "conv_cell_question",
            "feature_map_question", "make_question", "make_quiz", "output_shape_question", "output_size_question",
            "pool_cell_question", "read_ints", "read_number",
-           "say", "written"]
+           "say", "transposed_size_question", "written"]

@@ -79,6 +79,13 @@ def transposed_size(rng: np.random.Generator, level: int) -> Question:
         except ValueError:
             continue
         break
+    return transposed_size_question(n, f, stride, padding, output_padding, dilation)
+
+
+def transposed_size_question(n: int, f: int, stride: int = 1, padding: int = 0, output_padding: int = 0,
+                             dilation: int = 1) -> Question:
+    """“What is the output size (one side)?” of a transposed convolution, as the transposed page sets it up."""
+    axis = transpose_axis(n, f, stride, padding, output_padding, dilation)
     prompt = Phrase("quiz.transposed_size.prompt", {"n": n, "f": f, "stride": stride, "padding": padding,
                                                     "output_padding": output_padding, "dilation": dilation})
     worked = Worked(Phrase("quiz.transposed_size.explain"), (axis.formula(),))

@@ -1,15 +1,22 @@
 """Transposed convolution: stretch the input, pad it, slide the rotated kernel — or stamp the kernel."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
+from cnnviz.code_snippets import transposed_snippets
 from cnnviz.course import INPUT_GRID_STREAM, KERNEL_GRID_STREAM, value_grid
+from cnnviz.quiz import transposed_size_question
 from cnnviz.transpose import as_direct_convolution, conv_transpose2d, conv_transpose2d_stamps
+from cnnviz.viz.frames import transposed_animation
 from cnnviz.viz.geometry import StretchLabels, stretched_input_figure
-from cnnviz.viz.stamps import StampLabels, can_animate, stamps_figure
 from pages.common.charts import show_figure
+from pages.common.code_panel import code_panel
 from pages.common.controls import Lesson, presenting
-from pages.common.text import error_text, tr
+from pages.common.player import gif_download, player, speed_of
+from pages.common.predict import predict_first, question_key, show_question
+from pages.common.text import error_text, lang, tr
 from pages.schemas.transposed import EXAMPLES, GEOMETRY, TransposedSettings
 
 VIEWS = ("direct", "scatter")
@@ -26,26 +33,27 @@ def read_settings(lesson: Lesson) -> TransposedSettings:
         lesson.widget(name)
     if "random" in (lesson.current.input_values, lesson.current.kernel_values):
         lesson.widget("seed")
+    lesson.widget("predict")
     return lesson.settings()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def compute(s: TransposedSettings):
-    """Input, output, the direct-convolution view and the stamps; raises CnnvizError for impossible settings."""
+@st.cache_resource(max_entries=32, show_spinner=False)
+def compute(s: TransposedSettings, language: str):
+    """Input, kernel, output, the direct-convolution view and the stamps' animation, the same objects on every
+    rerun (``s`` with its step, view and predict left at their defaults); raises CnnvizError for impossible
+    settings."""
     x = value_grid(s.input_values, s.size, s.seed, INPUT_GRID_STREAM)
     w = value_grid(s.kernel_values, s.kernel, s.seed, KERNEL_GRID_STREAM)
     args = dict(stride=s.stride, padding=s.padding, output_padding=s.output_padding, dilation=s.dilation)
-    return x, conv_transpose2d(x, w, **args), as_direct_convolution(x, w, **args), conv_transpose2d_stamps(x, w, **args)
+    view = as_direct_convolution(x, w, **args)
+    animation = transposed_animation(x, conv_transpose2d_stamps(x, w, **args), view.geometry, language)
+    return x, w, conv_transpose2d(x, w, **args), view, animation
 
 
-def figure_labels() -> tuple[StretchLabels, StampLabels]:
-    stretch = StretchLabels(input=tr("transposed.fig.stretched"), kernel=tr("transposed.fig.rotated"),
-                            output=tr("transposed.fig.output"),
-                            roles=tuple(tr(f"transposed.fig.role.{r}") for r in ("input", "zero", "implicit", "extra")))
-    words = ("input", "contribution", "canvas", "cropped", "output", "stamp", "caption")
-    stamp = StampLabels(**{w: tr(f"transposed.fig.{w}") for w in words}, play=tr("app.player.play"),
-                        pause=tr("app.player.pause"), step=tr("transposed.fig.step"))
-    return stretch, stamp
+def stretch_labels() -> StretchLabels:
+    return StretchLabels(input=tr("transposed.fig.stretched"), kernel=tr("transposed.fig.rotated"),
+                         output=tr("transposed.fig.output"),
+                         roles=tuple(tr(f"transposed.fig.role.{r}") for r in ("input", "zero", "implicit", "extra")))
 
 
 def implicit_formula(view) -> str:
@@ -72,20 +80,32 @@ def _view_changed() -> None:
     st.session_state["transposed.view"] = next(v for v in VIEWS if tr(f"transposed.view.{v}") == chosen)
 
 
-def show_views(lesson: Lesson, s: TransposedSettings, x, out, view, stamps) -> None:
-    stretch_labels, stamp_labels = figure_labels()
+def _remember_step(n: int) -> None:
+    """The stamp the player moved to, before the rerun: so the lesson link carries it."""
+    st.session_state["transposed.step"] = n
+
+
+def predicted(s: TransposedSettings) -> bool:
+    """Predict first: the output size (one side; input and kernel are square)."""
+    question = transposed_size_question(s.size, s.kernel, s.stride, s.padding, s.output_padding, s.dilation)
+    key = question_key("transposed", replace(s, step=1, view="direct"))
+    show_question(question, key)
+    return predict_first(question, key) is not None
+
+
+def show_views(s: TransposedSettings, out, view, animation) -> None:
     names = [tr(f"transposed.view.{v}") for v in VIEWS]
     direct_tab, scatter_tab = st.tabs(names, default=names[VIEWS.index(s.view)], key="transposed._tab",
                                       on_change=_view_changed)
     with direct_tab:
         st.markdown(tr("transposed.direct_text", pad=implicit_formula(view)))
-        show_figure(stretched_input_figure(view, out, stretch_labels), key="transposed.direct", width="content")
+        show_figure(stretched_input_figure(view, out, stretch_labels()), key="transposed.direct", width="content")
     with scatter_tab:
         st.markdown(tr("transposed.scatter_text"))
-        animate = can_animate(stamps)
-        pick = 0 if animate else lesson.widget("pick", bounds=(1, len(stamps))) - 1
-        figure = stamps_figure(x, stamps, view.geometry, stamp_labels, animate=animate, start=pick)
-        show_figure(figure, key="transposed.stamps", width="content")
+        steps = len(animation.frames)
+        player(animation, key="transposed.player", step=min(s.step, steps), presenter=presenting(),
+               on_step=_remember_step)
+        gif_download(animation, key="transposed.gif", speed=speed_of("transposed.player"), name="transposed")
 
 
 st.title(tr("nav.transposed.title"))
@@ -105,9 +125,13 @@ with main:
                           key=f"transposed.example.{name}")
         lesson.link_control()
     try:
-        x, out, view, stamps = compute(settings)
+        x, w, out, view, animation = compute(replace(settings, step=1, view="direct", predict=False), lang())
     except ValueError as err:
         st.error(tr("transposed.error", message=error_text(err)), icon=":material/error:")
         st.stop()
+    if settings.predict and not predicted(settings):
+        st.stop()  # the sizes, the views and the code stay hidden until the guess is checked
     show_sizes(view)
-    show_views(lesson, settings, x, out, view, stamps)
+    show_views(settings, out, view, animation)
+    code_panel(transposed_snippets(x, w, settings.stride, settings.padding, settings.output_padding,
+                                   settings.dilation))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from cnnviz.course import GRID_VALUES
 from cnnviz.shapes import conv_transpose_output_size
-from pages.common.schema import Settings, choice, integer
+from pages.common.schema import Settings, choice, flag, integer
 
 GEOMETRY = ("size", "kernel", "stride", "padding", "output_padding", "dilation")
 # example id → the settings it changes (the rest at defaults); d2l.ai §14.10 counts from 0
@@ -25,7 +25,8 @@ class TransposedSettings(Settings):
 
     PAGE = "transposed"
     SAMPLE = {"size": 3, "kernel": 3, "stride": 1, "padding": 1, "output_padding": 1, "dilation": 2,
-              "input_values": "random", "kernel_values": "ones", "seed": 5, "view": "scatter", "pick": 3}
+              "input_values": "random", "kernel_values": "ones", "seed": 5, "view": "scatter", "step": 3,
+              "predict": True}
     size: int = integer(2, 1, 8, widget="slider")
     kernel: int = integer(2, 1, 5, widget="slider")
     stride: int = integer(2, 1, 4, widget="slider")
@@ -36,7 +37,8 @@ class TransposedSettings(Settings):
     kernel_values: str = choice("from_one", GRID_VALUES, widget="select")
     seed: int = integer(0, 0, 9999)
     view: str = choice("direct", ("direct", "scatter"))
-    pick: int = integer(10_000, 1, 10_000, widget="slider")  # the stamp shown when there are too many to animate
+    step: int = integer(1, 1, 10_000, widget="slider")  # the stamp the player shows (1-based)
+    predict: bool = flag(False)  # "Predict first": the output stays hidden until the student has guessed its size
 
     def limits(self) -> dict[str, tuple]:
         """Output padding < max(stride, dilation); padding may crop all but one row and column, not more."""

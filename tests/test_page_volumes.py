@@ -6,10 +6,20 @@ import pytest
 
 from cnnviz.course import random_filters, random_volume, rgb_picture
 from tests import reference
-from tests.conftest import assert_no_exception, chart, heatmap_z, run_page
+from tests.conftest import assert_no_exception, chart, heatmap_z, player_data, player_values, run_page
 
 PAGE = "pages/lessons/volumes.py"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def numbers(texts) -> np.ndarray:
+    return np.array([float(v.replace("−", "-")) for v in texts])
+
+
+def shown_maps(at, channels: int, filters: int) -> np.ndarray:
+    """The K output maps as the player draws them once every step is written, ``(K, Ho, Wo)``."""
+    data = player_data(at, "volumes.player")
+    return np.stack([player_values(data, 2 * channels + k) for k in range(filters)])
 
 
 def expected_output(x, bank, stride, padding) -> np.ndarray:
@@ -21,19 +31,16 @@ def test_default_is_the_cs231n_demo_with_a_3x3x2_output_equal_to_the_direct_sum(
     at = run_page(PAGE)
     assert_no_exception(at)
     assert not at.error
-    fig = chart(at, "volumes.figure")
-    assert len(fig["frames"]) == 3 * 3 * 2
+    assert len(player_data(at, "volumes.player")["payload"]["frames"]) == 3 * 3 * 2
     expected = expected_output(random_volume(0, 3, 5), random_filters(0, 2, 3, 3), stride=2, padding=1)
-    last = fig["frames"][-1]["data"]
-    shown = np.stack([heatmap_z(t) for t in last[-2:]])  # the K output maps, all written by the last step
-    np.testing.assert_array_equal(shown, expected)
+    np.testing.assert_array_equal(shown_maps(at, 3, 2), expected)
     assert any("output <b>3×3×2</b>" in m.value for m in at.markdown)
     assert random_filters(0, 2, 3, 3).b.tolist() == [1, 0]
 
 
 def test_each_frame_shows_the_channel_products_their_sums_the_bias_and_the_value_written():
     at = run_page(PAGE)
-    fig = chart(at, "volumes.figure")
+    frames = player_data(at, "volumes.player")["payload"]["frames"]
     x, bank = random_volume(0, 3, 5), random_filters(0, 2, 3, 3)
     xp = reference.zero_pad(x, ((1, 1), (1, 1)))
     expected = expected_output(x, bank, 2, 1)
@@ -41,21 +48,22 @@ def test_each_frame_shows_the_channel_products_their_sums_the_bias_and_the_value
     for k in range(2):
         for i in range(3):
             for j in range(3):
-                frame = fig["frames"][n]
+                frame = frames[n]
                 window = xp[:, 2 * i: 2 * i + 3, 2 * j: 2 * j + 3]  # (C, 3, 3)
                 sums = []
                 for c in range(3):
-                    np.testing.assert_array_equal(heatmap_z(frame["data"][2 * c]), bank.w[k, c])
-                    products = heatmap_z(frame["data"][2 * c + 1])
-                    np.testing.assert_array_equal(products, window[c] * bank.w[k, c])
+                    kernel_grid, texts = frame["updates"][c][:2]
+                    assert kernel_grid == 2 * c + 1
+                    np.testing.assert_array_equal(numbers(texts), bank.w[k, c].ravel())
+                    products = numbers([v for g, _, v in frame["products"] if g == 2 * c])
+                    np.testing.assert_array_equal(products, (window[c] * bank.w[k, c]).ravel())
                     sums.append(products.sum())
-                caption = frame["layout"]["annotations"][-1]["text"]
                 value = sum(sums) + bank.b[k]
                 assert value == expected[k, i, j]
-                assert f"<b>{_num(value)}</b> in map {k + 1}, row {i + 1}, column {j + 1}" in caption
-                assert f"= {_num(sum(sums))},   + bias b{k + 1} = {_num(bank.b[k])}" in caption
-                window_box = frame["layout"]["shapes"][0]
-                assert (window_box["x0"], window_box["y0"]) == (2 * j - 0.5, 2 * i - 0.5)
+                assert frame["equation"].endswith(f"= {_num(value)}")
+                assert frame["output"] == [6 + k, 3 * i + j]  # the cell written: map k, row i, column j
+                padded_w = xp.shape[2]
+                assert frame["window"][0][1][0] == 2 * i * padded_w + 2 * j  # the window's top-left on the input
                 n += 1
 
 
@@ -103,38 +111,33 @@ def test_a_filter_larger_than_the_padded_input_shows_an_error_and_keeps_the_cont
     assert len(at.get("plotly_chart")) == 1  # only the bottleneck chart, which does not depend on it
     at.slider(key="volumes.padding").set_value(1).run()  # a fix brings the picture back
     assert not at.error
-    assert chart(at, "volumes.figure")["frames"]
+    assert player_data(at, "volumes.player")["payload"]["frames"]
 
 
-def test_too_many_output_cells_switch_to_a_server_side_step_slider():
+def test_the_largest_volume_plays_every_cell_and_the_lesson_step_opens_there():
     at = run_page(PAGE, **{"volumes.size": 10, "volumes.channels": 4, "volumes.filters": 4, "volumes.kernel": 1,
-                           "volumes.stride": 1, "volumes.padding": 3})
+                           "volumes.stride": 1, "volumes.padding": 3, "volumes.step": 4 * 16 * 16})
     assert_no_exception(at)
-    step = at.slider(key="volumes.step")
-    assert step.max == 4 * 16 * 16
-    step.set_value(step.max).run()
+    data = player_data(at, "volumes.player")
+    assert data["step"] == len(data["payload"]["frames"]) == 4 * 16 * 16
+    assert data["payload"]["frames"][-1]["output"] == [2 * 4 + 3, 16 * 16 - 1]  # map 4, row 16, column 16
+    at.slider(key="volumes.size").set_value(3).run()  # a smaller problem: the step stays inside its range
     assert_no_exception(at)
-    fig = chart(at, "volumes.figure")
-    assert "frames" not in fig
-    caption = fig["layout"]["annotations"][-1]["text"]
-    assert "in map 4, row 16, column 16" in caption
-    # shrinking the problem keeps the slider inside its new range instead of raising
-    at.slider(key="volumes.size").set_value(3).run()
-    assert_no_exception(at)
+    assert player_data(at, "volumes.player")["step"] == 4 * 9 * 9
 
 
 def test_rgb_picture_input_has_red_green_blue_channels():
     at = run_page(PAGE, **{"volumes.source": "picture", "volumes.channels": 1})
     assert_no_exception(at)
     assert at.slider(key="volumes.channels").disabled
-    fig = chart(at, "volumes.figure")
-    titles = [a["text"] for a in fig["layout"]["annotations"]]
+    data = player_data(at, "volumes.player")
+    titles = [g["title"] for g in data["payload"]["grids"]]
     assert {"x · R", "x · G", "x · B"} <= set(titles)
     picture = rgb_picture(5)
-    shown = heatmap_z(fig["data"][0])[1:-1, 1:-1]  # the red channel, padding blanked out
+    shown = player_values(data, 0)[1:-1, 1:-1]  # the red channel inside its zero padding
     np.testing.assert_array_equal(shown, picture[0])
     expected = expected_output(picture, random_filters(0, 2, 3, 3), 2, 1)
-    np.testing.assert_array_equal(np.stack([heatmap_z(t) for t in fig["frames"][-1]["data"][-2:]]), expected)
+    np.testing.assert_array_equal(shown_maps(at, 3, 2), expected)
 
 
 @pytest.mark.parametrize("activation", ["relu", "leaky_relu", "sigmoid", "tanh"])
@@ -161,9 +164,8 @@ def test_extreme_small_settings_run_without_errors():
                            "volumes.bn_size": 1})
     assert_no_exception(at)
     assert not at.error
-    fig = chart(at, "volumes.figure")
     x, bank = random_volume(9999, 1, 3), random_filters(9999, 1, 1, 1)
-    np.testing.assert_array_equal(heatmap_z(fig["frames"][-1]["data"][-1]), expected_output(x, bank, 3, 0)[0])
+    np.testing.assert_array_equal(shown_maps(at, 1, 1), expected_output(x, bank, 3, 0))
 
 
 def test_a_wider_bottleneck_reports_extra_parameters():
@@ -215,3 +217,40 @@ def test_changing_the_activation_redraws_the_layer_and_writes_the_link():
     np.testing.assert_array_equal(heatmap_z(after["data"][1]), heatmap_z(before["data"][1]))  # z + b unchanged
     np.testing.assert_allclose(heatmap_z(after["data"][2]), np.tanh(heatmap_z(before["data"][1])), rtol=1e-12)
     assert at.query_params["activation"] == "tanh"
+
+
+def test_the_code_panel_shows_the_volume_its_filters_and_the_activation():
+    at = run_page(PAGE, **{"volumes.activation": "leaky_relu", "volumes.slope": 0.2})
+    assert_no_exception(at)
+    code = [c.value for c in at.code if c.language == "python"]
+    torch_code = next(c for c in code if "F.conv2d" in c)
+    assert "stride=2, padding=1" in torch_code and "0.2" in torch_code
+    assert str(random_filters(0, 2, 3, 3).b.tolist()).replace(".0", "") in torch_code.replace(".0", "")
+    assert any("keras" in c for c in code)
+
+
+def _predict_check(at, text):
+    next(t for t in at.text_input if t.key and t.key.endswith(".answer")).input(text)
+    next(b for b in at.button if b.label == "Check").click()
+    return at.run()
+
+
+def test_predict_first_hides_the_layer_until_its_parameter_count_is_guessed():
+    at = run_page(PAGE, **{"volumes.predict": True})
+    assert_no_exception(at)
+    from cnnviz.locales import t
+
+    assert not at.get("bidi_component")  # no player
+    counts = {t("volumes.params.conv"), t("volumes.params.dense")}
+    assert not [m for m in at.metric if m.label in counts]  # no parameter counts of this layer
+    assert chart(at, "volumes.bottleneck")  # the bottleneck calculator does not give it away
+    at = _predict_check(at, str(2 * (3 * 3 * 3) + 2))  # by hand: 2 filters of 3×3×3 weights, one bias each
+    assert_no_exception(at)
+    assert at.success and player_data(at, "volumes.player")
+
+
+def test_the_predict_question_reads_in_korean_with_the_same_numbers():
+    state = {"volumes.predict": True, "volumes.filters": 4, "volumes.kernel": 5, "volumes.source": "picture"}
+    english, korean = run_page(PAGE, **state), run_page(PAGE, query={"lang": "ko"}, **state)
+    assert any("4 filters of 5×5 reads 3 input channels" in m.value for m in english.markdown)
+    assert any("5×5 필터 4개" in m.value and "입력 채널 3개" in m.value for m in korean.markdown)

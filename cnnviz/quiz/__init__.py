@@ -14,6 +14,7 @@ import numpy as np
 from ..errors import CnnvizError
 from . import cells, counts, sizes, which_kernel
 from .answers import check, read_ints, read_number, written
+from .counts import conv_params_question
 from .cells import conv_cell_question, feature_map_question, pool_cell_question
 from .sizes import output_shape_question, output_size_question, transposed_size_question
 from .which_kernel import edge_pixel_question
@@ -56,7 +57,7 @@ def make_quiz(seed: int, level: int = 1, count: int = len(KINDS)) -> tuple[Quest
     return tuple(make_question(kind, int(rng.integers(2 ** 31)), level) for kind in kinds)
 
 
-__all__ = ["Answer", "KINDS", "edge_pixel_question", "LEVELS", "Phrase", "Question", "Verdict", "Worked", "check", "conv_cell_question",
+__all__ = ["Answer", "KINDS", "conv_params_question", "edge_pixel_question", "LEVELS", "Phrase", "Question", "Verdict", "Worked", "check", "conv_cell_question",
            "feature_map_question", "make_question", "make_quiz", "output_shape_question", "output_size_question",
            "pool_cell_question", "read_ints", "read_number",
            "say", "transposed_size_question", "written"]

@@ -23,6 +23,12 @@ def conv_params(rng: np.random.Generator, level: int) -> Question:
     k = int(rng.integers(2, 17)) if level == 1 else _pick(rng, (8, 16, 32, 64, 128, 256))
     f = _pick(rng, (3, 5)) if level == 1 else _pick(rng, (1, 3, 5, 7))
     bias = level < 3 or bool(rng.integers(2))
+    return conv_params_question(c, k, f, bias)
+
+
+def conv_params_question(c: int, k: int, f: int, bias: bool = True) -> Question:
+    """“How many parameters?” of a conv layer of ``k`` filters ``f×f`` over ``c`` channels, as the volumes page
+    sets it up."""
     prompt = Phrase("quiz.conv_params.prompt" if bias else "quiz.conv_params.prompt_no_bias",
                     {"c": c, "k": k, "f": f})
     return Question("conv_params", None, None, prompt, Answer("integer", conv2d_params(c, k, f, bias)), Worked(

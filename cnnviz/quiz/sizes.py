@@ -75,7 +75,7 @@ def transposed_size(rng: np.random.Generator, level: int) -> Question:
         dilation = 1 if level < 3 else int(rng.integers(1, 3))
         output_padding = 0 if level < 3 else int(rng.integers(0, max(stride, dilation)))
         try:
-            axis = transpose_axis(n, f, stride, padding, output_padding, dilation)
+            transpose_axis(n, f, stride, padding, output_padding, dilation)
         except ValueError:
             continue
         break

@@ -128,12 +128,6 @@ def heatmap(values, axis: str, *, scale: dict | None = None, text=None, textfont
             "xaxis": f"x{axis}", "yaxis": f"y{axis}"}
 
 
-def flat(value_rows: int, value_cols: int, colour: str, axis: str) -> dict:
-    """A uniformly coloured background grid (e.g. padding, or cells not written yet)."""
-    return {"type": "heatmap", "z": [[0] * value_cols] * value_rows, "showscale": False, "xgap": 2, "ygap": 2,
-            "colorscale": [[0, colour], [1, colour]], "hoverinfo": "skip", "xaxis": f"x{axis}", "yaxis": f"y{axis}"}
-
-
 def box(r0: int, c0: int, r1: int, c1: int, axis: str, colour: str, width: float = 4,
         fill: str | None = None, dash: str = "solid") -> dict:
     """A rectangle around cells ``r0..r1`` × ``c0..c1`` (inclusive) of slot ``axis``."""

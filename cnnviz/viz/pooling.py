@@ -10,10 +10,11 @@ import numpy as np
 from ..trace import PoolStep, format_number
 from . import style
 from .board import TEXT_COLOUR, Board, Slot, box, cell_texts, channel_scale, heatmap
-from .volumes import CHANNEL_COLOURS
 
 MIN_TEXT_CELL_PX = 20  # smaller cells drop their numbers: unreadable anyway
 WINNER_FILL = "rgba(148, 103, 189, 0.35)"
+
+CHANNEL_COLOURS = ("#e06666", "#6aa84f", "#6d9eeb", "#8e7cc3", "#f6b26b", "#76a5af")  # one per input channel
 
 
 def _padding_trace(padded: np.ndarray, real: np.ndarray, axis: str) -> dict:

@@ -1,18 +1,25 @@
 """Convolution over volumes: C input channels, K filters of C×f×f, one output map per filter."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 import cnnviz
 from cnnviz.activations import ACTIVATIONS, activation_latex
+from cnnviz.code_snippets import volume_snippets
 from cnnviz.course import random_filters, random_volume, rgb_picture
 from cnnviz.layer import bottleneck, conv_layer, conv_vs_dense
 from cnnviz.param_formulas import FormulaWords, conv_latex, dense_latex
-from cnnviz.viz.volumes import (MAX_FRAMES, BottleneckLabels, LayerLabels, VolumeLabels, bottleneck_figure,
-                                layer_figure, volume_figure)
+from cnnviz.quiz import conv_params_question
+from cnnviz.viz.frames import volume_animation
+from cnnviz.viz.volumes import BottleneckLabels, LayerLabels, bottleneck_figure, layer_figure
 from pages.common.charts import show_figure
-from pages.common.controls import Lesson
-from pages.common.text import error_text, tr
+from pages.common.code_panel import code_panel
+from pages.common.controls import Lesson, presenting
+from pages.common.player import gif_download, player, speed_of
+from pages.common.predict import predict_first, question_key, show_question
+from pages.common.text import error_text, lang, tr
 from pages.schemas.volumes import VolumeSettings
 
 BIG_IMAGE = 224  # "and on a real photo?": the parameter comparison at ImageNet size
@@ -32,6 +39,7 @@ def read_settings(lesson: Lesson) -> VolumeSettings:
     with geometry:
         lesson.widget("padding")
         lesson.widget("stride")
+        lesson.widget("predict")
     return lesson.settings()
 
 
@@ -48,11 +56,12 @@ def compute_volume(s: VolumeSettings):
     return cnnviz.conv2d_trace(x, bank.w, bank.b, s.stride, s.padding)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def volume_spec(s: VolumeSettings, labels: VolumeLabels, channels: tuple, pick: int, animate: bool) -> dict:
-    trace = compute_volume(s)
-    return volume_figure(trace.padded, trace.real, trace.steps, trace.output.shape, channels, labels,
-                         start=pick, animate=animate)
+@st.cache_resource(max_entries=16, show_spinner=False)
+def animate(s: VolumeSettings, language: str):
+    """The frames of the volume's trace, the same object on every rerun (``s`` is ``volume_part()``)."""
+    channels = ("R", "G", "B") if s.source == "picture" else \
+        tuple(tr("volumes.fig.channel", c=c + 1) for c in range(s.channels))
+    return volume_animation(compute_volume(s), channels, language)
 
 
 def show_shapes(s: VolumeSettings, trace) -> None:
@@ -63,18 +72,26 @@ def show_shapes(s: VolumeSettings, trace) -> None:
     st.markdown(tr("volumes.shapes_why", formula=geo.rows.formula(), c=s.input_channels))
 
 
-def show_cells(lesson: Lesson, s: VolumeSettings, trace) -> None:
-    n_steps = len(trace.steps)
-    animate = n_steps <= MAX_FRAMES
-    st.caption(tr("app.player.hint_browser" if animate else "app.player.hint_server", n=n_steps))
-    pick = lesson.widget("step", bounds=(1, n_steps)) - 1 if n_steps > 1 else 0
-    channels = ("R", "G", "B") if s.source == "picture" else \
-        tuple(tr("volumes.fig.channel", c=c + 1) for c in range(s.channels))
-    labels = VolumeLabels(**{name: tr(f"volumes.fig.{name}") for name in ("input", "kernel", "products", "output",
-                                                                           "caption")},
-                          play=tr("app.player.play"), fast=tr("app.player.fast"), pause=tr("app.player.pause"),
-                          step=tr("volumes.step.player"))
-    show_figure(volume_spec(s.volume_part(), labels, channels, pick, animate), key="volumes.figure", width="content")
+def _remember_step(n: int) -> None:
+    """The step the player moved to, before the rerun: so the lesson link carries it."""
+    st.session_state["volumes.step"] = n
+
+
+def show_cells(s: VolumeSettings, trace) -> None:
+    animation = animate(s.volume_part(), lang())
+    player(animation, key="volumes.player", step=min(s.step, len(trace.steps)), presenter=presenting(),
+           on_step=_remember_step)
+    gif_download(animation, key="volumes.gif", speed=speed_of("volumes.player"), name="volumes")
+    x, bank = example(s)
+    code_panel(volume_snippets(x, bank.w, bank.b, s.stride, s.padding, s.activation, s.slope))
+
+
+def predicted(s: VolumeSettings) -> bool:
+    """Predict first: the parameter count of the layer (K filters of C×f×f, one bias each)."""
+    question = conv_params_question(s.input_channels, s.filters, s.kernel)
+    key = question_key("volumes", replace(s.volume_part(), seed=0))
+    show_question(question, key)
+    return predict_first(question, key) is not None
 
 
 def show_parameters(s: VolumeSettings) -> None:
@@ -153,9 +170,11 @@ with body:
     except ValueError as err:
         st.error(tr("volumes.error.geometry", message=error_text(err)), icon=":material/error:")
         volume = None
+    if volume is not None and settings.predict and not predicted(settings):
+        volume = None  # the layer's numbers stay hidden until the guess is checked; the bottleneck stays
     if volume is not None:
         show_shapes(settings, volume)
-        show_cells(lesson, settings, volume)
+        show_cells(settings, volume)
         st.header(tr("volumes.params.heading"))
         show_parameters(settings)
         st.header(tr("volumes.layer.heading"))

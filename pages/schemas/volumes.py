@@ -18,7 +18,8 @@ class VolumeSettings(Settings):
     PAGE = "volumes"
     SAMPLE = {"source": "picture", "size": 6, "channels": 2, "filters": 3, "kernel": 2, "seed": 7, "padding": 0,
               "stride": 1, "step": 5, "activation": "leaky_relu", "slope": 0.2, "bn_in": 192, "bn_reduced": 16,
-              "bn_out": 32, "bn_kernel": "5", "bn_size": 14, "bn_bias": True}
+              "bn_out": 32, "bn_kernel": "5", "bn_size": 14, "bn_bias": True,
+              "predict": True}
     source: str = choice("random", ("random", "picture"))
     size: int = integer(5, 3, 10, widget="slider")
     channels: int = integer(3, 1, 4, widget="slider")
@@ -27,7 +28,8 @@ class VolumeSettings(Settings):
     seed: int = integer(0, 0, 9999)
     padding: int = integer(1, 0, 3, widget="slider")
     stride: int = integer(2, 1, 3, widget="slider")
-    step: int = integer(1, 1, 10_000, widget="slider")  # the output cell shown first (1-based)
+    step: int = integer(1, 1, 10_000, widget="slider")  # the output cell the player shows (1-based)
+    predict: bool = flag(False)  # "Predict first": the layer's numbers stay hidden until its parameters are guessed
     activation: str = choice("relu", ACTIVATIONS)
     slope: float = number(0.01, 0.0, 0.5, step=0.01, widget="slider")
     bn_in: int = integer(128, 1, 4096)

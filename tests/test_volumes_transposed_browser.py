@@ -111,7 +111,7 @@ def test_the_transposed_lesson_link_arrives_with_centred_two_line_titles(browser
 def test_the_transposed_link_opens_on_the_view_it_names(browser, streamlit_url):
     page = _open(browser, streamlit_url, _link(TRANSPOSED, "transposed"), "ko")
     try:
-        assert page.locator("[role='tab'][aria-selected='true']").inner_text().startswith("도장 찍기")
+        assert page.locator("[role='tab'][aria-selected='true']").first.inner_text().startswith("도장 찍기")  # (the code panel has tabs too)
         page.wait_for_selector(".player[data-step='3']", timeout=30_000)  # the lesson's stamp, in the player
         assert page.evaluate(CUT_TEXTS) == []
         _screenshot_whole_page(page, "transposed-link-scatter-ko")

@@ -4,6 +4,7 @@ Every animation frame and every caption of the app is drawn from these records.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,9 +20,9 @@ MINUS = "−"
 def format_number(v, digits: int = 4) -> str:
     """A number as a person writes it: ``3``, ``2.5``, ``−0.125`` (integers without ``.0``)."""
     v = float(v)
-    if np.isnan(v):
+    if math.isnan(v):  # math, not numpy: this runs once per number of every caption
         return "NaN"
-    if np.isinf(v):
+    if math.isinf(v):
         return f"{MINUS}∞" if v < 0 else "∞"
     r = round(v, digits)
     if r == int(r) and abs(r) < 1e15:

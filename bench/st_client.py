@@ -9,8 +9,8 @@ Used by bench/classroom_load.py and tests/test_deployment.py. One ``Student`` is
 
 Like the frontend it sends ``rerun_script`` BackMsgs carrying ``page_script_hash``, ``query_string``,
 ``context_info``, the hashes of the cached messages it holds and the state of every widget the last run drew
-(with its default unless changed). Widgets the frontend only knows once mounted (inside a collapsed expander,
-custom components) cannot be seen from the protocol; bench/classroom_load.py --validate prints the difference.
+(with its default unless changed). Widgets the frontend only knows once mounted (inside a closed expander or
+popover: not sent; custom components: sent once their JavaScript reports) cannot be seen from the protocol; bench/classroom_load.py --validate prints the difference.
 """
 from __future__ import annotations
 
@@ -83,6 +83,7 @@ class Student:
         self.base, self.page, self.query, self.locale = base.rstrip("/"), page, query, locale
         self.states: dict[str, WidgetState] = {}  # widget id → state
         self.kinds: dict[str, str] = {}
+        self.submit_button = ""  # the id of the last form's submit button drawn
         self.page_hash = ""
         self.cached: list[str] = []
         self.ws = None
@@ -108,7 +109,8 @@ class Student:
         headers = {"Cookie": self.cookie_header()} if len(self.jar) else {}
         self.ws = await websockets.connect(url, subprotocols=["streamlit"], additional_headers=headers,
                                            max_size=None, open_timeout=30, compression="deflate")
-        self.replica = self.ws.response.headers.get("X-Cnnviz-Replica", "")
+        tried = self.ws.response.headers.get("X-Cnnviz-Replica", "")  # "a, b" when nginx had to try a second
+        self.replica = tried.split(",")[-1].strip()
         return await self.rerun(first=True)
 
     def request(self, first: bool = False) -> BackMsg:
@@ -153,6 +155,14 @@ class Student:
         self.states[wid] = state
         return await self.rerun()
 
+    async def submit(self) -> Run:
+        """Press the form's submit button (the form's widgets go with it, as set by :meth:`change`)."""
+        msg = self.request()
+        msg.rerun_script.widget_states.widgets.add(id=self.submit_button, trigger_value=True)
+        start = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        return await self._until_finished(start)
+
     def value(self, key: str):
         state = next(s for i, s in self.states.items() if key_of(i) == key)
         kind = state.WhichOneof("value")
@@ -173,7 +183,9 @@ class Student:
                 self.query = fm.page_info_changed.query_string  # bound widgets write the URL, as in the browser
             elif kind == "delta" and fm.delta.WhichOneof("type") == "add_block":
                 block = fm.delta.add_block
-                if block.WhichOneof("type") == "expandable" and not block.expandable.expanded:
+                closed = block.WhichOneof("type") == "popover" or (
+                    block.WhichOneof("type") == "expandable" and not block.expandable.expanded)
+                if closed:
                     folded.append(tuple(fm.metadata.delta_path))
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
                 elements += 1
@@ -184,8 +196,10 @@ class Student:
                 wid = getattr(el, "id", "")
                 if isinstance(wid, str) and wid.startswith("$$ID-"):
                     self.kinds[wid] = el_kind
+                    if el_kind == "button" and el.is_form_submitter:
+                        self.submit_button = wid
                     path = tuple(fm.metadata.delta_path)
-                    mounted = not any(path[:len(f)] == f for f in folded)  # a closed expander draws nothing yet
+                    mounted = not any(path[:len(f)] == f for f in folded)  # closed expander / popover: not yet
                     state = widget_state(el_kind, el) if mounted else None
                     if state is not None:
                         seen[wid] = self.states[wid] if wid in self.states and not _reset(el_kind, el) else state

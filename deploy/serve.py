@@ -78,8 +78,10 @@ def start_redis(workdir: Path, port: int) -> subprocess.Popen:
 
 def start_replica(port: int, cookie_secret: str, redis_url: str, log: Path) -> subprocess.Popen:
     """One ``streamlit run app.py`` on 127.0.0.1:``port`` sharing the cookie secret and the Redis."""
-    env = {**os.environ, "CNNVIZ_REDIS_URL": redis_url, "OPENBLAS_NUM_THREADS": "1",
-           "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret}
+    # Training slots are per process: with one replica per core, one run each keeps the machine's total at the
+    # number of cores (a run takes ~0.8 of a core). Set CNNVIZ_MAX_TRAINING_RUNS to change it.
+    env = {"CNNVIZ_MAX_TRAINING_RUNS": "1", **os.environ, "CNNVIZ_REDIS_URL": redis_url,
+           "OPENBLAS_NUM_THREADS": "1", "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret}
     return subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
                             cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)

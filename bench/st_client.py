@@ -33,7 +33,7 @@ class Run:
     """One script run as the client saw it: wall time from request to ``script_finished``."""
 
     seconds: float
-    elements: int  # new elements drawn (deltas of type new_element)
+    elements: int  # new elements drawn (new_element deltas, or references to ones the client holds)
     received_bytes: int
     texts: list[str] = field(default_factory=list)  # markdown / alert bodies, to look for words in tests
 
@@ -84,6 +84,8 @@ class Student:
         self.states: dict[str, WidgetState] = {}  # widget id → state
         self.kinds: dict[str, str] = {}
         self.submit_button = ""  # the id of the last form's submit button drawn
+        self.ranges: dict[str, tuple[float, float, float]] = {}  # numeric widget id → (min, max, step)
+        self.auto: dict[str, float] = {}  # fragment id → seconds between its automatic reruns (run_every)
         self.page_hash = ""
         self.cached: list[str] = []
         self.ws = None
@@ -129,8 +131,11 @@ class Student:
         ci.url, ci.is_embedded, ci.color_scheme = f"{self.base}/{self.page}", False, "light"
         return msg
 
-    async def rerun(self, first: bool = False, trigger: str | None = None) -> Run:
+    async def rerun(self, first: bool = False, trigger: str | None = None, fragment: str = "") -> Run:
+        """A full rerun (or, with ``fragment``, that fragment's automatic rerun), as the frontend sends it."""
         msg = self.request(first)
+        if fragment:
+            msg.rerun_script.fragment_id, msg.rerun_script.is_auto_rerun = fragment, True
         if trigger:
             wid = next(i for i in self.kinds if key_of(i) == trigger)
             msg.rerun_script.widget_states.widgets.add(id=wid, trigger_value=True)
@@ -154,6 +159,18 @@ class Student:
             state.double_array_value.data.extend(value)
         self.states[wid] = state
         return await self.rerun()
+
+    async def nudge(self, rng) -> tuple[str, Run]:
+        """A student moves one slider / number box one step (``rng``: random.Random); (widget key, run)."""
+        ids = sorted(i for i in self.ranges if i in self.states)
+        wid = rng.choice(ids)
+        low, high, step = self.ranges[wid]
+        now = self.value(key_of(wid))
+        now = now[0] if isinstance(now, list) else now
+        new = rng.choice([v for v in (now - step, now + step) if low <= v <= high] or [now])
+        if self.states[wid].WhichOneof("value") == "double_array_value":
+            return key_of(wid), await self.change(key_of(wid), [float(new)])
+        return key_of(wid), await self.change(key_of(wid), type(now)(new))
 
     async def submit(self) -> Run:
         """Press the form's submit button (the form's widgets go with it, as set by :meth:`change`)."""
@@ -181,6 +198,8 @@ class Student:
                 self.page_hash = getattr(fm, kind).page_script_hash or self.page_hash
             elif kind == "page_info_changed":
                 self.query = fm.page_info_changed.query_string  # bound widgets write the URL, as in the browser
+            elif kind == "ref_hash":
+                elements += 1  # an element the client already holds, sent by reference
             elif kind == "delta" and fm.delta.WhichOneof("type") == "add_block":
                 block = fm.delta.add_block
                 closed = block.WhichOneof("type") == "popover" or (
@@ -193,21 +212,32 @@ class Student:
                 el = getattr(fm.delta.new_element, el_kind)
                 if el_kind in ("markdown", "alert"):
                     texts.append(el.body)
+                elif el_kind == "metric":
+                    texts.append(f"{el.label}={el.body}")
                 wid = getattr(el, "id", "")
                 if isinstance(wid, str) and wid.startswith("$$ID-"):
                     self.kinds[wid] = el_kind
                     if el_kind == "button" and el.is_form_submitter:
                         self.submit_button = wid
+                    if ((el_kind == "slider" and not el.options and len(el.default) == 1)
+                            or (el_kind == "number_input" and el.has_min and el.has_max)) and not el.disabled:
+                        self.ranges[wid] = (el.min, el.max, el.step or 1)
                     path = tuple(fm.metadata.delta_path)
                     mounted = not any(path[:len(f)] == f for f in folded)  # closed expander / popover: not yet
                     state = widget_state(el_kind, el) if mounted else None
                     if state is not None:
                         seen[wid] = self.states[wid] if wid in self.states and not _reset(el_kind, el) else state
+            elif kind == "auto_rerun":
+                self.auto[fm.auto_rerun.fragment_id] = fm.auto_rerun.interval
+            elif kind == "stop_auto_rerun":
+                self.auto.pop(fm.stop_auto_rerun.fragment_id, None)
             elif kind == "script_finished":
                 status = fm.script_finished
                 if status in (fm.FINISHED_SUCCESSFULLY, fm.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
                     if status == fm.FINISHED_SUCCESSFULLY:
                         self.states = seen
+                    else:  # a fragment redrew only its own widgets
+                        self.states.update(seen)
                     self.cached = list(dict.fromkeys(self.cached))[-500:]
                     return Run(time.perf_counter() - start, elements, size, texts)
                 if status == fm.FINISHED_WITH_COMPILE_ERROR:

@@ -102,6 +102,9 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, default=os.cpu_count() or 1, help="app processes (one per core)")
     parser.add_argument("--port", type=int, default=8080, help="the port students open")
     parser.add_argument("--host", default="0.0.0.0", help="the address nginx listens on")
+    parser.add_argument("--compress-websocket", action="store_true",
+                        help="server.enableWebsocketCompression: ~1/3 of the bytes per rerun for more server CPU "
+                             "(bench/rerun_cost.py, bench/wire_bytes.py)")
     args = parser.parse_args()
 
     prefix = Path(tempfile.mkdtemp(prefix="cnnviz-serve-"))
@@ -112,6 +115,8 @@ def main() -> None:
         procs.append(start_redis(prefix, redis_port))
         redis_url = f"redis://127.0.0.1:{redis_port}/0"
     secret = os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET") or secrets.token_urlsafe(32)
+    if args.compress_websocket:
+        os.environ["STREAMLIT_SERVER_ENABLE_WEBSOCKET_COMPRESSION"] = "true"
     ports = [free_port() for _ in range(args.replicas)]
     try:
         procs += [start_replica(p, secret, redis_url, prefix / f"replica-{p}.log") for p in ports]

@@ -12,33 +12,17 @@ Target (issue 15): ≤ 15 ms of server CPU per interactive rerun.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-TICKS = os.sysconf("SC_CLK_TCK")
+sys.path.insert(0, str(ROOT))
 
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
-
-
-def rss_mb(pid: int) -> float:
-    line = next(ln for ln in Path(f"/proc/{pid}/status").read_text().splitlines() if ln.startswith("VmRSS"))
-    return int(line.split()[1]) / 1024
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from bench.classroom_load import cpu_seconds, rss_mb  # noqa: E402
+from deploy.serve import free_port, wait_ok  # noqa: E402
 
 
 def measure(gc_after_run: bool, reruns: int, browser) -> tuple[float, float, float]:
@@ -49,16 +33,11 @@ def measure(gc_after_run: bool, reruns: int, browser) -> tuple[float, float, flo
                              "--runner.postScriptGC", str(gc_after_run).lower()],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(200):
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.2)
+        wait_ok(f"http://127.0.0.1:{port}/_stcore/health")
         page = browser.new_page(viewport={"width": 1400, "height": 1600})
         page.goto(f"http://127.0.0.1:{port}/convolution")
         idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
-        page.wait_for_selector(".updatemenu-button", timeout=60_000)
+        page.wait_for_selector(".st-key-conv-bias", timeout=60_000)  # the player is SVG now, no Plotly buttons
         bias = page.locator(".st-key-conv-bias button").last  # the "+" of the bias input
         for _ in range(3):  # warm up
             bias.click()
@@ -83,7 +62,6 @@ def per_page(reruns: int, compression: bool) -> dict[str, tuple[float, float, fl
     import asyncio
     import random
 
-    sys.path.insert(0, str(ROOT))
     from bench.classroom_load import PAGES, Servers
     from bench.st_client import Student
     from bench.wire_bytes import Relay

@@ -9,8 +9,9 @@ Used by bench/classroom_load.py and tests/test_deployment.py. One ``Student`` is
 
 Like the frontend it sends ``rerun_script`` BackMsgs carrying ``page_script_hash``, ``query_string``,
 ``context_info``, the hashes of the cached messages it holds and the state of every widget the last run drew
-(with its default unless changed). Widgets the frontend only knows once mounted (inside a closed expander or
-popover: not sent; custom components: sent once their JavaScript reports) cannot be seen from the protocol; bench/classroom_load.py --validate prints the difference.
+(with its default unless changed), leaving out widgets inside a closed expander or popover, which the frontend
+has not mounted. A custom component's state is reported by its JavaScript, which the protocol cannot see:
+``bench/classroom_load.py --validate`` prints that difference.
 """
 from __future__ import annotations
 

@@ -165,10 +165,11 @@ def run_load(students: int, trainings: int, replicas: int, seconds: float, max_r
              compression: bool = False) -> dict:
     servers = Servers(replicas, compression, trainings)
     try:
-        load0, cpu0, t0 = os.getloadavg()[0], servers.cpu(), time.monotonic()
+        load0, cpu0, own0, t0 = os.getloadavg()[0], servers.cpu(), time.process_time(), time.monotonic()
         out = asyncio.run(load(servers.base, students, trainings, seconds, max_requests))
         wall = time.monotonic() - t0
-        out.update(cores=(servers.cpu() - cpu0) / wall, rss=servers.rss(), load=(load0, os.getloadavg()[0]))
+        out.update(cores=(servers.cpu() - cpu0) / wall, rss=servers.rss(), load=(load0, os.getloadavg()[0]),
+                   client_cores=(time.process_time() - own0) / wall)
     finally:
         servers.stop()
     return out
@@ -181,7 +182,7 @@ def report(name: str, students: int, trainings: int, out: dict, target: float | 
     verdict = "" if target is None else (" MET" if p95 < target * 1000 and not out["errors"] else " NOT MET")
     print(f"{name}: {students} students + {trainings} trainings — {len(lat)} reruns, p50 {p50:.0f} ms, "
           f"p95 {p95:.0f} ms, p99 {p99:.0f} ms, {len(out['errors'])} errors; server {out['cores']:.2f} cores, "
-          f"RSS {out['rss']:.0f} MB; training {speed}; load average {out['load'][0]:.2f} → {out['load'][1]:.2f}"
+          f"RSS {out['rss']:.0f} MB; the clients {out['client_cores']:.2f} cores; training {speed}; load average {out['load'][0]:.2f} → {out['load'][1]:.2f}"
           + (f"; target p95 < {target * 1000:.0f} ms{verdict}" if target else ""))
     if lat:
         print(f"    {statistics.median(out['bytes']) / 1024:.1f} KB received per rerun (median)")

@@ -6,6 +6,7 @@ from scipy import ndimage
 from cnnviz.edges import (
     BORDERS, corner_maps, direction_error, edge_map, edge_maps, filter2d, pixel_trace, same_pads, strongest_pixel,
 )
+from cnnviz.errors import CnnvizError
 from cnnviz.images import smooth_disk
 from cnnviz.kernels import KERNELS
 
@@ -363,3 +364,22 @@ def test_border_and_direction_error_figures_draw_the_engines_numbers_per_border(
             np.testing.assert_allclose(trace["z"], pick(maps[border]), rtol=1e-6)
     np.testing.assert_allclose(error_fig["data"][0]["y"], errors.bin_errors, atol=5e-4)
     np.testing.assert_allclose(error_fig["data"][0]["x"], errors.bin_centres, atol=0.05)
+
+
+# ------------------------------------------------------------------------------ hostile kernels (issue 15)
+def test_a_kernel_with_entries_1e19_gives_finite_maps_and_a_threshold():
+    image = np.tile(np.array([0, 0, 255, 255], np.float64), (6, 2))  # (6, 8), one vertical edge
+    k = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]]) * 1e19  # Gx² ≈ 1e45: beyond float32 before the root
+    maps = edge_maps(image, (k, k.T), "replicate")
+    assert np.isfinite(maps.magnitude).all() and maps.magnitude.max() > 1e21
+    reference = np.hypot(*(np.asarray(ndimage.correlate(image, kk, mode="nearest")) for kk in (k, k.T)))
+    np.testing.assert_allclose(maps.magnitude, reference, rtol=1e-5, atol=1e-6 * reference.max())  # cancellation
+    assert edge_map(maps.magnitude, 0.25 * float(maps.magnitude.max())).any()
+
+
+def test_a_kernel_whose_responses_overflow_float32_is_refused_by_name():
+    image = np.full((6, 6), 255.0)
+    with pytest.raises(CnnvizError) as err:
+        edge_maps(image, (np.full((3, 3), 1e36),), "zeros")
+    assert err.value.code == "edges_kernel_too_large"
+    edge_maps(np.full((6, 6), 1.0), (np.full((3, 3), 1e36),), "zeros")  # a dim image keeps it in range

@@ -22,7 +22,9 @@ import numpy as np
 
 from .conv import Conv2d
 from .layers import Dense, Flatten, ReLU, Tanh
-from .model import MNIST_MEAN, MNIST_STD, Model, read_weights
+from ..errors import CnnvizError
+from .model import FORMAT_VERSION, MNIST_MEAN, MNIST_STD, Model
+from .weights_file import MAX_VARIANT_CHARS, read_weights
 from .pooling import AvgPool2d
 
 VARIANTS = ("lenet5_mnist", "lenet5")
@@ -63,11 +65,18 @@ def lenet(variant: str = "lenet5_mnist", seed: int = 0, dtype=np.float32) -> Mod
 def load_model(file) -> Model:
     """A LeNet with the weights saved by :meth:`Model.save` (a path, a binary file object or bytes).
 
-    Raises ``ValueError`` with a readable reason for anything that is not such a file.
+    Reads only the members the network needs, each bounded before it is unpacked
+    (:mod:`cnnviz.nn.weights_file`); raises CnnvizError with a readable reason for anything else.
     """
-    variant, arrays = read_weights(file)
-    if variant not in VARIANTS:
-        raise ValueError(f"the weights are for an unknown network {variant!r}; expected one of {', '.join(VARIANTS)}")
-    model = lenet(variant)
-    model.load_state_dict(arrays)
-    return model
+    built: list[Model] = []
+
+    def needs(variant: str) -> dict[str, tuple[int, ...]]:
+        if variant not in VARIANTS:
+            raise CnnvizError("weights_unknown_network", variant=variant[:MAX_VARIANT_CHARS],
+                              expected=", ".join(VARIANTS))
+        built.append(lenet(variant))
+        return built[0].parameter_shapes()
+
+    _, arrays = read_weights(file, needs, FORMAT_VERSION)
+    built[0].load_state_dict(arrays)
+    return built[0]

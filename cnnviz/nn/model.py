@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import io
 import os
-import zipfile
 from typing import BinaryIO
 
 import numpy as np
 
+from ..errors import CnnvizError
 from ..shapes import check_int
 from .layers import Layer
 from .loss import softmax, softmax_cross_entropy
@@ -88,18 +88,26 @@ class Model:
 
     def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
         """Set every parameter from ``state`` (same names and shapes as :meth:`state_dict`)."""
-        expected = {f"{layer.name}.{key}": arr for layer in self.layers for key, arr in layer.params.items()}
+        expected = self.parameter_shapes()
         missing = sorted(set(expected) - set(state))
         if missing:
-            raise ValueError(f"the weights lack {', '.join(missing)} (is this a {self.variant} file?)")
-        for name, arr in expected.items():
+            raise CnnvizError("weights_missing", names=", ".join(missing), variant=self.variant)
+        largest = float(np.finfo(self.dtype).max)
+        for name, shape in expected.items():
             value = np.asarray(state[name])
-            if value.shape != arr.shape:
-                raise ValueError(f"{name} has shape {value.shape}, but {self.variant} needs {arr.shape}")
+            if value.shape != shape:
+                raise CnnvizError("weights_wrong_shape", name=name, found=str(value.shape), expected=str(shape))
             if not np.issubdtype(value.dtype, np.floating) or not np.isfinite(value).all():
-                raise ValueError(f"{name} must hold finite floating-point numbers")
-        for name, arr in expected.items():
-            arr[...] = state[name]
+                raise CnnvizError("weights_not_finite", name=name)
+            if value.size and float(np.abs(value).max()) > largest:  # e.g. 1e39 in float64: inf in float32
+                raise CnnvizError("weights_out_of_range", name=name, dtype=str(self.dtype))
+        for layer in self.layers:
+            for key, arr in layer.params.items():
+                arr[...] = state[f"{layer.name}.{key}"]
+
+    def parameter_shapes(self) -> dict[str, tuple[int, ...]]:
+        """``{"conv1.w": (5, 5, 1, 6), ...}``: what :meth:`load_state_dict` and a weights file must hold."""
+        return {f"{layer.name}.{key}": arr.shape for layer in self.layers for key, arr in layer.params.items()}
 
     def copy(self) -> "Model":
         """An independent model with the same architecture and weights."""
@@ -212,22 +220,3 @@ def _fresh_layer(layer: Layer) -> Layer:
     twin.params = {k: v.copy() for k, v in layer.params.items()}
     twin.grads = {k: np.zeros_like(v) for k, v in layer.grads.items()}
     return twin
-
-
-def read_weights(file: str | os.PathLike | BinaryIO | bytes) -> tuple[str, dict[str, np.ndarray]]:
-    """``(variant, {name: array})`` from a ``.npz`` written by :meth:`Model.save`; clear errors otherwise."""
-    if isinstance(file, (bytes, bytearray)):
-        file = io.BytesIO(file)
-    try:
-        data = np.load(file, allow_pickle=False)
-        if not isinstance(data, np.lib.npyio.NpzFile):
-            raise ValueError("it holds a single array, not named weights")
-        with data:
-            arrays = {name: data[name] for name in data.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
-        raise ValueError(f"this is not a cnnviz weights file (.npz): {err}") from None
-    if "variant" not in arrays or "cnnviz_format" not in arrays:
-        raise ValueError("this .npz file was not saved by cnnviz (it has no 'variant' entry)")
-    if int(arrays.pop("cnnviz_format")) != FORMAT_VERSION:
-        raise ValueError("this weights file was written by a newer cnnviz format")
-    return str(arrays.pop("variant")), arrays

@@ -104,8 +104,10 @@ class Lesson:
             value = type(value)(min(max(value, bounds[0]), bounds[1]))
         if name in self.hidden:
             return value
-        if st.session_state.get(key) != value:
-            st.session_state[key] = value  # clamped into a range that another setting narrowed
+        if st.session_state.get(key) != value or spec.kind in ("int", "float"):
+            # clamped into a range that another setting narrowed; and a slider whose range moved is a new widget
+            # to Streamlit (min/max are part of its identity) that would start over at its minimum: set it again
+            st.session_state[key] = value
         help_id = self.schema.text_id(name, "help")
         common = {"label": label or self.label(name), "key": key, "disabled": disabled,
                   "help": tr(help_id) if help_id in catalogue("en") else None, **kwargs}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from cnnviz.edges import BORDERS, corner_maps, direction_error, edge_map, edge_maps, pixel_trace, strongest_pixel
+from cnnviz.errors import CnnvizError
 from cnnviz.images import EXTENSIONS, MAX_BYTES, SAMPLES, ImageError, LoadedImage, channels, load_image, luma
 from cnnviz.kernels import KERNELS, custom_kernel
 from cnnviz.matrix_text import format_matrix
@@ -190,7 +191,11 @@ if weights is None:
     st.stop()
 pair = len(weights) == 2
 per_channel = settings.colour == "channels" and not image.is_grey
-planes, maps, corners, figures, strongest = analyse(image_key, image, weights, settings.colour, settings.border)
+try:
+    planes, maps, corners, figures, strongest = analyse(image_key, image, weights, settings.colour, settings.border)
+except CnnvizError as err:  # e.g. a typed kernel whose responses would overflow 32-bit numbers
+    st.error(f"Your kernel: {err}", icon=":material/edit:")
+    st.stop()
 h, w = image.size
 
 if st.session_state.get("edges.zoom_for") != image_key:  # a new image: zoom in on its strongest edge

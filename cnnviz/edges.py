@@ -17,7 +17,7 @@ import numpy as np
 
 from .conv import as_numeric, conv2d
 from .errors import CnnvizError
-from .images import smooth_disk
+from .images import luma, smooth_disk
 from .padding import pad2d
 from .shapes import resolve_padding
 from .trace import ConvStep, conv2d_steps
@@ -170,6 +170,13 @@ def _slice_maps(m: EdgeMaps, rows: int, cols: int) -> EdgeMaps:
                     cut(m.channel_magnitude), m.border)
 
 
+def grey_levels(pixels) -> np.ndarray:
+    """``(H, W)`` float32 whole grey levels 0…255: a grey image as it is, an RGB one ``(H, W, 3)`` by its
+    BT.601 luma rounded to the nearest level — what an image editor's greyscale shows, so that one pixel's
+    arithmetic uses the 0…255 numbers students know."""
+    return np.rint(luma(pixels)).astype(np.float32)
+
+
 def edge_map(magnitude, threshold: float) -> np.ndarray:
     """Binary edge map ``(H, W)`` bool: True where the magnitude is strictly above ``threshold``."""
     magnitude = as_numeric("magnitude", magnitude)
@@ -177,6 +184,13 @@ def edge_map(magnitude, threshold: float) -> np.ndarray:
     if not np.isfinite(threshold):
         raise CnnvizError("edges_threshold_not_finite")
     return magnitude > threshold
+
+
+def edges_at_percent(magnitude, percent: float) -> tuple[np.ndarray, float]:
+    """``edge_map`` at ``percent`` % of the largest magnitude: the map ``(H, W)`` bool and that threshold."""
+    magnitude = as_numeric("magnitude", magnitude)
+    limit = float(percent) / 100 * float(magnitude.max())
+    return edge_map(magnitude, limit), limit
 
 
 def strongest_pixel(magnitude, margin: int = 1) -> tuple[int, int]:

@@ -31,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.st_client import Student, key_of  # noqa: E402
+from cnnviz.locales import t  # noqa: E402
 from deploy.serve import free_port, start_nginx, start_redis, start_replica, nginx_conf, wait_ok  # noqa: E402
 
 PAGES = ("convolution", "pooling", "padding_stride", "edges", "architectures")
@@ -115,9 +116,12 @@ async def student(base: str, page: str, seed: int, until: float, budget: list[in
 
 
 def images_per_s(texts: list[str]) -> float | None:
+    """The training page's speed metric, read as the student sees it (English)."""
+    label = t("train.metric.speed", "en") + "="
     for text in texts:
-        if text.startswith("Images / s=") and text[11:].replace(",", "").isdigit():
-            return float(text[11:].replace(",", ""))
+        number = text[len(label):].replace(",", "")
+        if text.startswith(label) and number.isdigit():
+            return float(number)
     return None
 
 

@@ -66,7 +66,7 @@ def test_true_convolution_flips_the_kernel():
 @pytest.mark.parametrize("state, words", [
     ({"conv.kernel_text": "1 1 1 1\n1 1 1 1\n1 1 1 1\n1 1 1 1", "conv.input_text": "1 2\n3 4"}, "larger than the padded input"),
     ({"conv.kernel_text": "1 x\n0 1"}, "row 1, entry 2"),
-    ({"conv.input_text": "1 2 3\n4 5"}, "row 2 has 2 entries"),
+    ({"conv.input_text": "1 2 3\n4 5"}, "row 2 holds a different number of entries (2)"),
     ({"conv.input_text": ""}, "empty"),
     ({"conv.dilation_h": 5, "conv.dilation_w": 5}, "dilated kernel"),
 ])

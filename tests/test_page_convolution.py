@@ -155,3 +155,10 @@ def test_a_wrong_feature_map_guess_shows_the_gap_as_a_difference_heatmap():
     assert at.error or any("wrong" in e.value.lower() for e in at.error)
     heatmaps = [c for c in at.get("plotly_chart")]
     assert heatmaps, "the difference between guess and truth is drawn"
+
+
+def test_the_chosen_cells_window_kernel_and_products_are_shown_as_small_tables():
+    at = run_page(PAGE)
+    grids = [m.value for m in at.markdown if "cnnviz-grid" in m.value]
+    assert len(grids) == 3  # window, kernel, products of output cell (1, 1)
+    assert grids[2].count("<td>−10</td>") == 3 and grids[2].count("<td>10</td>") == 3

@@ -24,6 +24,9 @@ class CnnvizError(ValueError):
         self.params = params
         super().__init__(self.message("en"))
 
+    def __reduce__(self):  # pickled by caches: keep the code and parameters, not only the English text
+        return _rebuild, (self.code, self.params)
+
     def message(self, lang: str = "en") -> str:
         """The message in ``lang`` (English when the language lacks it)."""
         params = {k: _term(v, lang) if isinstance(v, Term) else v for k, v in self.params.items()}
@@ -35,3 +38,7 @@ def _term(word: Term, lang: str) -> str:
         return t(word.text_id, lang)
     except KeyError:  # a word with no entry yet reads in English rather than failing the message
         return str(word)
+
+
+def _rebuild(code: str, params: dict) -> CnnvizError:
+    return CnnvizError(code, **params)

@@ -54,6 +54,7 @@ class ErrorRow:
     kind: str
     input_shape: Shape
     reason: str
+    cause: Exception | None = field(default=None, compare=False, repr=False)  # the engine's error, translatable
 
     @property
     def message(self) -> str:
@@ -154,8 +155,8 @@ class _Walk:
     error: ErrorRow | None = None
     skipped: list = field(default_factory=list)
 
-    def fail(self, name: str, what: str, shape: Shape, reason: str) -> tuple[None, None]:
-        self.error = ErrorRow(name, what, shape, reason)
+    def fail(self, name: str, what: str, shape: Shape, reason: str, cause=None) -> tuple[None, None]:
+        self.error = ErrorRow(name, what, shape, reason, cause)
         return None, None
 
 
@@ -196,7 +197,7 @@ def _leaf(layer, path: str, shape, rf, walk: _Walk):
     try:
         step = layer.apply(shape)
     except ValueError as exc:
-        return walk.fail(path, kind(layer), shape, str(exc))
+        return walk.fail(path, kind(layer), shape, str(exc), exc)
     if len(step.shape) != 3:
         new_rf = None
     elif step.window is None:

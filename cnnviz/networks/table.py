@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from ..errors import CnnvizError, Term
 from ..shapes import PADDING_MODES, check_int
 from .layers import (AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Dense, Dropout, Flatten, GlobalAvgPool,
                      LocalResponseNorm, MaxPool2d, ReLU, Sequential, Sigmoid, Softmax, Tanh, kind)
@@ -56,12 +57,12 @@ _SPEC_TYPES = {Conv2d: "conv", MaxPool2d: "maxpool", AvgPool2d: "avgpool", Adapt
 class TableRowError(ValueError):
     """A table row that cannot become a layer. ``index`` is 0-based; the message counts rows from 1."""
 
-    def __init__(self, index: int, reason: str):
+    def __init__(self, index: int, reason: str, cause: Exception | None = None):
         super().__init__(f"row {index + 1}: {reason}")
-        self.index, self.reason = index, reason
+        self.index, self.reason, self.cause = index, reason, cause
 
     def __reduce__(self):
-        return type(self), (self.index, self.reason)
+        return type(self), (self.index, self.reason, self.cause)
 
 
 def is_blank(value) -> bool:
@@ -90,10 +91,10 @@ def _whole(what: str, value, minimum: int) -> int:
         try:
             value = float(value)
         except ValueError:
-            raise ValueError(f"{what} must be a whole number, got {value!r}") from None
+            raise CnnvizError("not_whole_number", name=Term(what), value=repr(value)) from None
     if isinstance(value, float):
         if not math.isfinite(value) or value != int(value):
-            raise ValueError(f"{what} must be a whole number, got {value:g}")
+            raise CnnvizError("not_whole_number", name=Term(what), value=f"{value:g}")
         value = int(value)
     return check_int(what, value, minimum)
 
@@ -210,7 +211,7 @@ def network_from_table(rows) -> Sequential:
         try:
             _, layer, act = layer_from_row(row)
         except ValueError as exc:
-            raise TableRowError(index, str(exc)) from None
+            raise TableRowError(index, str(exc), exc) from None
         name = str(_clean(row).get("name", ""))
         if "." in name:
             raise TableRowError(index, f"a layer name cannot contain a dot, got {name!r}")
@@ -308,6 +309,7 @@ class TableRowResult:
     status: str  # 'ok', 'error', 'skipped' (after the error) or 'empty' (a blank row, ignored)
     reason: str = ""  # why, for 'error'
     result: Row | None = None  # shapes and counts, for 'ok'
+    cause: Exception | None = field(default=None, compare=False, repr=False)  # for 'error': the engine's error
 
 
 @dataclass(frozen=True)
@@ -349,12 +351,12 @@ def summarize_table(rows, input_shape) -> TableSummary:
         elif stopped or (bad is not None and index > bad.index):
             results.append(TableRowResult(index, "", "skipped"))
         elif bad is not None and index == bad.index:
-            results.append(TableRowResult(index, "", "error", bad.reason))
+            results.append(TableRowResult(index, "", "error", bad.reason, cause=bad.cause))
             stopped = True
         else:
             name = next(names)
             if name == failed:
-                results.append(TableRowResult(index, name, "error", summary.error.reason))
+                results.append(TableRowResult(index, name, "error", summary.error.reason, cause=summary.error.cause))
                 stopped = True
             else:
                 row_result = replace(by_name[name], kind=first_kind[name])  # conv + its activation: a Conv2d row

@@ -50,12 +50,12 @@ def short_number(n: float) -> str:
     return f"{n:g}"
 
 
-def field_text(rf) -> str:
+def field_text(rf, jump_word: str = "jump") -> str:
     """A receptive field as ``14×14`` (jump 1) or ``14×14 · jump 2``; ``—`` when there is none."""
     if rf is None:
         return "—"
     (h, w), (jh, jw) = rf.size, rf.jump
-    jump = "" if (jh, jw) == (1, 1) else f" · jump {jh}" if jh == jw else f" · jump {jh}×{jw}"
+    jump = "" if (jh, jw) == (1, 1) else f" · {jump_word} {jh}" if jh == jw else f" · {jump_word} {jh}×{jw}"
     return f"{h}×{w}{jump}"
 
 

@@ -3,13 +3,15 @@ import json
 
 import pytest
 
+from cnnviz.layer import conv_vs_dense
 from cnnviz.networks import summarize
-from cnnviz.networks.comparisons import conv_vs_dense
+from pages.common.table_codec import editor_key
+from pages.schemas.architectures import preset_text
 
 from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
 
 PAGE = "pages/lessons/architectures.py"
-EDITOR = "arch.table.course_example"
+EDITOR = editor_key("arch", "course_example:" + preset_text("course_example"))
 
 
 def metric(at, label):
@@ -121,7 +123,9 @@ def test_extreme_inputs_do_not_break_the_page():
 def test_counts_beyond_64_bits_are_shown_exactly_instead_of_crashing_the_table():
     at = open_with(**{"arch.preset": "densenet121", "arch.channels": 4096, "arch.height": 4096, "arch.width": 4096})
     first = next(r for r in summarize("densenet121", (4096, 4096, 4096)).rows if r.kind == "Conv2d")
-    dense = conv_vs_dense(first.input_shape, first.layer).baseline.total_params
+    conv = first.layer
+    dense = conv_vs_dense(first.input_shape, conv.out_channels, conv.kernel_size, conv.stride, conv.padding,
+                          conv.bias).dense.total
     assert dense >= 2**63  # the case the table could not carry as a number
     table = next(d.value for d in at.dataframe if "" in d.value.columns)
     assert table.iloc[0]["Parameters"] == f"{dense:,}"

@@ -19,13 +19,29 @@ MAX_ROWS = 64
 MAX_CELL = 16
 MAX_NUMBER = 10**7
 _CELL = re.compile(r"[^;,\s\x00-\x1f\x7f]{0,%d}" % MAX_CELL)
-_NUMBER = re.compile(r"[1-9]\d{0,6}")
+_NUMBER = re.compile(r"-?\d{1,7}(\.\d{0,5}[1-9])?")
 
 
 def editor_key(prefix: str, base: str) -> str:
     """The data editor's widget key for a table that started as ``base``: a new start (an example picked,
     a link opened) is a new editor, so edits made to the old one are not replayed onto it."""
     return f"{prefix}.table.{zlib.crc32(base.encode()):08x}"
+
+
+def _number(value) -> int | float | None:
+    """A number cell: an int when whole, else a float to 6 decimals; ``None`` when it is not a number in range.
+    Wrong values (0 filters, 2.5 units) are kept: the engine explains them."""
+    try:
+        number = round(float(value), 6)
+    except (TypeError, ValueError):
+        return None
+    if not abs(number) < MAX_NUMBER:  # also NaN
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def _number_text(number) -> str:
+    return str(number) if isinstance(number, int) else f"{number:.6f}".rstrip("0")
 
 
 @dataclass(frozen=True)
@@ -37,7 +53,7 @@ class TableCodec:
 
     def clean(self, rows) -> list[dict]:
         """Editor rows in the codec's form: every column present, blanks ``None``, text without spaces or
-        separators, numbers as ``int`` (a number cell that is not a whole number in range is blank)."""
+        separators, numbers as :func:`_number` gives them."""
         out = []
         for row in list(rows)[:MAX_ROWS]:
             cells = {}
@@ -46,9 +62,7 @@ class TableCodec:
                 if is_blank(value):
                     cells[column] = None
                 elif column in self.numbers:
-                    number = float(value) if isinstance(value, (int, float)) else None
-                    ok = number is not None and number.is_integer() and 1 <= number < MAX_NUMBER
-                    cells[column] = int(number) if ok else None
+                    cells[column] = _number(value)
                 else:
                     text = re.sub(r"[\s\x00-\x1f\x7f]", "", str(value)).replace(",", "x").replace(";", "")
                     cells[column] = text[:MAX_CELL] or None
@@ -59,7 +73,8 @@ class TableCodec:
         """Cleaned rows → text (trailing blank cells of a row are dropped)."""
         lines = []
         for row in self.clean(rows):
-            cells = ["" if row[c] is None else str(row[c]) for c in self.columns]
+            cells = ["" if row[c] is None else _number_text(row[c]) if c in self.numbers else row[c]
+                     for c in self.columns]
             while cells and not cells[-1]:
                 cells.pop()
             lines.append(",".join(cells) or ",")  # a blank row stays a row
@@ -85,7 +100,7 @@ class TableCodec:
                 if column in self.numbers:
                     if cell and not _NUMBER.fullmatch(cell):
                         raise ValueError("not a whole number")
-                    row[column] = int(cell) if cell else None
+                    row[column] = (float(cell) if "." in cell else int(cell)) if cell else None
                 else:
                     if not _CELL.fullmatch(cell):
                         raise ValueError("unreadable cell")
@@ -98,4 +113,5 @@ class TableCodec:
         integers, so a blank cell shows blank (not "None")."""
         frame = pd.DataFrame(self.clean(rows), columns=list(self.columns), index=range(1, len(rows) + 1))
         text = [c for c in self.columns if c not in self.numbers]
-        return frame.astype({c: "Int64" for c in self.numbers} | {c: "string" for c in text})
+        whole = {c: "Int64" if all(isinstance(v, int) for v in frame[c].dropna()) else "Float64" for c in self.numbers}
+        return frame.astype(whole | {c: "string" for c in text})

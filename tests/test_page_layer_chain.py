@@ -1,10 +1,13 @@
 """Layer-chain calculator: presets, edits through the table, the first layer that cannot fit, extremes."""
+import re
+
 import pytest
 
 from cnnviz.networks import AvgPool2d, Conv2d, Sequential, summarize
 from pages.common.table_codec import editor_key
 from pages.schemas.layer_chain import example_text
 from tests.conftest import assert_no_exception, run_page
+from tests.test_pages_korean import HANGUL
 
 PAGE = "pages/lessons/layer_chain.py"
 KEY = "chain."
@@ -92,3 +95,38 @@ def test_empty_table_shows_only_the_input():
     assert_no_exception(at)
     assert not at.error
     assert flow(at).endswith(">32</div>")
+
+
+def numbers(text: str) -> list[str]:
+    return re.findall(r"\d+", text)
+
+
+def test_an_impossible_layer_reads_in_korean_with_the_same_numbers():
+    english = run_page(PAGE, **{KEY + "preset": "too_deep", KEY + "layers": example_text("too_deep"),
+                                KEY + "height": 28, KEY + "width": 28})
+    korean = run_page(PAGE, query={"lang": "ko"}, **{KEY + "preset": "too_deep", KEY + "layers": example_text("too_deep"),
+                                                     KEY + "height": 28, KEY + "width": 28})
+    assert_no_exception(korean)
+    en, ko = english.error[0].value, korean.error[0].value
+    assert "Layer 5 cannot work: kernel 5 is larger than the padded input 4 + 2·0 = 4" in en
+    assert HANGUL.search(ko) and "larger" not in ko
+    assert numbers(ko) == numbers(en)
+
+
+def test_a_word_in_a_number_cell_reads_in_korean():
+    at = run_page(PAGE, query={"lang": "ko"}, **{KEY + "layers": "conv,6,5,two,0"})
+    assert_no_exception(at)
+    assert HANGUL.search(at.error[0].value) and "'two'" in at.error[0].value and "whole" not in at.error[0].value
+
+
+def test_a_broken_table_in_the_link_shows_the_default_and_names_the_parameter_in_korean():
+    at = run_page(PAGE, query={"lang": "ko", "layers": "conv,6,5;;;\x00"})
+    assert_no_exception(at)
+    assert "32 → 28 → 14 → 10 → 5 → 1" in flow(at)
+    assert any("layers" in c.value and HANGUL.search(c.value) for c in at.caption)
+
+
+def test_empty_cells_are_blank_not_none():
+    rows = results(run_page(PAGE, **{KEY + "preset": "too_deep", KEY + "layers": example_text("too_deep"),
+                                     KEY + "height": 28, KEY + "width": 28}))
+    assert all(value is not None and value != "None" for row in rows for value in row.values())

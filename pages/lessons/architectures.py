@@ -111,14 +111,15 @@ def show_charts(rows) -> None:
     st.caption(tr("arch.charts.caption"))
 
 
-def show_comparisons(summary) -> None:
-    """The course's design comparisons; conv vs dense uses this network's first conv, or says why it cannot."""
+def show_comparisons(summary, broken: bool) -> None:
+    """The course's design comparisons; conv vs dense uses this network's first conv, or says why it cannot
+    (``broken``: a layer of the network cannot be computed)."""
     st.subheader(tr("arch.compare.title"))
     tabs = st.tabs([tr(f"arch.compare.{k}.tab") for k in ("dense", "stacked", "bottleneck", "grouping")])
     first = next((r for r in summary.rows if r.kind == "Conv2d"), None)
     with tabs[0]:
         if first is None:
-            st.info(tr("arch.compare.dense.needs_valid" if summary.error else "arch.compare.dense.needs_conv"),
+            st.info(tr("arch.compare.dense.needs_valid" if broken else "arch.compare.dense.needs_conv"),
                     icon=":material/info:")
         else:
             conv = first.layer
@@ -162,7 +163,7 @@ def show(s: ArchSettings) -> None:
                         if result.error.cause else result.error.reason), icon=":material/error:")
         st.markdown(tr("arch.edit.results"))
         show_table(result_records(result, lang()), key="arch.results")
-        chart_rows, summary = [r.result for r in result.rows if r.result], result.summary
+        chart_rows, summary, broken = [r.result for r in result.rows if r.result], result.summary, bool(result.error)
         show_totals(summary, tr("arch.total.rows_that_fit") if chart_rows and not summary.ok else "")
     else:
         summary = preset_summary(s.preset, s.input_shape)
@@ -170,6 +171,7 @@ def show(s: ArchSettings) -> None:
         chart_rows = summary.grouped(depth)
         error_name, skipped = summary.failed_block(depth)
         error = summary.error
+        broken = error is not None
         if error:
             st.error(tr("arch.error.layer", input=shape_text(s.input_shape), layer=error.name,
                         message=reason_text(error.reason, error.cause, lang())), icon=":material/error:")
@@ -177,7 +179,7 @@ def show(s: ArchSettings) -> None:
         show_table(layer_records(chart_rows, lang(), (error_name, reason_text(error.reason, error.cause, lang()))
                                  if error else None, skipped), key="arch.layers", layer_width=250)
     show_charts(chart_rows)
-    show_comparisons(summary)
+    show_comparisons(summary, broken)
 
 
 st.title(tr("nav.architectures.title"))

@@ -9,7 +9,7 @@ from ..locales import t
 from ..shapes import Geometry2D
 from .style import shape_text
 
-COLUMNS = ("index", "layer", "output", "formula", "field", "jump", "params")
+COLUMNS = ("index", "layer", "output", "formula", "width_formula", "field", "jump", "params")
 
 
 def spatial_text(shape) -> str:
@@ -23,19 +23,27 @@ def shape_flow(result, input_shape) -> tuple[str, str]:
     return " → ".join(map(spatial_text, shapes)), " → ".join(map(shape_text, shapes))
 
 
-def height_formula(row, lang: str) -> str:
-    """The worked output-size formula of one row (both axes when they differ); '' for a layer without a window."""
+def _window(row) -> Geometry2D | None:
     window = row.layer.apply(row.input_shape).window if row.layer is not None else None
-    if not isinstance(window, Geometry2D):
-        return ""
-    if window.rows == window.cols:
-        return window.rows.worked()
-    return t("chain.cell.two_axes", lang, rows=window.rows.worked(), cols=window.cols.worked())
+    return window if isinstance(window, Geometry2D) else None
+
+
+def formulas(row, square: bool) -> tuple[str, str]:
+    """The output-size formulas of one row: for a square chain the height's, worked step by step (the
+    width's is the same); otherwise height and width, each as one line, so both fit a 1280-px screen."""
+    window = _window(row)
+    if window is None:
+        return "", ""
+    if square:
+        return window.rows.worked(), ""
+    return window.rows.formula(), window.cols.formula()
 
 
 def chain_table(result, types, lang: str) -> list[dict]:
     """One dict per non-empty row, keyed by the translated column titles; every cell filled ('' or —)."""
     titles = {c: t(f"chain.col.{c}", lang) for c in COLUMNS}
+    ok = [r.result for r in result.rows if r.status == "ok"]
+    square = all(_window_square(r) for r in ok)
     table = []
     for r in result.rows:
         if r.status == "empty":
@@ -44,11 +52,19 @@ def chain_table(result, types, lang: str) -> list[dict]:
         line |= {"index": r.index + 1, "layer": r.name or types[r.index] or "?"}
         if r.status == "ok":
             rf = r.result.rf
-            line |= {"output": shape_text(r.result.output_shape), "formula": height_formula(r.result, lang),
+            height, width = formulas(r.result, square)
+            line |= {"output": shape_text(r.result.output_shape), "formula": height, "width_formula": width,
                      "field": f"{rf.size[0]} × {rf.size[1]}",
                      "jump": str(rf.jump[0]) if rf.jump[0] == rf.jump[1] else f"{rf.jump[0]} × {rf.jump[1]}",
                      "params": f"{r.result.params:,}"}
         else:
             line["output"] = t("chain.cell.cannot_fit" if r.status == "error" else "chain.cell.not_computed", lang)
+        if square:
+            del line["width_formula"]
         table.append({titles[c]: v for c, v in line.items()})
     return table
+
+
+def _window_square(row) -> bool:
+    window = _window(row)
+    return window is None or window.rows == window.cols

@@ -67,10 +67,7 @@ def show_results(s: ChainSettings) -> None:
         message = error_text(bad.cause) if bad.cause is not None else bad.reason
         st.error(tr("chain.error.row", row=bad.index + 1, message=message), icon=":material/error:")
     table = chain_table(result, [r["type"] for r in rows], lang())
-    formula, field = tr("chain.col.formula"), tr("chain.col.field")
-    st.dataframe(table, hide_index=True, width="stretch", key="chain.results",
-                 column_config={formula: st.column_config.TextColumn(width="large"),
-                                field: st.column_config.TextColumn(width="small")})
+    st.dataframe(table, hide_index=True, width="stretch", key="chain.results")  # columns sized to their text
     st.markdown(tr("chain.explain", total=f"{result.total_params:,}"))
 
 

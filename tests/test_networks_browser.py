@@ -69,6 +69,9 @@ def test_an_architectures_link_opens_the_edited_network_and_nothing_cut_off(brow
         assert page.locator(".st-key-arch-edit input").is_checked()
         assert page.locator("[data-testid='stDataFrame']").count() >= 2  # the editor and its results
         screenshot(page, f"architectures-{lang}-1280x720")
+        results = page.locator("[data-testid='stDataFrame']").nth(1)
+        results.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"architectures-{lang}-results-1280x720.png"))
         assert tables_fit(page) == []
         assert page.evaluate(CUT_LABELS) == []
         assert error_elements(page) == []

@@ -19,7 +19,7 @@ WARNING = "⚠ "  # a note that starts with it marks the row that cannot fit
 
 def titles(lang: str) -> dict[str, str]:
     """Column id → its title."""
-    return {c: t(f"arch.col.{c}", lang) for c in (*RESULT_COLUMNS, "type", "groups", "old_params", "new_params")}
+    return {c: t(f"arch.col.{c}", lang) for c in (*RESULT_COLUMNS, "type", "groups_2012", "old_params", "new_params")}
 
 
 def reason_text(reason: str, cause, lang: str) -> str:
@@ -78,7 +78,7 @@ def grouping_records(old, new, lang: str) -> list[dict]:
     names = titles(lang)
     before = {r.name: r for r in old.rows if r.params}
     after = {r.name: r for r in new.rows if r.params}
-    return [{names["layer"]: name, names["groups"]: getattr(before[name].layer, "groups", 1),
+    return [{names["layer"]: name, names["groups_2012"]: getattr(before[name].layer, "groups", 1),
              names["old_params"]: before[name].params, names["new_params"]: after[name].params} for name in before]
 
 

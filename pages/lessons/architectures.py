@@ -34,7 +34,7 @@ def read_settings(lesson: Lesson) -> ArchSettings:
     lesson.widget("preset", pick, on_change=_preset_changed)
     for name, where in (("channels", c), ("height", h), ("width", w)):
         lesson.widget(name, where)
-    if len(lesson.current.bounds("view")) > 1:
+    if len(lesson.current.bounds("view")) > 1 and not lesson.current.editing:  # the edited table has no folds
         lesson.widget("view", view)
     chain = lesson.current.preset in CHAINS
     lesson.widget("edit", disabled=not chain, help=tr("arch.edit.help" if chain else "arch.edit.help_branching"))
@@ -104,10 +104,9 @@ def show_charts(rows) -> None:
         st.info(tr("arch.charts.none"), icon=":material/info:")
         return
     groups = GroupLabels(**{g: tr(f"arch.group.{g}") for g in GroupLabels.__dataclass_fields__})
-    for column, value in zip(st.columns(2, gap="large"), ("params", "activations")):
-        with column:
-            show_figure(layer_bars(rows, value, tr(f"arch.charts.{value}"), tr(f"arch.charts.{value}_axis"), groups),
-                        key=f"arch.charts.{value}")
+    for value in ("params", "activations"):  # full width: at 1280 px half a page wraps the legend over the title
+        show_figure(layer_bars(rows, value, tr(f"arch.charts.{value}"), tr(f"arch.charts.{value}_axis"), groups),
+                    key=f"arch.charts.{value}")
     st.caption(tr("arch.charts.caption"))
 
 

@@ -147,3 +147,50 @@ def transposed_output_size(n: int, f: int, stride: int, padding: int, output_pad
     take the extent of the result, add the one-sided ``output_padding``, crop ``padding`` from both ends."""
     written = {i * stride + u * dilation for i in range(n) for u in range(f)}
     return max(written) + 1 + output_padding - 2 * padding
+
+
+def output_size(n: int, f: int, stride: int, padding, dilation: int = 1) -> int:
+    """Count the window positions along one axis; ``padding`` is per side, or 'valid' / 'same' / 'full'."""
+    span = dilation * (f - 1) + 1
+    if padding == "same":
+        before, after = same_pads(n, f, stride, dilation)
+    elif padding == "valid":
+        before, after = 0, 0
+    elif padding == "full":
+        before, after = span - 1, span - 1
+    else:
+        before, after = padding, padding
+    return len(positions(n, span, stride, before, after))
+
+
+def receptive_field_size(layers) -> int:
+    """Input pixels (one axis) that output pixel 0 of the last layer depends on, padding included.
+
+    ``layers`` are ``(f, stride, dilation)``; walk back from output index 0, collecting every input index
+    some tap of some window reads (padding only shifts the indices, so it does not change the count).
+    """
+    seen = {0}
+    for f, stride, dilation in reversed(layers):
+        seen = {i * stride + u * dilation for i in seen for u in range(f)}
+    return max(seen) - min(seen) + 1
+
+
+def conv_param_count(in_channels: int, filters: int, fh: int, fw: int, bias: bool = True) -> int:
+    """Count the entries of the weight tensor (filters, in_channels, fh, fw) and the bias vector."""
+    weights = np.zeros((filters, in_channels, fh, fw))
+    return weights.size + (np.zeros(filters).size if bias else 0)
+
+
+def dense_param_count(n_in: int, n_out: int) -> int:
+    """Count the entries of the weight matrix (n_out, n_in) and the bias vector."""
+    return np.zeros((n_out, n_in)).size + np.zeros(n_out).size
+
+
+def max_pool_argmax(x, size: int, stride: int, i: int, j: int) -> tuple[int, int]:
+    """(row, col) of the largest pixel of window (i, j), no padding; the first in reading order on ties."""
+    best = None
+    for u in range(i * stride, i * stride + size):
+        for v in range(j * stride, j * stride + size):
+            if best is None or x[u][v] > x[best[0]][best[1]]:
+                best = (u, v)
+    return best

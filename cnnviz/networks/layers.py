@@ -41,6 +41,7 @@ class Step:
     params: int = 0
     macs: int = 0
     window: Geometry2D | str | None = None
+    non_trainable: int = 0  # stored but not learned by gradient descent (batch norm's running mean and variance)
 
 
 IRREGULAR = "irregular"
@@ -144,13 +145,20 @@ class AvgPool2d(_Pool):
 
 @dataclass(frozen=True)
 class GlobalAvgPool:
-    """Average each channel over the whole map: ``(C, H, W) → (C, 1, 1)``."""
+    """Average each channel over the whole map: ``(C, H, W) → (C, 1, 1)``, or ``(C,)`` without
+    ``keepdims`` (Keras' ``GlobalAveragePooling2D`` default)."""
 
     name: str = ""
+    keepdims: bool = True
 
     def apply(self, shape: Shape) -> Step:
-        c, h, w = _spatial(shape, "global average pooling")
-        return Step((c, 1, 1), window=conv_geometry((h, w), (h, w)))
+        c, h, w = _spatial(shape, "global pooling")
+        return Step((c, 1, 1) if self.keepdims else (c,), window=conv_geometry((h, w), (h, w)))
+
+
+@dataclass(frozen=True)
+class GlobalMaxPool(GlobalAvgPool):
+    """The largest value of each channel: ``(C, H, W) → (C, 1, 1)``, or ``(C,)`` without ``keepdims``."""
 
 
 @dataclass(frozen=True)
@@ -177,10 +185,17 @@ class AdaptiveAvgPool2d:
 
 @dataclass(frozen=True)
 class BatchNorm2d:
-    """Batch normalisation: 2 learnable vectors (γ, β) per channel; running statistics are not parameters."""
+    """Batch normalisation of each channel (or feature, once flat).
+
+    Learnable per channel: γ (``scale``) and β (``center``), as PyTorch's ``affine`` or Keras'
+    ``scale``/``center``. The running mean and variance (2 per channel) are stored but not learned:
+    ``Step.non_trainable``, Keras' "Non-trainable params" (PyTorch keeps them as buffers, not parameters).
+    """
 
     num_features: int | None = None
     name: str = ""
+    center: bool = True
+    scale: bool = True
 
     def __post_init__(self):
         if self.num_features is not None:
@@ -189,7 +204,7 @@ class BatchNorm2d:
     def apply(self, shape: Shape) -> Step:
         if self.num_features is not None and self.num_features != shape[0]:
             raise ValueError(f"it normalises {self.num_features} channels but receives {shape[0]}")
-        return Step(shape, params=2 * shape[0])
+        return Step(shape, params=(self.center + self.scale) * shape[0], non_trainable=2 * shape[0])
 
 
 @dataclass(frozen=True)
@@ -234,6 +249,13 @@ class Sigmoid(_Elementwise):
 @dataclass(frozen=True)
 class Softmax(_Elementwise):
     """Softmax over the channels / features."""
+
+
+@dataclass(frozen=True)
+class LeakyReLU(_Elementwise):
+    """x for x > 0, ``negative_slope``·x otherwise, elementwise."""
+
+    negative_slope: float = 0.01
 
 
 @dataclass(frozen=True)
@@ -342,9 +364,9 @@ CONTAINERS = (Sequential, Residual, Concat)
 
 # short names for auto-naming children in summaries
 SHORT_NAMES = {
-    Conv2d: "conv", MaxPool2d: "maxpool", AvgPool2d: "avgpool", GlobalAvgPool: "gap",
+    Conv2d: "conv", MaxPool2d: "maxpool", AvgPool2d: "avgpool", GlobalAvgPool: "gap", GlobalMaxPool: "gmp",
     AdaptiveAvgPool2d: "avgpool", BatchNorm2d: "bn", LocalResponseNorm: "lrn", ReLU: "relu", Tanh: "tanh",
-    Sigmoid: "sigmoid", Softmax: "softmax", Dropout: "dropout", Flatten: "flatten", Dense: "fc",
+    Sigmoid: "sigmoid", Softmax: "softmax", LeakyReLU: "leakyrelu", Dropout: "dropout", Flatten: "flatten", Dense: "fc",
     Sequential: "block", Residual: "res", Concat: "concat",
 }
 

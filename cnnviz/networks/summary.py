@@ -39,6 +39,7 @@ class Row:
     rf: ReceptiveField | None
     layer: object = None  # the spec (a Residual/Concat for merge rows, None for folded blocks)
     count: int = 1
+    non_trainable: int = 0  # stored, not learned (batch norm's running statistics)
 
     @property
     def activations(self) -> int:
@@ -54,7 +55,8 @@ class ErrorRow:
     kind: str
     input_shape: Shape
     reason: str
-    cause: Exception | None = field(default=None, compare=False, repr=False)  # the engine's error, translatable
+    cause: ValueError | None = field(default=None, compare=False)  # the layer's own error (a CnnvizError
+    # reads in every language); exceptions compare by identity, so it stays out of ==
 
     @property
     def message(self) -> str:
@@ -96,6 +98,11 @@ class Summary:
         return sum(r.params for r in self.rows)
 
     @property
+    def total_non_trainable(self) -> int:
+        """Stored values that are not learned (Keras' "Non-trainable params"; PyTorch's buffers)."""
+        return sum(r.non_trainable for r in self.rows)
+
+    @property
     def total_macs(self) -> int:
         return sum(r.macs for r in self.rows)
 
@@ -133,7 +140,8 @@ class Summary:
                 continue
             out.append(Row(prefix, kinds.get(prefix, "Sequential"), members[0].input_shape,
                            members[-1].output_shape, sum(r.params for r in members),
-                           sum(r.macs for r in members), members[-1].rf, None, len(members)))
+                           sum(r.macs for r in members), members[-1].rf, None, len(members),
+                           sum(r.non_trainable for r in members)))
         return tuple(out)
 
 
@@ -206,7 +214,8 @@ def _leaf(layer, path: str, shape, rf, walk: _Walk):
         new_rf = None
     else:
         new_rf = rf.through(step.window)
-    walk.rows.append(Row(path, kind(layer), shape, step.shape, step.params, step.macs, new_rf, layer))
+    walk.rows.append(Row(path, kind(layer), shape, step.shape, step.params, step.macs, new_rf, layer,
+                         non_trainable=step.non_trainable))
     return step.shape, new_rf
 
 
@@ -295,6 +304,8 @@ def summarize(network_or_preset, input_shape=None, strict: bool = True) -> Summa
     if isinstance(network, Preset):
         input_shape = network.input_shape if input_shape is None else input_shape
         network = network.network
+    if input_shape is None:  # a network read from code carries the shape its code states
+        input_shape = getattr(network, "input_shape", None)
     shape = _check_input_shape(input_shape)
     if not isinstance(network, Sequential):
         network = Sequential((network,))

@@ -14,8 +14,8 @@ __all__ = ["GroupLabels", "field_text", "kind_group", "layer_bars", "short_numbe
 
 GROUPS = {  # layer kind → colour group
     "Conv2d": "conv", "Dense": "dense", "MaxPool2d": "pool", "AvgPool2d": "pool", "GlobalAvgPool": "pool",
-    "AdaptiveAvgPool2d": "pool", "BatchNorm2d": "norm", "LocalResponseNorm": "norm", "Add": "merge",
-    "Concat": "merge", "Residual": "block", "Sequential": "block",
+    "AdaptiveAvgPool2d": "pool", "GlobalMaxPool": "pool", "BatchNorm2d": "norm", "LocalResponseNorm": "norm",
+    "Add": "merge", "Concat": "merge", "Residual": "block", "Sequential": "block",
 }
 COLOURS = {"conv": "#1f77b4", "dense": "#ff7f0e", "pool": "#2ca02c", "norm": "#7f7f7f", "merge": "#9467bd",
            "block": "#17becf", "other": "#bcbd22"}

@@ -25,7 +25,7 @@ from pages.common.text import browser_lang, lang, tr
 FLAGS = ("hide", "present", "lang")
 PRESENTER_CSS = """<style>
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stCaptionContainer"] { font-size: 1.2rem; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.75rem; max-width: 100%; }  /* clear of the header */
 h1 { font-size: 2rem !important; padding-top: 0 !important; }
 </style>"""
 
@@ -104,8 +104,10 @@ class Lesson:
             value = type(value)(min(max(value, bounds[0]), bounds[1]))
         if name in self.hidden:
             return value
-        if st.session_state.get(key) != value:
-            st.session_state[key] = value  # clamped into a range that another setting narrowed
+        if st.session_state.get(key) != value or spec.kind in ("int", "float"):
+            # clamped into a range that another setting narrowed; and a slider whose range moved is a new widget
+            # to Streamlit (min/max are part of its identity) that would start over at its minimum: set it again
+            st.session_state[key] = value
         help_id = self.schema.text_id(name, "help")
         common = {"label": label or self.label(name), "key": key, "disabled": disabled,
                   "help": tr(help_id) if help_id in catalogue("en") else None, **kwargs}

@@ -47,5 +47,8 @@ PAGES = (
     PageInfo("pages/lessons/edges.py", ":material/filter_b_and_w:", "images"),
     PageInfo("pages/lessons/layer_chain.py", ":material/stacks:", "networks"),
     PageInfo("pages/lessons/architectures.py", ":material/account_tree:", "networks"),
+    PageInfo("pages/lessons/own_network.py", ":material/code:", "networks"),
     PageInfo("pages/lessons/training.py", ":material/model_training:", "training"),
+    PageInfo("pages/lessons/quiz.py", ":material/quiz:", "class"),
+    PageInfo("pages/lessons/poll.py", ":material/how_to_vote:", "class"),
 )

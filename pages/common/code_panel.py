@@ -1,0 +1,25 @@
+"""The code panel: what a page computes, as PyTorch and as Keras code, in tabs with a copy button.
+
+A concept page builds its ``cnnviz.code_snippets.Snippets`` from its own settings and calls::
+
+    code_panel(conv_snippets(x, w, s.bias, stride, s.padding, dilation, s.flip))
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from cnnviz.code_snippets import Snippets
+from pages.common.text import tr
+
+
+def code_panel(snippets: Snippets, expanded: bool = False, title: str | None = None) -> None:
+    """An expander with a PyTorch tab and a Keras tab; ``st.code`` blocks carry Streamlit's copy button."""
+    with st.expander(title or tr("code_panel.title"), icon=":material/code:", expanded=expanded):
+        st.caption(tr("code_panel.hint"))
+        torch_tab, keras_tab = st.tabs([tr("code_panel.torch"), tr("code_panel.keras")])
+        for tab, code, framework in ((torch_tab, snippets.torch, "PyTorch"), (keras_tab, snippets.keras, "Keras")):
+            with tab:
+                if code is None:
+                    st.info(tr("code_panel.missing", framework=framework), icon=":material/info:")
+                else:
+                    st.code(code, language="python", line_numbers=True)

@@ -77,3 +77,17 @@ def test_an_architectures_link_opens_the_edited_network_and_nothing_cut_off(brow
         assert error_elements(page) == []
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("path", ["layer_chain?lang=ko", "architectures?lang=ko&preset=resnet50&channels=3&height=224"
+                                                        "&width=224&view=blocks", "architectures?lang=en"])
+def test_the_default_tables_fit_at_1280(browser, streamlit_url, path):
+    page = open_small(browser, streamlit_url, path)
+    try:
+        name = path.replace("?", "-").replace("&", "-").replace("=", "")[:60]
+        screenshot(page, f"{name}-1280x720")
+        assert tables_fit(page) == []
+        assert page.evaluate(CUT_LABELS) == []
+        assert error_elements(page) == []
+    finally:
+        page.close()

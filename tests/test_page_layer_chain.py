@@ -130,3 +130,10 @@ def test_empty_cells_are_blank_not_none():
     rows = results(run_page(PAGE, **{KEY + "preset": "too_deep", KEY + "layers": example_text("too_deep"),
                                      KEY + "height": 28, KEY + "width": 28}))
     assert all(value is not None and value != "None" for row in rows for value in row.values())
+
+
+def test_an_unknown_layer_type_reads_in_korean():
+    at = run_page(PAGE, query={"lang": "ko"}, **{KEY + "layers": "conv,6,5,1,0;pool3d,,2"})
+    assert_no_exception(at)
+    message = at.error[0].value
+    assert message.startswith("2번째 층") and "'pool3d'" in message and "unknown" not in message

@@ -116,8 +116,7 @@ def _padding(value):
     try:
         return _size("padding", value, 0)
     except ValueError:
-        raise ValueError(f"padding must be a number, 'h x w', or one of {', '.join(PADDING_MODES)}; "
-                         f"got {value!r}") from None
+        raise CnnvizError("table_bad_padding", modes=", ".join(PADDING_MODES), value=repr(value)) from None
 
 
 def _flag(what: str, value) -> bool:
@@ -128,27 +127,27 @@ def _flag(what: str, value) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"{what} must be yes or no, got {value!r}")
+    raise CnnvizError("table_not_yes_no", name=Term(what), value=repr(value))
 
 
 def _rate(value) -> float:
     try:
         p = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"dropout rate must be a number like 0.5, got {value!r}") from None
+        raise CnnvizError("table_rate_not_number", value=repr(value)) from None
     if not 0 <= p < 1:
-        raise ValueError(f"dropout rate must be from 0 up to (not including) 1, got {p:g}")
+        raise CnnvizError("table_rate_range", value=f"{p:g}")
     return p
 
 
 def _layer_type(row: dict) -> str:
     raw = row.get("type")
     if raw is None:
-        raise ValueError("choose a layer type")
+        raise CnnvizError("table_no_type")
     text = re.sub(r"[\s_\-]", "", str(raw).lower())
     text = _TYPE_ALIASES.get(text, text)
     if text not in LAYER_TYPES:
-        raise ValueError(f"unknown layer type {raw!r}; choose one of {', '.join(LAYER_TYPES)}")
+        raise CnnvizError("table_unknown_type", value=repr(raw), options=", ".join(LAYER_TYPES))
     return text
 
 
@@ -169,11 +168,9 @@ def layer_from_row(row) -> tuple[str, object, object]:
     t = _layer_type(row)
     act = row.get("activation")
     if act is not None and str(act).lower() not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)} or blank, got {act!r}")
+        raise CnnvizError("table_bad_activation", options=", ".join(ACTIVATIONS), value=repr(act))
     if t in ("conv", "dense", "adaptiveavgpool") and "out" not in row:
-        what = {"conv": "the number of filters", "dense": "the number of units",
-                "adaptiveavgpool": "the output size"}[t]
-        raise ValueError(f"a {t} layer needs {what} in the 'out' column")
+        raise CnnvizError(f"table_needs_out_{t}")
     g = row.get
     if t == "conv":
         layer = Conv2d(_whole("filters", g("out"), 1), _size("kernel", g("kernel", 3)), _size("stride", g("stride", 1)),
@@ -214,9 +211,11 @@ def network_from_table(rows) -> Sequential:
             raise TableRowError(index, str(exc), exc) from None
         name = str(_clean(row).get("name", ""))
         if "." in name:
-            raise TableRowError(index, f"a layer name cannot contain a dot, got {name!r}")
+            cause = CnnvizError("table_name_dot", value=repr(name))
+            raise TableRowError(index, str(cause), cause)
         if name and name in {b[1] for b in built}:
-            raise TableRowError(index, f"two rows are both called {name!r}; names must be unique")
+            cause = CnnvizError("table_name_twice", value=repr(name))
+            raise TableRowError(index, str(cause), cause)
         built.append((index, name, layer, act))
     names = _row_names([(name, short_name(layer)) for _, name, layer, _ in built])
     return Sequential([Sequential((layer, act), name=name) if act else replace(layer, name=name)

@@ -22,7 +22,8 @@ def results(at) -> list[dict]:
 
 
 def edit(at, preset: str, edited_rows=None, added_rows=(), deleted_rows=()):
-    at.session_state[editor_key("chain", example_text(preset))] = {"edited_rows": edited_rows or {}, "added_rows": list(added_rows),
+    at.session_state[editor_key("chain", example_text(preset))] = {"edited_rows": edited_rows or {},
+                                                                   "added_rows": list(added_rows),
                                                "deleted_rows": list(deleted_rows)}
     return at.run()
 
@@ -102,10 +103,9 @@ def numbers(text: str) -> list[str]:
 
 
 def test_an_impossible_layer_reads_in_korean_with_the_same_numbers():
-    english = run_page(PAGE, **{KEY + "preset": "too_deep", KEY + "layers": example_text("too_deep"),
-                                KEY + "height": 28, KEY + "width": 28})
-    korean = run_page(PAGE, query={"lang": "ko"}, **{KEY + "preset": "too_deep", KEY + "layers": example_text("too_deep"),
-                                                     KEY + "height": 28, KEY + "width": 28})
+    state = {KEY + "preset": "too_deep", KEY + "layers": example_text("too_deep"), KEY + "height": 28, KEY + "width": 28}
+    english = run_page(PAGE, **state)
+    korean = run_page(PAGE, query={"lang": "ko"}, **state)
     assert_no_exception(korean)
     en, ko = english.error[0].value, korean.error[0].value
     assert "Layer 5 cannot work: kernel 5 is larger than the padded input 4 + 2·0 = 4" in en

@@ -24,7 +24,7 @@ def results(at) -> list[dict]:
 def edit(at, preset: str, edited_rows=None, added_rows=(), deleted_rows=()):
     at.session_state[editor_key("chain", example_text(preset))] = {"edited_rows": edited_rows or {},
                                                                    "added_rows": list(added_rows),
-                                               "deleted_rows": list(deleted_rows)}
+                                                                   "deleted_rows": list(deleted_rows)}
     return at.run()
 
 

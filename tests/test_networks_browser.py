@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from cnnviz.locales import t
 from pages.common.schema import write_link
 from pages.schemas.architectures import ArchSettings
 from pages.schemas.layer_chain import ChainSettings
@@ -67,6 +68,10 @@ def test_an_architectures_link_opens_the_edited_network_and_nothing_cut_off(brow
     try:
         assert [number_value(page, f"arch.{k}") for k in ("channels", "height", "width")] == ["1", "64", "48"]
         assert page.locator(".st-key-arch-edit input").is_checked()
+        selected = page.locator("[role='tab'][aria-selected='true']")
+        assert selected.inner_text().strip() == t("arch.compare.bottleneck.tab", lang)  # the linked tab is open
+        page.get_by_role("tab", name=t("arch.compare.grouping.tab", lang)).click()
+        page.wait_for_function("() => location.search.includes('compare=grouping')", timeout=30_000)
         assert page.locator("[data-testid='stDataFrame']").count() >= 2  # the editor and its results
         screenshot(page, f"architectures-{lang}-1280x720")
         results = page.locator("[data-testid='stDataFrame']").nth(1)

@@ -10,6 +10,7 @@ from cnnviz.networks.comparisons import alexnet_grouping, single_vs_stacked
 from cnnviz.viz.network_tables import WARNING, comparison_records, exact_counts, grouping_records, titles
 from cnnviz.viz.style import shape_text
 from pages.common.text import lang, tr
+from pages.schemas.architectures import COMPARISONS
 
 
 def show_table(records: list[dict], key: str, layer_width: int | None = None) -> None:
@@ -28,11 +29,22 @@ def show_table(records: list[dict], key: str, layer_width: int | None = None) ->
                  height=min(35 * (len(frame) + 1) + 3, 640), column_config=config, placeholder="—")
 
 
-def show_comparisons(summary, broken: bool) -> None:
-    """The course's design comparisons; conv vs dense uses this network's first conv, or says why it cannot
-    (``broken``: a layer of the network cannot be computed)."""
+def _tab_labels() -> dict[str, str]:
+    return {k: tr(f"arch.compare.{k}.tab") for k in COMPARISONS}
+
+
+def _tab_picked() -> None:
+    """The tab a lecturer opened becomes the ``compare`` setting (an id, not the tab's text)."""
+    picked = st.session_state.get(f"arch._tabs.{lang()}")
+    st.session_state["arch.compare"] = next((k for k, v in _tab_labels().items() if v == picked), COMPARISONS[0])
+
+
+def show_comparisons(summary, broken: bool, chosen: str) -> None:
+    """The course's design comparisons, ``chosen`` open; conv vs dense uses this network's first conv, or says
+    why it cannot (``broken``: a layer of the network cannot be computed)."""
     st.subheader(tr("arch.compare.title"))
-    tabs = st.tabs([tr(f"arch.compare.{k}.tab") for k in ("dense", "stacked", "bottleneck", "grouping")])
+    labels = _tab_labels()  # the key names the language: a switch must not look for the other language's text
+    tabs = st.tabs(list(labels.values()), default=labels[chosen], key=f"arch._tabs.{lang()}", on_change=_tab_picked)
     first = next((r for r in summary.rows if r.kind == "Conv2d"), None)
     with tabs[0]:
         if first is None:

@@ -118,7 +118,7 @@ def show(s: ArchSettings) -> None:
         show_table(layer_records(chart_rows, lang(), (error_name, reason_text(error.reason, error.cause, lang()))
                                  if error else None, skipped), key="arch.layers", layer_width=250)
     show_charts(chart_rows)
-    show_comparisons(summary, broken)
+    show_comparisons(summary, broken, s.compare)
 
 
 st.title(tr("nav.architectures.title"))

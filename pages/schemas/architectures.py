@@ -13,6 +13,7 @@ EDIT_COLUMNS = ("type", "out", "kernel", "stride", "padding", "dilation", "group
 ARCH_CODEC = TableCodec(EDIT_COLUMNS)  # "conv,8,5,1,0,1,1,relu;maxpool,,2,2,0;…"
 CHAINS = tuple(name for name, p in PRESETS.items() if is_chain(p.network))  # editable as a table
 VIEWS = ("top", "blocks", "all")
+COMPARISONS = ("dense", "stacked", "bottleneck", "grouping")  # the design-comparison tabs
 
 
 @functools.cache
@@ -34,7 +35,8 @@ class ArchSettings(Settings):
 
     PAGE = "arch"
     SAMPLE = {"preset": "vgg16", "channels": 1, "height": 64, "width": 48, "view": "top", "edit": True,
-              "layers": "conv,16,3,1,1,,,relu;maxpool,,2,2,0;conv,32,3,1,same,2,,relu;flatten;dense,10"}
+              "layers": "conv,16,3,1,1,,,relu;maxpool,,2,2,0;conv,32,3,1,same,2,,relu;flatten;dense,10",
+              "compare": "bottleneck"}
     preset: str = choice("course_example", tuple(PRESETS), widget="select")
     channels: int = integer(3, 1, 4096)
     height: int = integer(32, 1, 4096)
@@ -42,6 +44,7 @@ class ArchSettings(Settings):
     view: str = choice("all", VIEWS, widget="segmented")
     edit: bool = flag(False)
     layers: str = text("", check=ARCH_CODEC.decode)
+    compare: str = choice("dense", COMPARISONS)  # the comparison tab shown
 
     def limits(self) -> dict[str, tuple]:
         return {"view": view_options(self.preset)}

@@ -9,6 +9,7 @@ from cnnviz.viz.network_tables import layer_records, reason_text, result_records
 from cnnviz.viz.networks import GroupLabels, layer_bars, short_number
 from cnnviz.viz.style import shape_text
 from pages.common.charts import show_figure
+from cnnviz.locales import catalogue
 from pages.common.controls import Lesson
 from pages.common.network_views import show_comparisons, show_table
 from pages.common.table_codec import editor_key
@@ -92,9 +93,9 @@ def show_charts(rows) -> None:
 
 
 def show(s: ArchSettings) -> None:
-    preset = PRESETS[s.preset]
+    source = f"arch.source.{s.preset}"  # a sentence to translate; a paper citation stays as published
     st.caption(tr("arch.about", title=tr(f"arch.preset.{s.preset}"), variant=tr(f"arch.variant.{s.preset}"),
-                  source=preset.source))
+                  source=tr(source) if source in catalogue("en") else PRESETS[s.preset].source))
     if s.editing:
         result = table_summary(s.rows, s.input_shape)
         if result.error:

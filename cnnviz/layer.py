@@ -76,23 +76,36 @@ class ConvVsDense:
         """How many times more parameters the dense layer needs."""
         return self.dense.total / self.conv.total
 
+    @property
+    def conv_macs(self) -> int:
+        """Multiply-adds of the conv layer: its weights, once per output pixel."""
+        return self.conv.weights * self.output_shape[1] * self.output_shape[2]
+
+    @property
+    def dense_macs(self) -> int:
+        """Multiply-adds of the dense layer: each weight once."""
+        return self.dense.weights
+
 
 def _count(total_with_bias: int, weights: int) -> ParamCount:
     return ParamCount(weights, total_with_bias - weights)
 
 
-def conv_vs_dense(input_shape, filters: int, kernel_size, stride=1, padding=0, bias: bool = True) -> ConvVsDense:
-    """Parameters of ``filters`` conv filters on a ``(C, H, W)`` input vs an equivalent dense layer."""
+def conv_vs_dense(input_shape, filters: int, kernel_size, stride=1, padding=0, bias: bool = True, dilation=1,
+                  groups: int = 1) -> ConvVsDense:
+    """Parameters of ``filters`` conv filters on a ``(C, H, W)`` input vs an equivalent dense layer.
+
+    The one comparison of the two (the volumes and architectures pages both read it)."""
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
         raise CnnvizError("not_a_volume_shape", value=repr(input_shape))
     c = check_int("input channels", input_shape[0], 1)
     hw = (check_int("input height", input_shape[1], 1), check_int("input width", input_shape[2], 1))
     k = check_int("filters", filters, 1)
     kernel = pair("kernel size", kernel_size)
-    geo = conv_geometry(hw, kernel, stride, padding)
+    geo = conv_geometry(hw, kernel, stride, padding, dilation)
     out_shape = (k, *geo.out_shape)
     n_in, n_out = c * hw[0] * hw[1], k * geo.rows.out * geo.cols.out
-    conv = _count(conv2d_params(c, k, kernel, bias), conv2d_params(c, k, kernel, bias=False))
+    conv = _count(conv2d_params(c, k, kernel, bias, groups), conv2d_params(c, k, kernel, False, groups))
     dense = _count(dense_params(n_in, n_out, bias), dense_params(n_in, n_out, bias=False))
     return ConvVsDense((c, *hw), out_shape, kernel, conv, dense)
 

@@ -114,13 +114,13 @@ def test_parse_kernel_reads_5x5():
 
 @pytest.mark.parametrize("text, message", [
     ("1 2 3\n4 5 6\n7 8 x", "row 3, entry 3: 'x' is not a number"),
-    ("1 2 3\n4 ,, 6\n7 8 9\n", "row 2 has 2 entries but row 1 has 3"),  # a number left out
+    ("1 2 3\n4 ,, 6\n7 8 9\n", "row 2 holds a different number of entries (2) from row 1 (3)"),  # a number left out
     ("1 2 3\n4 5 six\n7 8 9", "row 2, entry 3: 'six' is not a number"),
     ("1 2 3\n4 5 nan\n7 8 9", "row 2, entry 3: 'nan' is not a number"),
     ("1 2 inf\n4 5 6\n7 8 9", "row 1, entry 3: 'inf' is not a number"),
     ("1 2 3\n4 5 1/0\n7 8 9", "row 2, entry 3: '1/0' divides by zero"),
     ("1 2 3\n4 5 1/2/3\n7 8 9", "row 2, entry 3: '1/2/3' is not a number"),
-    ("1 2 3\n4 5\n7 8 9", "row 2 has 2 entries but row 1 has 3"),
+    ("1 2 3\n4 5\n7 8 9", "row 2 holds a different number of entries (2) from row 1 (3)"),
     ("1 2\n3 4", "the kernel is 2×2; it must be 3×3 or 5×5"),
     ("1 2 3 4\n1 2 3 4\n1 2 3 4", "the kernel is 3×4"),
     ("1 2 3 4\n1 2 3 4\n1 2 3 4\n1 2 3 4", "it must be 3×3 or 5×5"),

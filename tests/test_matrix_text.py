@@ -21,7 +21,7 @@ def test_parse_matrix_reads_the_ways_people_type_numbers(text, expected):
 
 @pytest.mark.parametrize("text, message", [
     ("1 x", "row 1, entry 2: 'x' is not a number"),
-    ("1 2\n3", "row 2 has 1 entries but row 1 has 2"),
+    ("1 2\n3", r"row 2 holds a different number of entries \(1\) from row 1 \(2\)"),
     ("", "empty"),
     ("1 1/0", "divides by zero"),
     ("1e999 1", "row 1, entry 1: '1e999' is too large"),  # float() would silently give infinity

@@ -1,15 +1,19 @@
 """The Network architectures page, driven like a user would (AppTest), plus browser checks of the editor."""
 import json
+import re
 
 import pytest
 
+from cnnviz.layer import conv_vs_dense
 from cnnviz.networks import summarize
-from cnnviz.networks.comparisons import conv_vs_dense
+from pages.common.table_codec import editor_key
+from pages.schemas.architectures import preset_text
 
 from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
+from tests.test_pages_korean import HANGUL
 
 PAGE = "pages/lessons/architectures.py"
-EDITOR = "arch.table.course_example"
+EDITOR = editor_key("arch", "course_example:" + preset_text("course_example"))
 
 
 def metric(at, label):
@@ -121,7 +125,9 @@ def test_extreme_inputs_do_not_break_the_page():
 def test_counts_beyond_64_bits_are_shown_exactly_instead_of_crashing_the_table():
     at = open_with(**{"arch.preset": "densenet121", "arch.channels": 4096, "arch.height": 4096, "arch.width": 4096})
     first = next(r for r in summarize("densenet121", (4096, 4096, 4096)).rows if r.kind == "Conv2d")
-    dense = conv_vs_dense(first.input_shape, first.layer).baseline.total_params
+    conv = first.layer
+    dense = conv_vs_dense(first.input_shape, conv.out_channels, conv.kernel_size, conv.stride, conv.padding,
+                          conv.bias).dense.total
     assert dense >= 2**63  # the case the table could not carry as a number
     table = next(d.value for d in at.dataframe if "" in d.value.columns)
     assert table.iloc[0]["Parameters"] == f"{dense:,}"
@@ -181,6 +187,45 @@ def test_comparisons_show_the_course_numbers():
     assert "**28% fewer**" in text
     assert "**608** parameters instead of **19,273,856**" in text
     assert "**60,965,224** (2012) vs **61,100,840**" in text
+
+
+def test_conv_vs_dense_says_it_needs_a_valid_network_instead_of_showing_another_example():
+    at = open_with(**{"arch.edit": True, EDITOR: {"edited_rows": {0: {"out": 0}}, "added_rows": [],
+                                                  "deleted_rows": []}})
+    text = " ".join(m.value for m in at.markdown)
+    assert "parameters instead of" not in text  # no numbers of an unrelated example
+    assert any("needs a valid network" in i.value for i in at.info)
+    assert any("nothing to chart" in i.value for i in at.info) and not at.get("plotly_chart")
+
+
+def test_conv_vs_dense_follows_the_edited_first_conv():
+    at = open_with(**{"arch.edit": True, EDITOR: {"edited_rows": {0: {"kernel": "3"}}, "added_rows": [],
+                                                  "deleted_rows": []}})
+    text = " ".join(m.value for m in at.markdown)
+    assert f"**{8 * 3 * 3 * 3 + 8:,}** parameters instead of **{3072 * 30 * 30 * 8 + 30 * 30 * 8:,}**" in text
+
+
+def numbers(text: str) -> list[str]:
+    return re.findall(r"\d+", text)
+
+
+def test_errors_read_in_korean_with_the_same_numbers():
+    edits = {"edited_rows": {2: {"kernel": "15"}}, "added_rows": [], "deleted_rows": []}
+    english = open_with(**{"arch.edit": True, EDITOR: edits})
+    korean = run_page(PAGE, query={"lang": "ko"}, **{"arch.edit": True, EDITOR: edits})
+    assert_no_exception(korean)
+    en, ko = english.error[0].value, korean.error[0].value
+    assert HANGUL.search(ko) and "larger" not in ko and numbers(ko) == numbers(en)
+    small = {"arch.preset": "alexnet", "arch.channels": 3, "arch.height": 32, "arch.width": 32}
+    en, ko = open_with(**small).error[0].value, run_page(PAGE, query={"lang": "ko"}, **small).error[0].value
+    assert HANGUL.search(ko) and "larger" not in ko and numbers(ko) == numbers(en)
+
+
+def test_a_broken_table_in_the_link_opens_the_preset_with_a_korean_notice():
+    at = run_page(PAGE, query={"lang": "ko", "edit": "1", "layers": "conv,abc"})
+    assert_no_exception(at)
+    assert metric(at, "파라미터") == "62,958"
+    assert any("layers" in c.value and HANGUL.search(c.value) for c in at.caption)
 
 
 # ------------------------------------------------------------------ real browser

@@ -66,7 +66,7 @@ def test_true_convolution_flips_the_kernel():
 @pytest.mark.parametrize("state, words", [
     ({"conv.kernel_text": "1 1 1 1\n1 1 1 1\n1 1 1 1\n1 1 1 1", "conv.input_text": "1 2\n3 4"}, "larger than the padded input"),
     ({"conv.kernel_text": "1 x\n0 1"}, "row 1, entry 2"),
-    ({"conv.input_text": "1 2 3\n4 5"}, "row 2 has 2 entries"),
+    ({"conv.input_text": "1 2 3\n4 5"}, "row 2 holds a different number of entries (2)"),
     ({"conv.input_text": ""}, "empty"),
     ({"conv.dilation_h": 5, "conv.dilation_w": 5}, "dilated kernel"),
 ])
@@ -155,3 +155,10 @@ def test_a_wrong_feature_map_guess_shows_the_gap_as_a_difference_heatmap():
     assert at.error or any("wrong" in e.value.lower() for e in at.error)
     heatmaps = [c for c in at.get("plotly_chart")]
     assert heatmaps, "the difference between guess and truth is drawn"
+
+
+def test_the_chosen_cells_window_kernel_and_products_are_shown_as_small_tables():
+    at = run_page(PAGE)
+    grids = [m.value for m in at.markdown if "cnnviz-grid" in m.value]
+    assert len(grids) == 3  # window, kernel, products of output cell (1, 1)
+    assert grids[2].count("<td>−10</td>") == 3 and grids[2].count("<td>10</td>") == 3

@@ -15,7 +15,8 @@ Quick start::
 Modules: ``layers`` (specs, per-layer arithmetic), ``receptive_field``, ``summary`` (``summarize``),
 ``presets`` (``PRESETS``), ``table`` (networks as editable table rows), ``comparisons``, ``from_code``
 (with ``code_reading``, ``code_layers``), ``framework_table`` (Keras' model.summary() as data), ``export``
-(Keras and PyTorch code), ``code_examples``.
+(Keras and PyTorch code), ``code_examples``, ``chains`` (the layer-chain calculator's examples, cut from the
+presets).
 """
 from .layers import (AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Concat, Conv2d, Dense, Dropout, Flatten,
                      GlobalAvgPool, GlobalMaxPool, LeakyReLU, LocalResponseNorm, MaxPool2d, ReLU, Residual,

@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from ..errors import CnnvizError, Term
 from ..shapes import PADDING_MODES, check_int
 from .layers import (AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Dense, Dropout, Flatten, GlobalAvgPool,
                      LocalResponseNorm, MaxPool2d, ReLU, Sequential, Sigmoid, Softmax, Tanh, kind)
@@ -56,12 +57,12 @@ _SPEC_TYPES = {Conv2d: "conv", MaxPool2d: "maxpool", AvgPool2d: "avgpool", Adapt
 class TableRowError(ValueError):
     """A table row that cannot become a layer. ``index`` is 0-based; the message counts rows from 1."""
 
-    def __init__(self, index: int, reason: str):
+    def __init__(self, index: int, reason: str, cause: Exception | None = None):
         super().__init__(f"row {index + 1}: {reason}")
-        self.index, self.reason = index, reason
+        self.index, self.reason, self.cause = index, reason, cause
 
     def __reduce__(self):
-        return type(self), (self.index, self.reason)
+        return type(self), (self.index, self.reason, self.cause)
 
 
 def is_blank(value) -> bool:
@@ -90,10 +91,10 @@ def _whole(what: str, value, minimum: int) -> int:
         try:
             value = float(value)
         except ValueError:
-            raise ValueError(f"{what} must be a whole number, got {value!r}") from None
+            raise CnnvizError("not_whole_number", name=Term(what), value=repr(value)) from None
     if isinstance(value, float):
         if not math.isfinite(value) or value != int(value):
-            raise ValueError(f"{what} must be a whole number, got {value:g}")
+            raise CnnvizError("not_whole_number", name=Term(what), value=f"{value:g}")
         value = int(value)
     return check_int(what, value, minimum)
 
@@ -115,8 +116,7 @@ def _padding(value):
     try:
         return _size("padding", value, 0)
     except ValueError:
-        raise ValueError(f"padding must be a number, 'h x w', or one of {', '.join(PADDING_MODES)}; "
-                         f"got {value!r}") from None
+        raise CnnvizError("table_bad_padding", modes=", ".join(PADDING_MODES), value=repr(value)) from None
 
 
 def _flag(what: str, value) -> bool:
@@ -127,27 +127,27 @@ def _flag(what: str, value) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"{what} must be yes or no, got {value!r}")
+    raise CnnvizError("table_not_yes_no", name=Term(what), value=repr(value))
 
 
 def _rate(value) -> float:
     try:
         p = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"dropout rate must be a number like 0.5, got {value!r}") from None
+        raise CnnvizError("table_rate_not_number", value=repr(value)) from None
     if not 0 <= p < 1:
-        raise ValueError(f"dropout rate must be from 0 up to (not including) 1, got {p:g}")
+        raise CnnvizError("table_rate_range", value=f"{p:g}")
     return p
 
 
 def _layer_type(row: dict) -> str:
     raw = row.get("type")
     if raw is None:
-        raise ValueError("choose a layer type")
+        raise CnnvizError("table_no_type")
     text = re.sub(r"[\s_\-]", "", str(raw).lower())
     text = _TYPE_ALIASES.get(text, text)
     if text not in LAYER_TYPES:
-        raise ValueError(f"unknown layer type {raw!r}; choose one of {', '.join(LAYER_TYPES)}")
+        raise CnnvizError("table_unknown_type", value=repr(raw), options=", ".join(LAYER_TYPES))
     return text
 
 
@@ -168,11 +168,9 @@ def layer_from_row(row) -> tuple[str, object, object]:
     t = _layer_type(row)
     act = row.get("activation")
     if act is not None and str(act).lower() not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)} or blank, got {act!r}")
+        raise CnnvizError("table_bad_activation", options=", ".join(ACTIVATIONS), value=repr(act))
     if t in ("conv", "dense", "adaptiveavgpool") and "out" not in row:
-        what = {"conv": "the number of filters", "dense": "the number of units",
-                "adaptiveavgpool": "the output size"}[t]
-        raise ValueError(f"a {t} layer needs {what} in the 'out' column")
+        raise CnnvizError(f"table_needs_out_{t}")
     g = row.get
     if t == "conv":
         layer = Conv2d(_whole("filters", g("out"), 1), _size("kernel", g("kernel", 3)), _size("stride", g("stride", 1)),
@@ -210,12 +208,14 @@ def network_from_table(rows) -> Sequential:
         try:
             _, layer, act = layer_from_row(row)
         except ValueError as exc:
-            raise TableRowError(index, str(exc)) from None
+            raise TableRowError(index, str(exc), exc) from None
         name = str(_clean(row).get("name", ""))
         if "." in name:
-            raise TableRowError(index, f"a layer name cannot contain a dot, got {name!r}")
+            cause = CnnvizError("table_name_dot", value=repr(name))
+            raise TableRowError(index, str(cause), cause)
         if name and name in {b[1] for b in built}:
-            raise TableRowError(index, f"two rows are both called {name!r}; names must be unique")
+            cause = CnnvizError("table_name_twice", value=repr(name))
+            raise TableRowError(index, str(cause), cause)
         built.append((index, name, layer, act))
     names = _row_names([(name, short_name(layer)) for _, name, layer, _ in built])
     return Sequential([Sequential((layer, act), name=name) if act else replace(layer, name=name)
@@ -308,6 +308,7 @@ class TableRowResult:
     status: str  # 'ok', 'error', 'skipped' (after the error) or 'empty' (a blank row, ignored)
     reason: str = ""  # why, for 'error'
     result: Row | None = None  # shapes and counts, for 'ok'
+    cause: Exception | None = field(default=None, compare=False, repr=False)  # for 'error': the engine's error
 
 
 @dataclass(frozen=True)
@@ -349,12 +350,12 @@ def summarize_table(rows, input_shape) -> TableSummary:
         elif stopped or (bad is not None and index > bad.index):
             results.append(TableRowResult(index, "", "skipped"))
         elif bad is not None and index == bad.index:
-            results.append(TableRowResult(index, "", "error", bad.reason))
+            results.append(TableRowResult(index, "", "error", bad.reason, cause=bad.cause))
             stopped = True
         else:
             name = next(names)
             if name == failed:
-                results.append(TableRowResult(index, name, "error", summary.error.reason))
+                results.append(TableRowResult(index, name, "error", summary.error.reason, cause=summary.error.cause))
                 stopped = True
             else:
                 row_result = replace(by_name[name], kind=first_kind[name])  # conv + its activation: a Conv2d row

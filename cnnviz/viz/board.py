@@ -143,3 +143,9 @@ def channel_scale(values, colour: str) -> dict:
     hi = float(v.max()) if v.size else 1.0
     return {"colorscale": [[0.0, "#ffffff"], [1.0, colour]], "zmin": min(0.0, float(v.min()) if v.size else 0.0),
             "zmax": hi if hi > 0 else 1.0}
+
+
+def html_grid(values: np.ndarray) -> str:
+    """A small matrix ``(h, w)`` as an HTML table of formatted numbers (far cheaper to send than a data table)."""
+    rows = "".join("<tr>" + "".join(f"<td>{format_number(v)}</td>" for v in row) + "</tr>" for row in values)
+    return f"<table class='cnnviz-grid'>{rows}</table>"

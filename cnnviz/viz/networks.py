@@ -70,12 +70,12 @@ def _scientific(n: int) -> str:
     return f"{'-' if n < 0 else ''}{lead // 100}.{lead % 100:02d}e+{exp}"
 
 
-def field_text(rf) -> str:
+def field_text(rf, jump_word: str = "jump") -> str:
     """A receptive field as ``14×14`` (jump 1) or ``14×14 · jump 2``; ``—`` when there is none."""
     if rf is None:
         return "—"
     (h, w), (jh, jw) = rf.size, rf.jump
-    jump = "" if (jh, jw) == (1, 1) else f" · jump {jh}" if jh == jw else f" · jump {jh}×{jw}"
+    jump = "" if (jh, jw) == (1, 1) else f" · {jump_word} {jh}" if jh == jw else f" · {jump_word} {jh}×{jw}"
     return f"{h}×{w}{jump}"
 
 

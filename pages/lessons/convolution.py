@@ -11,6 +11,7 @@ from cnnviz.code_snippets import conv_snippets
 from cnnviz.course import INPUTS, KERNELS, random_integers
 from cnnviz.matrix_text import format_matrix, parse_matrix
 from cnnviz.quiz import conv_cell_question, feature_map_question
+from cnnviz.viz.board import html_grid
 from cnnviz.viz.frames import convolution_animation
 from pages.common.code_panel import code_panel
 from pages.common.controls import Lesson, presenting
@@ -102,7 +103,7 @@ def show_step(step, flip: bool) -> None:
     names = ("conv.cell.window", "conv.cell.kernel_flipped" if flip else "conv.cell.kernel", "conv.cell.products")
     for column, name, values in zip(st.columns(3), names, (step.patch, step.kernel, step.products)):
         column.caption(tr(name))
-        column.dataframe(np.vectorize(cnnviz.format_number)(values), hide_index=True)
+        column.markdown(html_grid(values), unsafe_allow_html=True)
 
 
 def _remember_step(n: int) -> None:

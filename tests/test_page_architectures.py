@@ -270,3 +270,23 @@ def test_edit_a_cell_in_chromium_marks_the_row(open_page):
     assert len(errors) == 1 and "Row 3: kernel 15 is larger than the padded input 14" in errors[0]
     page.get_by_text("What comes out of each row").scroll_into_view_if_needed()
     screenshot(page, "architectures-broken-edit")
+
+
+def test_the_code_panel_writes_the_preset_as_pytorch_and_keras():
+    at = run_page(PAGE, **{"arch.preset": "lenet5_mnist", "arch.channels": 1, "arch.height": 28, "arch.width": 28})
+    assert_no_exception(at)
+    code = [c.value for c in at.code if c.language == "python"]
+    assert any("nn.Conv2d(1, 6, kernel_size=5)" in c for c in code)
+    assert any("keras.Input(shape=(28, 28, 1))" in c for c in code)
+
+
+def test_predict_first_hides_the_totals_until_the_parameter_count_is_guessed():
+    at = run_page(PAGE, **{"arch.predict": True, "arch.preset": "lenet5_mnist", "arch.channels": 1,
+                           "arch.height": 28, "arch.width": 28})
+    assert_no_exception(at)
+    assert not at.metric and not at.get("plotly_chart")
+    next(t for t in at.text_input if t.key and t.key.endswith(".answer")).input("47,154")  # the course's LeNet
+    next(b for b in at.button if b.label == "Check").click()
+    at.run()
+    assert_no_exception(at)
+    assert at.success and at.metric

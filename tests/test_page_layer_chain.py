@@ -137,3 +137,26 @@ def test_an_unknown_layer_type_reads_in_korean():
     assert_no_exception(at)
     message = at.error[0].value
     assert message.startswith("2번째 층") and "'pool3d'" in message and "unknown" not in message
+
+
+def test_the_code_panel_writes_the_chain_as_pytorch_and_keras():
+    at = run_page(PAGE)
+    assert_no_exception(at)
+    code = [c.value for c in at.code if c.language == "python"]
+    torch_code = next(c for c in code if "nn.Sequential" in c)
+    assert "nn.Conv2d(1, 6, kernel_size=5)" in torch_code and "nn.AvgPool2d(2)" in torch_code
+    assert any("keras.Input(shape=(32, 32, 1))" in c for c in code)
+
+
+def test_predict_first_hides_the_table_until_the_parameter_count_is_guessed():
+    at = run_page(PAGE, **{"chain.predict": True})
+    assert_no_exception(at)
+    assert not [c for c in at.code if c.language == "python"] and not [d for d in at.dataframe
+                                                                          if d.proto.id.endswith("chain.results")]
+    # by hand, the course's LeNet chain on 1×32×32: conv 6 of 5×5 → 6·25 + 6 = 156, conv 16 of 6×5×5 → 2,416,
+    # conv 120 of 16×5×5 → 120·400 + 120 = 48,120; the pools have none
+    next(t for t in at.text_input if t.key and t.key.endswith(".answer")).input("50692")
+    next(b for b in at.button if b.label == "Check").click()
+    at.run()
+    assert_no_exception(at)
+    assert at.success and any("156 + 2,416 + 48,120 = 50,692" in c.value for c in at.code)

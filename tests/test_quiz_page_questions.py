@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cnnviz.errors import CnnvizError
-from cnnviz.quiz import (check, edge_pixel_question, output_shape_question, pool_cell_question, say,
+from cnnviz.quiz import (check, edge_pixel_question, network_params_question, output_shape_question, pool_cell_question, say,
                          transposed_size_question, written)
 from tests import reference
 from tests.test_pages_korean import english_words
@@ -119,3 +119,15 @@ def test_transposed_size_question_answers_the_reference_formula(n, f, stride, pa
     expected = reference.transposed_output_size(n, f, stride, padding, output_padding, dilation)
     assert q.answer.value == expected and q.worked.formulas[0].endswith(f"= {expected}")
     assert check(q, str(expected)).outcome == "right" and check(q, str(expected + 1)).outcome == "wrong"
+
+
+def test_network_params_question_adds_the_reference_counts_of_each_layer():
+    from cnnviz.networks import Conv2d, Dense, Flatten, MaxPool2d, ReLU, Sequential
+
+    net = Sequential([Conv2d(8, 3), ReLU(), MaxPool2d(2), Conv2d(4, 5, bias=False), Flatten(), Dense(10)])
+    q = network_params_question(net, (3, 28, 28))  # sides 28 → 26 → 13 → 9: 4·9·9 values reach the dense layer
+    expected = (reference.conv_param_count(3, 8, 3, 3) + reference.conv_param_count(8, 4, 5, 5, bias=False)
+                + reference.dense_param_count(4 * 9 * 9, 10))
+    assert q.answer.value == expected
+    assert q.worked.formulas[0].endswith(f"= {expected:,}") and check(q, f"{expected:,}").outcome == "right"
+    assert english_words(say(q.prompt, "ko")) == []

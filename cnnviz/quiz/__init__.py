@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import CnnvizError
 from . import cells, counts, sizes, which_kernel
 from .answers import check, read_ints, read_number, written
-from .counts import conv_params_question
+from .counts import conv_params_question, network_params_question
 from .cells import conv_cell_question, feature_map_question, pool_cell_question
 from .sizes import output_shape_question, output_size_question, transposed_size_question
 from .which_kernel import edge_pixel_question
@@ -58,6 +58,6 @@ def make_quiz(seed: int, level: int = 1, count: int = len(KINDS)) -> tuple[Quest
 
 
 __all__ = ["Answer", "KINDS", "conv_params_question", "edge_pixel_question", "LEVELS", "Phrase", "Question", "Verdict", "Worked", "check", "conv_cell_question",
-           "feature_map_question", "make_question", "make_quiz", "output_shape_question", "output_size_question",
+           "feature_map_question", "make_question", "make_quiz", "network_params_question", "output_shape_question", "output_size_question",
            "pool_cell_question", "read_ints", "read_number",
            "say", "transposed_size_question", "written"]

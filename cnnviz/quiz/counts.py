@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..networks import summarize
 from ..params import conv2d_params, dense_params
 from .records import Answer, Phrase, Question, Worked
 
@@ -71,3 +72,17 @@ def bottleneck_params(rng: np.random.Generator, level: int) -> Question:
     prompt = Phrase(f"quiz.bottleneck_params.prompt_{level}", {"c": c, "r": r, "k": k, "f": f})
     worked = Worked(Phrase("quiz.bottleneck_params.explain"), formulas)
     return Question("bottleneck_params", None, None, prompt, Answer("integer", answer), worked)
+
+
+def network_params_question(network, input_shape) -> Question:
+    """“How many trainable parameters does this network have?” for a network that fits ``input_shape`` ``(C, H, W)``,
+    as the layer-chain and architectures pages build it; the worked solution adds the layers that have any."""
+    summary = summarize(network, input_shape)
+    c, h, w = input_shape
+    counted = [r for r in summary.rows if r.params]
+    terms = " + ".join(f"{r.params:,}" for r in counted) or "0"
+    formulas = (f"{terms} = {summary.total_params:,}",)
+    explain = Phrase("quiz.network_params.explain", {"layers": ", ".join(r.name for r in counted) or "—"})
+    prompt = Phrase("quiz.network_params.prompt", {"c": c, "h": h, "w": w, "layers": len(summary.rows)})
+    return Question("network_params", None, None, prompt, Answer("integer", summary.total_params),
+                    Worked(explain, formulas))

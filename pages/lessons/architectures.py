@@ -4,14 +4,18 @@ from __future__ import annotations
 import streamlit as st
 
 from cnnviz.networks import PRESETS, summarize
-from cnnviz.networks.table import ACTIVATIONS, LAYER_TYPES, summarize_table
+from cnnviz.networks.export import network_snippets
+from cnnviz.networks.table import ACTIVATIONS, LAYER_TYPES, network_from_table, summarize_table
+from cnnviz.quiz import network_params_question
 from cnnviz.viz.network_tables import layer_records, reason_text, result_records
 from cnnviz.viz.networks import GroupLabels, layer_bars, short_number
 from cnnviz.viz.style import shape_text
 from pages.common.charts import show_figure
 from cnnviz.locales import catalogue
+from pages.common.code_panel import code_panel
 from pages.common.controls import Lesson
 from pages.common.network_views import show_comparisons, show_table
+from pages.common.predict import predict_first, question_key, show_question
 from pages.common.table_codec import editor_key
 from pages.common.text import error_text, lang, tr
 from pages.schemas.architectures import ARCH_CODEC, CHAINS, ArchSettings, preset_text
@@ -38,6 +42,7 @@ def read_settings(lesson: Lesson) -> ArchSettings:
     lesson.widget("edit", disabled=not chain, help=tr("arch.edit.help" if chain else "arch.edit.help_branching"))
     if lesson.current.editing and "layers" not in lesson.hidden:
         layer_editor(lesson.current)
+    lesson.widget("predict")
     return lesson.settings()
 
 
@@ -92,10 +97,31 @@ def show_charts(rows) -> None:
     st.caption(tr("arch.charts.caption"))
 
 
+def network(s: ArchSettings):
+    """The network shown: the edited table's, or the preset's."""
+    return network_from_table(s.rows) if s.editing else PRESETS[s.preset].network
+
+
+def predicted(s: ArchSettings) -> bool:
+    """Predict first: the network's parameter count, before the totals and the table show it."""
+    question = network_params_question(network(s), s.input_shape)
+    key = question_key("arch", s)
+    show_question(question, key)
+    return predict_first(question, key) is not None
+
+
+def fits(s: ArchSettings) -> bool:
+    """Every layer fits the input (a question needs a parameter count)."""
+    return (table_summary(s.rows, s.input_shape) if s.editing else preset_summary(s.preset, s.input_shape)).error \
+        is None
+
+
 def show(s: ArchSettings) -> None:
     source = f"arch.source.{s.preset}"  # a sentence to translate; a paper citation stays as published
     st.caption(tr("arch.about", title=tr(f"arch.preset.{s.preset}"), variant=tr(f"arch.variant.{s.preset}"),
                   source=tr(source) if source in catalogue("en") else PRESETS[s.preset].source))
+    if s.predict and fits(s) and not predicted(s):
+        return  # the totals, the table and the charts stay hidden until the guess is checked
     if s.editing:
         result = table_summary(s.rows, s.input_shape)
         if result.error:
@@ -120,6 +146,8 @@ def show(s: ArchSettings) -> None:
                                  if error else None, skipped), key="arch.layers", layer_width=250)
     show_charts(chart_rows)
     show_comparisons(summary, broken, s.compare)
+    if not broken:
+        code_panel(network_snippets(network(s), s.input_shape))
 
 
 st.title(tr("nav.architectures.title"))

@@ -4,9 +4,13 @@ from __future__ import annotations
 import streamlit as st
 
 from cnnviz.networks.chains import CHAIN_EXAMPLES, CHAIN_TYPES
-from cnnviz.networks.table import summarize_table
+from cnnviz.networks.export import network_snippets
+from cnnviz.networks.table import network_from_table, summarize_table
+from cnnviz.quiz import network_params_question
 from cnnviz.viz.chain_table import chain_table, shape_flow
+from pages.common.code_panel import code_panel
 from pages.common.controls import Lesson
+from pages.common.predict import predict_first, question_key, show_question
 from pages.common.table_codec import editor_key
 from pages.common.text import error_text, lang, tr
 from pages.schemas.layer_chain import CHAIN_CODEC, ChainSettings, example_text
@@ -48,6 +52,7 @@ def read_settings(lesson: Lesson) -> ChainSettings:
     lesson.widget("height", height)
     lesson.widget("width", width)
     layer_editor(lesson)
+    lesson.widget("predict")
     return lesson.settings()
 
 
@@ -56,9 +61,19 @@ def compute(rows: list[dict], input_shape: tuple[int, int, int]):
     return summarize_table(rows, input_shape)
 
 
+def predicted(s: ChainSettings) -> bool:
+    """Predict first: the chain's parameter count, before the table shows it."""
+    question = network_params_question(network_from_table(s.rows), s.input_shape)
+    key = question_key("chain", s)
+    show_question(question, key)
+    return predict_first(question, key) is not None
+
+
 def show_results(s: ChainSettings) -> None:
     rows = s.rows
     result = compute(rows, s.input_shape)
+    if s.predict and result.error is None and not predicted(s):
+        return  # the shapes and counts stay hidden until the guess is checked
     spatial, shapes = shape_flow(result, s.input_shape)
     st.markdown(f"<div style='font-size:2rem; font-weight:600'>{spatial}</div>", unsafe_allow_html=True)
     st.caption(tr("chain.shapes", shapes=shapes))
@@ -69,6 +84,8 @@ def show_results(s: ChainSettings) -> None:
     table = chain_table(result, [r["type"] for r in rows], lang())
     st.dataframe(table, hide_index=True, width="stretch", key="chain.results")  # columns sized to their text
     st.markdown(tr("chain.explain", total=f"{result.total_params:,}"))
+    if bad is None:
+        code_panel(network_snippets(network_from_table(rows), s.input_shape))
 
 
 st.title(tr("nav.layer_chain.title"))

@@ -36,7 +36,7 @@ class ArchSettings(Settings):
     PAGE = "arch"
     SAMPLE = {"preset": "vgg16", "channels": 1, "height": 64, "width": 48, "view": "top", "edit": True,
               "layers": "conv,16,3,1,1,,,relu;maxpool,,2,2,0;conv,32,3,1,same,2,,relu;flatten;dense,10",
-              "compare": "bottleneck"}
+              "compare": "bottleneck", "predict": True}
     preset: str = choice("course_example", tuple(PRESETS), widget="select")
     channels: int = integer(3, 1, 4096)
     height: int = integer(32, 1, 4096)
@@ -45,6 +45,7 @@ class ArchSettings(Settings):
     edit: bool = flag(False)
     layers: str = text("", check=ARCH_CODEC.decode)
     compare: str = choice("dense", COMPARISONS)  # the comparison tab shown
+    predict: bool = flag(False)  # "Predict first": totals and tables stay hidden until the parameter count is guessed
 
     def limits(self) -> dict[str, tuple]:
         return {"view": view_options(self.preset)}

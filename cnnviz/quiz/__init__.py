@@ -57,7 +57,7 @@ def make_quiz(seed: int, level: int = 1, count: int = len(KINDS)) -> tuple[Quest
     return tuple(make_question(kind, int(rng.integers(2 ** 31)), level) for kind in kinds)
 
 
-__all__ = ["Answer", "KINDS", "conv_params_question", "edge_pixel_question", "LEVELS", "Phrase", "Question", "Verdict", "Worked", "check", "conv_cell_question",
-           "feature_map_question", "make_question", "make_quiz", "network_params_question", "output_shape_question", "output_size_question",
-           "pool_cell_question", "read_ints", "read_number",
-           "say", "transposed_size_question", "written"]
+__all__ = ["Answer", "KINDS", "LEVELS", "Phrase", "Question", "Verdict", "Worked", "check", "conv_cell_question",
+           "conv_params_question", "edge_pixel_question", "feature_map_question", "make_question", "make_quiz",
+           "network_params_question", "output_shape_question", "output_size_question", "pool_cell_question",
+           "read_ints", "read_number", "say", "transposed_size_question", "written"]

@@ -75,8 +75,9 @@ def bottleneck_params(rng: np.random.Generator, level: int) -> Question:
 
 
 def network_params_question(network, input_shape) -> Question:
-    """“How many trainable parameters does this network have?” for a network that fits ``input_shape`` ``(C, H, W)``,
-    as the layer-chain and architectures pages build it; the worked solution adds the layers that have any."""
+    """“How many trainable parameters does this network have?” for a network that fits ``input_shape``
+    ``(C, H, W)``, as the layer-chain and architectures pages build it; the worked solution adds the layers that
+    have any."""
     summary = summarize(network, input_shape)
     c, h, w = input_shape
     counted = [r for r in summary.rows if r.params]

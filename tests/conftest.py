@@ -83,6 +83,34 @@ def player_values(data: dict, grid: int) -> np.ndarray:
     return np.array(cells).reshape(g["h"], g["w"])
 
 
+def predict_check(at, text: str):
+    """Type ``text`` into a page's "Predict first" answer box (a text input or area) and press Check."""
+    box = next(t for t in [*at.text_input, *at.text_area] if t.key and t.key.endswith(".answer"))
+    box.input(text)
+    next(b for b in at.button if b.label == "Check").click()
+    return at.run()
+
+
+def predict_question_fits(browser, url: str, path: str, keys: tuple[str, ...], name: str) -> None:
+    """Open the lesson ``path`` (predict on) at 1280×720 in English and Korean: the question and the labels of the
+    widgets ``keys`` are not cut off, and a screenshot ``<name>-<lang>`` is saved."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        for lang in ("en", "ko"):
+            page.goto(f"{url}/{path}&lang={lang}", timeout=60_000)
+            wait_idle(page)
+            question = page.locator("h4").first
+            assert question.is_visible() and error_elements(page) == []
+            assert question.evaluate("e => e.scrollWidth <= e.clientWidth")  # the question is not cut off
+            for key in keys:
+                label = page.locator(f".st-key-{key.replace('.', '-')} p").first
+                assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), (lang, key, label.text_content())
+            question.scroll_into_view_if_needed()
+            screenshot(page, f"{name}-{lang}")
+    finally:
+        page.close()
+
+
 def heatmap_z(trace: dict) -> np.ndarray:
     """A heatmap trace's ``z`` as floats, blank cells (None) as NaN."""
     return np.array([[np.nan if v is None else v for v in row] for row in trace["z"]], dtype=float)

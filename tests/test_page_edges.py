@@ -11,7 +11,8 @@ from PIL import Image
 
 import cnnviz.edges
 from cnnviz.images import SAMPLES
-from tests.conftest import assert_no_exception, chart, error_elements, run_page, screenshot, wait_idle
+from tests.conftest import (assert_no_exception, chart, error_elements, predict_check, predict_question_fits,
+                            run_page, screenshot, wait_idle)
 
 PAGE = "pages/lessons/edges.py"
 
@@ -385,12 +386,6 @@ def test_a_kernel_too_large_for_32_bit_numbers_is_refused_in_words_not_a_crash(l
 
 
 # ------------------------------------------------------------------------------ predict first, code
-def _predict_check(at, text):
-    next(t for t in at.text_input if t.key and t.key.endswith(".answer")).input(text)
-    next(b for b in at.button if b.label == "Check").click()
-    return at.run()
-
-
 def test_predict_first_hides_the_maps_until_the_traced_pixels_strength_is_guessed():
     at = run_page(PAGE, **{"edges.predict": True})
     assert_no_exception(at)
@@ -399,13 +394,13 @@ def test_predict_first_hides_the_maps_until_the_traced_pixels_strength_is_guesse
     assert any("row 2, column 3" in m.value for m in at.markdown)
     # by hand on the course's 10 | 0 step: columns 2–4 read 10, 10, 0 in every row, so
     # Gx = (10 − 0)·1 + (10 − 0)·2 + (10 − 0)·1 = 40 and Gy = 0: |G| = 40
-    at = _predict_check(at, "40")
+    at = predict_check(at, "40")
     assert_no_exception(at)
     assert at.success and "Original" in map_titles(at)  # revealed: the maps are back
 
 
 def test_a_wrong_strength_is_refused_with_the_substituted_sums():
-    at = _predict_check(run_page(PAGE, **{"edges.predict": True}), "30")
+    at = predict_check(run_page(PAGE, **{"edges.predict": True}), "30")
     assert_no_exception(at)
     assert at.error and not at.success
     worked = next(c.value for c in at.code if "|G| = √" in c.value)
@@ -430,15 +425,4 @@ def test_the_code_panel_shows_pytorch_and_keras_for_the_current_kernel_and_borde
 
 @pytest.mark.browser
 def test_the_predict_question_and_its_window_fit_at_1280x720_in_both_languages(browser, streamlit_url):
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    for lang in ("en", "ko"):
-        page.goto(f"{streamlit_url}/edges?lang={lang}&predict=1", timeout=60_000)
-        wait_idle(page)
-        question = page.locator("h4").first
-        assert question.is_visible() and error_elements(page) == []
-        assert question.evaluate("e => e.scrollWidth <= e.clientWidth")  # the question is not cut off
-        label = page.locator(".st-key-edges-predict p").first
-        assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), (lang, label.text_content())
-        question.scroll_into_view_if_needed()
-        screenshot(page, f"edges-predict-{lang}")
-    page.close()
+    predict_question_fits(browser, streamlit_url, "edges?predict=1", ("edges.predict",), "edges-predict")

@@ -7,7 +7,8 @@ import pytest
 
 from cnnviz.locales import t
 from cnnviz.shapes import conv_geometry, coverage
-from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
+from tests.conftest import (assert_no_exception, error_elements, predict_check, predict_question_fits, run_page,
+                            screenshot, wait_idle)
 
 PAGE = "pages/lessons/padding_stride.py"
 KEY = "padstride."
@@ -226,12 +227,6 @@ def test_an_impossible_setting_has_no_code_and_no_question():
     assert at.tabs  # the tabs still explain what cannot work
 
 
-def _predict_check(at, text):
-    next(t for t in at.text_input if t.key and t.key.endswith(".answer")).input(text)
-    next(b for b in at.button if b.label == "Check").click()
-    return at.run()
-
-
 def test_predict_first_hides_every_tab_until_the_output_size_is_guessed():
     state = {KEY + "predict": True, KEY + "square": False, KEY + "size_h": 8, KEY + "size_w": 7,
              KEY + "stride_h": 3, KEY + "stride_w": 2}
@@ -241,14 +236,14 @@ def test_predict_first_hides_every_tab_until_the_output_size_is_guessed():
     assert not [c for c in at.code if c.language == "python"]
     assert any("Input 8×7, kernel 3×3, padding 0, stride 3, 2, dilation 1" in m.value for m in at.markdown)
     rows, cols = (8 - 3) // 3 + 1, (7 - 3) // 2 + 1  # by hand: ⌊5/3⌋ + 1 = 2, ⌊4/2⌋ + 1 = 3
-    at = _predict_check(at, f"{rows}x{cols}")
+    at = predict_check(at, f"{rows}x{cols}")
     assert_no_exception(at)
     assert at.success and at.tabs and metric(at, "Output size") == f"{rows} × {cols}"
 
 
 def test_a_guess_in_the_wrong_order_is_told_so_and_shows_both_formulas():
     at = run_page(PAGE, **{KEY + "predict": True, KEY + "square": False, KEY + "size_w": 9})
-    at = _predict_check(at, "7 × 3")  # the truth is 3 × 7
+    at = predict_check(at, "7 × 3")  # the truth is 3 × 7
     assert_no_exception(at)
     assert any("rows first" in e.value for e in at.error)
     worked = next(c.value for c in at.code if "9 − 3" in c.value).splitlines()  # one formula per axis
@@ -267,18 +262,9 @@ def test_the_predict_question_reads_in_korean_with_the_same_numbers():
 
 @pytest.mark.browser
 def test_the_predict_question_fits_at_1280x720_in_both_languages(browser, streamlit_url):
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    for lang in ("en", "ko"):
-        page.goto(f"{streamlit_url}/padding_stride?lang={lang}&predict=1&square=0&size_w=9", timeout=60_000)
-        wait_idle(page)
-        question = page.locator("h4").first
-        assert question.is_visible() and error_elements(page) == []
-        assert question.evaluate("e => e.scrollWidth <= e.clientWidth")  # the question is not cut off
-        for key in ("square", "predict", "example-p0", "example-s2"):  # the labels beside it neither
-            label = page.locator(f".st-key-padstride-{key} p").first
-            assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), (lang, key, label.text_content())
-        screenshot(page, f"padding_stride-predict-{lang}")
-    page.close()
+    predict_question_fits(browser, streamlit_url, "padding_stride?predict=1&square=0&size_w=9",
+                          ("padstride.square", "padstride.predict", "padstride.example.p0", "padstride.example.s2"),
+                          "padding_stride-predict")
 
 
 @pytest.mark.browser

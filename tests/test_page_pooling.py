@@ -10,7 +10,7 @@ from cnnviz.shapes import pool_geometry
 from cnnviz.viz import style
 from tests import reference
 from tests.conftest import (assert_no_exception, chart, error_elements, heatmap_z, player_data, player_values,
-                            run_page, screenshot, wait_idle)
+                            predict_check, run_page, screenshot, wait_idle)
 
 PAGE = "pages/lessons/pooling.py"
 
@@ -234,13 +234,6 @@ def test_the_code_panel_shows_pytorch_and_keras_for_the_current_settings():
     assert str(random_integers((7, 5), seed=0, stream=POOL_STREAM).astype(int).tolist()) in torch_code.replace(".0", "")
 
 
-def _predict_check(at, text):
-    box = next(t for t in at.text_input if t.key and t.key.endswith(".answer"))
-    box.input(text)
-    next(b for b in at.button if b.label in ("Check", "확인")).click()
-    return at.run()
-
-
 def test_predict_first_hides_the_player_until_the_shown_cell_is_guessed():
     at = run_page(PAGE, **{"pool.predict": True, "pool.step": 2})
     assert_no_exception(at)
@@ -248,7 +241,7 @@ def test_predict_first_hides_the_player_until_the_shown_cell_is_guessed():
     assert not [c for c in at.code if c.language == "python"]  # nor the code that prints it
     assert any("row 1, column 2?" in m.value for m in at.markdown)
     x = POOL_EXAMPLES["dlai_4x4"].x
-    at = _predict_check(at, str(int(x[0:2, 2:4].max())))  # independent: the max of window (1, 2) by slicing
+    at = predict_check(at, str(int(x[0:2, 2:4].max())))  # independent: the max of window (1, 2) by slicing
     assert_no_exception(at)
     assert at.success
     assert player_data(at, "pool.player")["step"] == 2  # revealed: the animation is back, at the guessed cell
@@ -257,7 +250,7 @@ def test_predict_first_hides_the_player_until_the_shown_cell_is_guessed():
 def test_a_wrong_pooled_value_is_refused_with_the_worked_window():
     at = run_page(PAGE, **{"pool.predict": True, "pool.mode": "avg"})
     x = POOL_EXAMPLES["dlai_4x4"].x
-    at = _predict_check(at, str(x[0:2, 0:2].mean() + 1))
+    at = predict_check(at, str(x[0:2, 0:2].mean() + 1))
     assert_no_exception(at)
     assert at.error and not at.success
     assert any("rows 1, 2 and columns 1, 2" in m.value for m in at.markdown)  # the window, counted from 1

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from cnnviz.transpose import as_direct_convolution, conv_transpose2d, transpose_geometry
-from tests.conftest import assert_no_exception, error_elements, player_data, run_page, screenshot, wait_idle
+from tests.conftest import (assert_no_exception, error_elements, player_data, predict_check, run_page, screenshot,
+                            wait_idle)
 
 PAGE = "pages/lessons/transposed.py"
 KEY = "transposed."
@@ -205,18 +206,12 @@ def test_the_code_panel_carries_the_output_padding_and_the_dilation():
     assert any("keras" in c for c in code)
 
 
-def _predict_check(at, text):
-    next(t for t in at.text_input if t.key and t.key.endswith(".answer")).input(text)
-    next(b for b in at.button if b.label == "Check").click()
-    return at.run()
-
-
 def test_predict_first_hides_the_sizes_and_views_until_the_output_size_is_guessed():
     at = run_page(PAGE, **{KEY + "predict": True, KEY + "size": 4, KEY + "kernel": 3, KEY + "padding": 1})
     assert_no_exception(at)
     assert not at.metric and not at.get("bidi_component") and not at.tabs
     assert not [c for c in at.code if c.language == "python"]
-    at = _predict_check(at, "7")  # by hand: 2·(4 − 1) + 3 − 2·1 = 7
+    at = predict_check(at, "7")  # by hand: 2·(4 − 1) + 3 − 2·1 = 7
     assert_no_exception(at)
     assert at.success and metric(at, "Output size") == "7 × 7" and player_data(at, "transposed.player")
 

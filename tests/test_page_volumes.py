@@ -6,7 +6,8 @@ import pytest
 
 from cnnviz.course import random_filters, random_volume, rgb_picture
 from tests import reference
-from tests.conftest import assert_no_exception, chart, heatmap_z, player_data, player_values, run_page
+from tests.conftest import (assert_no_exception, chart, heatmap_z, player_data, player_values, predict_check,
+                            run_page)
 
 PAGE = "pages/lessons/volumes.py"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -229,12 +230,6 @@ def test_the_code_panel_shows_the_volume_its_filters_and_the_activation():
     assert any("keras" in c for c in code)
 
 
-def _predict_check(at, text):
-    next(t for t in at.text_input if t.key and t.key.endswith(".answer")).input(text)
-    next(b for b in at.button if b.label == "Check").click()
-    return at.run()
-
-
 def test_predict_first_hides_the_layer_until_its_parameter_count_is_guessed():
     at = run_page(PAGE, **{"volumes.predict": True})
     assert_no_exception(at)
@@ -244,7 +239,7 @@ def test_predict_first_hides_the_layer_until_its_parameter_count_is_guessed():
     counts = {t("volumes.params.conv"), t("volumes.params.dense")}
     assert not [m for m in at.metric if m.label in counts]  # no parameter counts of this layer
     assert chart(at, "volumes.bottleneck")  # the bottleneck calculator does not give it away
-    at = _predict_check(at, str(2 * (3 * 3 * 3) + 2))  # by hand: 2 filters of 3×3×3 weights, one bias each
+    at = predict_check(at, str(2 * (3 * 3 * 3) + 2))  # by hand: 2 filters of 3×3×3 weights, one bias each
     assert_no_exception(at)
     assert at.success and player_data(at, "volumes.player")
 

@@ -21,9 +21,13 @@ import numpy as np
 
 from .conv import as_numeric
 from .errors import CnnvizError
+from .quiz.records import Answer, Phrase, Question, Worked
 from .padding import pad2d
 from .shapes import Geometry2D, conv_geometry
 from .trace import Trace, conv2d_trace
+
+GRADIENTS = ("ones", "ramp")  # example output gradients: L = Σ y, or L = Σ (1, 2, 3, …) · y
+TOLERANCE = 0.005
 
 
 @dataclass(frozen=True)
@@ -69,3 +73,24 @@ def conv2d_backward_trace(x, w, dout, stride=1, padding=0) -> BackwardTrace:
     inp = conv2d_trace(up, np.asarray(w, dtype=np.float64)[::-1, ::-1], padding=full)  # (Hp, Wp)
     dx = inp.output[rows.before: rows.before + rows.n, cols.before: cols.before + cols.n]
     return BackwardTrace(geo, dout, weight, up, inp, weight.output, dx, float(dout.sum()))
+
+
+def example_gradient(kind: str, shape: tuple[int, int]) -> np.ndarray:
+    """``∂L/∂y`` of an example loss: ``ones`` (L = Σ y) or ``ramp`` (1, 2, 3, … row by row)."""
+    if kind == "ones":
+        return np.ones(shape)
+    if kind == "ramp":
+        return np.arange(1, shape[0] * shape[1] + 1, dtype=np.float64).reshape(shape)
+    raise CnnvizError("backprop_unknown_gradient", kind=kind, kinds=", ".join(GRADIENTS))
+
+
+def gradient_question(back: BackwardTrace, which: str, step: int) -> Question:
+    """“What is dw (or dx of the padded input) at this cell?” for step ``step`` (0-based) of ``which``
+    (``weight`` | ``input``); the worked solution is that step's sum of products."""
+    record = (back.weight if which == "weight" else back.input).steps[step]
+    i, j = record.index
+    whole = all(float(v).is_integer() for v in (*record.patch.ravel(), *record.kernel.ravel()))
+    answer = Answer("integer", int(round(record.value))) if whole else Answer("number", record.value, TOLERANCE)
+    worked = Worked(Phrase(f"backprop.predict.explain_{which}"), (record.equation,), (record,))
+    return Question(f"backprop_{which}", None, None, Phrase(f"backprop.predict.{which}", {"row": i + 1, "col": j + 1}),
+                    answer, worked)

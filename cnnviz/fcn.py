@@ -88,3 +88,8 @@ def map_size_question(head: DenseHead, height: int, stride: int = 1) -> Question
 def map_shape(head: DenseHead, height: int, width: int, stride: int = 1) -> tuple[int, int]:
     """``(OH, OW)`` of the score map (sizes from :mod:`cnnviz.shapes`; CnnvizError when the input is too small)."""
     return conv_geometry((height, width), head.shape[1:], stride).out_shape
+
+
+def example_input(shape: tuple[int, ...], seed: int = 0) -> np.ndarray:
+    """Small whole numbers 0–3 of ``shape``, fixed by ``seed`` (readable in a grid)."""
+    return np.random.default_rng(seed).integers(0, 4, shape).astype(np.float64)

@@ -105,3 +105,22 @@ def translation(x, w, dy: int, dx: int, padding=0) -> Translation:
     original = conv2d(np.asarray(x, dtype=np.float64), w, padding=padding)
     return Translation(original, moved, conv2d(moved, w, padding=padding), shift(original, dy, dx),
                        np.outer(_exact_axis(geo.rows, dy), _exact_axis(geo.cols, dx)))
+
+
+def demo_picture(n: int) -> np.ndarray:
+    """An ``n×n`` picture with a small off-centre shape (an L of 2s, a 3 at its corner), so a shift is easy to see."""
+    x = np.zeros((n, n))
+    top, left, arm = n // 4, n // 4, max(n // 3, 1)
+    x[top: top + arm + 1, left] = 2
+    x[top + arm, left: left + arm + 1] = 2
+    x[top + arm, left] = 3
+    return x
+
+
+def demo_kernel(f: int) -> np.ndarray:
+    """An ``f×f`` vertical-edge kernel (left column 1, right column −1); ``[[1]]`` for ``f = 1``."""
+    w = np.zeros((f, f))
+    w[:, 0] = 1
+    if f > 1:
+        w[:, -1] = -1
+    return w

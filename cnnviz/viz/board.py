@@ -118,7 +118,8 @@ def heatmap(values, axis: str, *, scale: dict | None = None, text=None, textfont
     With ``cell_px`` the numbers shrink, if needed, to fit their cells.
     """
     v = np.asarray(values, dtype=float)
-    z = [[(int(c) if c == int(c) else float(c)) if np.isfinite(c) else None for c in row] for row in v]  # 2, not 2.0
+    z = [[(int(c) if c == int(c) and abs(c) < 2**53 else float(c)) if np.isfinite(c) else None for c in row]
+         for row in v]  # 2, not 2.0; huge whole numbers stay floats (JSON has no 64-bit+ integers)
     text = cell_texts(v) if text is None else text
     if textfont is None:
         textfont = fitted_font(text, cell_px) if cell_px else style.CELL_FONT

@@ -26,7 +26,7 @@ def read_settings(lesson: Lesson) -> BackpropSettings:
     lesson.widget("stride", left)
     lesson.widget("padding", right)
     lesson.widget("gradient", gradient)
-    lesson.widget("dout_text", gradient, height=110, disabled=lesson.current.gradient != "typed")
+    lesson.widget("dout_text", gradient, height=150, disabled=lesson.current.gradient != "typed")
     lesson.widget("predict")
     return lesson.settings()
 
@@ -91,7 +91,7 @@ def show(s: BackpropSettings) -> None:
     st.caption(tr("backprop.checked"))
 
 
-st.title(tr("nav.conv_backprop.title"))
+st.title(tr("backprop.title"))
 lesson = Lesson(BackpropSettings)
 lesson.notices()
 controls, body = lesson.areas()

@@ -18,11 +18,9 @@ from pages.schemas.dense_as_conv import FcnSettings
 
 
 def read_settings(lesson: Lesson) -> FcnSettings:
-    head, big = st.columns([3, 2], gap="large")
-    for column, name in zip(head.columns(5), ("channels", "height", "width", "units", "classes")):
-        lesson.widget(name, column)
-    for column, name in zip(big.columns(4), ("big_height", "big_width", "stride", "seed")):
-        lesson.widget(name, column)
+    for names in (("channels", "height", "width", "units", "classes"), ("big_height", "big_width", "stride", "seed")):
+        for column, name in zip(st.columns(5), names):
+            lesson.widget(name, column)
     lesson.widget("predict")
     return lesson.settings()
 

@@ -18,11 +18,10 @@ from pages.schemas.why_convolutions import WhySettings
 
 
 def read_settings(lesson: Lesson) -> WhySettings:
-    sizes, layer = st.columns(2, gap="large")
-    for where, names in ((sizes, ("height", "width", "channels")), (layer, ("filters", "kernel", "stride"))):
-        for column, name in zip(where.columns(3), names):
+    sizes, layer = st.columns([3, 4], gap="large")
+    for where, names in ((sizes, ("height", "width", "channels")), (layer, ("filters", "kernel", "stride", "padding"))):
+        for column, name in zip(where.columns(len(names)), names):
             lesson.widget(name, column)
-    lesson.widget("padding", layer)
     lesson.widget("predict")
     return lesson.settings()
 

@@ -7,10 +7,12 @@ import streamlit as st
 
 import cnnviz
 from cnnviz.backward_trace import conv2d_backward_trace, example_gradient, gradient_question
+from cnnviz.lesson_snippets import backprop_snippets
 from cnnviz.matrix_text import parse_matrix
 from cnnviz.viz.backward_frames import input_gradient_animation, weight_gradient_animation
 from cnnviz.viz.quiz import grids_figure
 from pages.common.charts import show_figure
+from pages.common.code_panel import code_panel
 from pages.common.controls import Lesson
 from pages.common.player import gif_download, player, speed_of
 from pages.common.predict import predict_first, question_key
@@ -89,6 +91,7 @@ def show(s: BackpropSettings) -> None:
     show_figure(grids_figure(grids), key="backprop.results")
     st.markdown(tr("backprop.db", db=cnnviz.format_number(back.db)))
     st.caption(tr("backprop.checked"))
+    code_panel(backprop_snippets(x, w, back.dout, s.stride, s.padding))
 
 
 st.title(tr("backprop.title"))

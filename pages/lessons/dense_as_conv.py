@@ -9,8 +9,10 @@ import streamlit as st
 from cnnviz import format_number
 from cnnviz.fcn import (convolutionalize, dense_scores, example_input, map_shape, map_size_question, random_head,
                         score_map, window_of)
+from cnnviz.lesson_snippets import fcn_snippets
 from cnnviz.viz.quiz import grids_figure
 from pages.common.charts import show_figure
+from pages.common.code_panel import code_panel
 from pages.common.controls import Lesson
 from pages.common.predict import predict_first, question_key
 from pages.common.text import error_text, tr
@@ -72,6 +74,7 @@ def show_map(s: FcnSettings, head, conv) -> None:
                    c0=j * s.stride + 1, c1=j * s.stride + s.width))
     show_figure(channels_figure(crop, "fcn.fig.crop"), key="fcn.crop")
     st.dataframe(score_table({tr("fcn.dense_on_crop"): dense_scores(head, crop), tr("fcn.map_cell"): scores[:, i, j]}))
+    code_panel(fcn_snippets(s.channels, s.height, s.width, s.units, s.classes, s.big_height, s.big_width, s.stride))
 
 
 st.title(tr("nav.dense_as_conv.title"))

@@ -6,10 +6,12 @@ import numpy as np
 import streamlit as st
 
 import cnnviz
+from cnnviz.lesson_snippets import params_snippets
 from cnnviz.sharing import compare_layers, demo_kernel, demo_picture, params_question, translation
 from cnnviz.viz.frames import convolution_animation
 from cnnviz.viz.quiz import grids_figure
 from pages.common.charts import show_figure
+from pages.common.code_panel import code_panel
 from pages.common.controls import Lesson
 from pages.common.player import player
 from pages.common.predict import predict_first, question_key
@@ -48,6 +50,7 @@ def show_counts(s: WhySettings) -> None:
                  icon=":material/content_copy:")
     sparsity.info(tr("why.sparsity", reads=f"{cmp.conv_reads:,}", total=f"{cmp.dense_reads:,}"),
                   icon=":material/scatter_plot:")
+    code_panel(params_snippets(s.height, s.width, s.channels, s.filters, s.kernel, s.stride, s.padding))
 
 
 def _remember_step(n: int) -> None:

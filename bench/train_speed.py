@@ -5,11 +5,11 @@
 
 Each thread setting runs in a fresh process (BLAS reads its thread count at start-up). Inside it,
 numpy and PyTorch (when installed — a dev-only comparison, never a requirement) train the same
-network (lenet5_mnist: conv 6@5×5 ReLU → avg-pool → conv 16@5×5 ReLU → avg-pool → 128 → 84 → 10),
-batch 64, float32, Adam, on the same images, in alternating rounds so that a busy machine slows
-both alike. The ratio printed is the median of the per-round ratios. numpy goes through the public
-``cnnviz.nn.train`` generator (shuffling and validation included) with augmentation off, as PyTorch
-has none; an extra line shows the cost of the default random shifts.
+network (lenet5_mnist: conv 6@5×5 ReLU → avg-pool → conv 16@5×5 ReLU → avg-pool → 128 → 84 → 10; and
+the same with BatchNorm before every hidden ReLU), batch 64, float32, Adam, on the same images, in alternating
+rounds so that a busy machine slows both alike. The ratio printed is the median of the per-round ratios.
+numpy goes through the public ``cnnviz.nn.train`` generator (shuffling and validation included) with
+augmentation off, as PyTorch has none; an extra line shows the cost of the default random shifts.
 """
 from __future__ import annotations
 
@@ -39,13 +39,13 @@ def child(rounds: int, steps: int, threads: int) -> dict:
     import numpy as np
 
     from cnnviz.mnist import load_mnist
-    from cnnviz.nn import lenet, train
+    from cnnviz.nn import build, train
 
     images, labels = load_mnist("train", "bundled")
     warm = 10
 
-    def numpy_rounds(augment: str):
-        gen = train(lenet(seed=0), images, labels, epochs=1000, batch_size=BATCH, augment=augment)
+    def numpy_rounds(augment: str, network: str = "lenet5_mnist"):
+        gen = train(build(network, seed=0), images, labels, epochs=1000, batch_size=BATCH, augment=augment)
         for _ in range(warm):
             next(gen)
 
@@ -53,8 +53,7 @@ def child(rounds: int, steps: int, threads: int) -> dict:
             return timed(lambda: next(gen), steps)
         return run
 
-    numpy_run = numpy_rounds("none")
-    torch_run = None
+    runs = {"numpy": numpy_rounds("none"), "numpy_bn": numpy_rounds("none", "lenet5_mnist+bn")}
     try:
         import torch
     except ImportError:
@@ -62,37 +61,41 @@ def child(rounds: int, steps: int, threads: int) -> dict:
     if torch is not None:
         torch.set_num_threads(threads)
         torch.manual_seed(0)
-        nn = torch.nn
-        net = nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU(), nn.AvgPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
-                            nn.AvgPool2d(2), nn.Flatten(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 84),
-                            nn.ReLU(), nn.Linear(84, 10))
-        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-        loss_fn = nn.CrossEntropyLoss()
         x_all = torch.from_numpy(images[:, None].astype(np.float32) / 255)
         y_all = torch.from_numpy(labels.astype(np.int64))
-        position = [0]
 
-        def torch_step():
-            i = position[0]
-            position[0] = (i + BATCH) % (len(x_all) - BATCH)
-            opt.zero_grad()
-            loss = loss_fn(net(x_all[i: i + BATCH]), y_all[i: i + BATCH])
-            loss.backward()
-            opt.step()
+        def torch_rounds(batchnorm: bool):
+            nn = torch.nn
 
-        for _ in range(warm):
-            torch_step()
+            def hidden(layer, width):  # the same place as cnnviz.nn's +bn: between the layer and its ReLU
+                bn = (nn.BatchNorm2d if isinstance(layer, nn.Conv2d) else nn.BatchNorm1d)(width)
+                return [layer, *([bn] if batchnorm else []), nn.ReLU()]
 
-        def torch_run():
-            return timed(torch_step, steps)
+            net = nn.Sequential(*hidden(nn.Conv2d(1, 6, 5), 6), nn.AvgPool2d(2), *hidden(nn.Conv2d(6, 16, 5), 16),
+                                nn.AvgPool2d(2), nn.Flatten(), *hidden(nn.Linear(256, 128), 128),
+                                *hidden(nn.Linear(128, 84), 84), nn.Linear(84, 10))
+            opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+            loss_fn = nn.CrossEntropyLoss()
+            position = [0]
 
-    shifted_run = numpy_rounds("shift")
-    result = {"numpy": [], "torch": [], "numpy_shift": []}
-    for _ in range(rounds):  # alternate, so that a change in the machine's load hits all three alike
-        result["numpy"].append(numpy_run())
-        if torch_run is not None:
-            result["torch"].append(torch_run())
-        result["numpy_shift"].append(shifted_run())
+            def torch_step():
+                i = position[0]
+                position[0] = (i + BATCH) % (len(x_all) - BATCH)
+                opt.zero_grad()
+                loss = loss_fn(net(x_all[i: i + BATCH]), y_all[i: i + BATCH])
+                loss.backward()
+                opt.step()
+
+            for _ in range(warm):
+                torch_step()
+            return lambda: timed(torch_step, steps)
+
+        runs |= {"torch": torch_rounds(False), "torch_bn": torch_rounds(True)}
+    runs["numpy_shift"] = numpy_rounds("shift")
+    result = {name: [] for name in ("numpy", "torch", "numpy_shift", "numpy_bn", "torch_bn")}
+    for _ in range(rounds):  # alternate, so that a change in the machine's load hits all of them alike
+        for name, run in runs.items():
+            result[name].append(run())
     return result
 
 
@@ -146,6 +149,11 @@ def main() -> None:
                       f"{statistics.median(ratios):>6.2f}×   {clock}: {' '.join(f'{x:.2f}' for x in ratios)}")
             else:
                 print(f"{threads:>7} {statistics.median(np_rates):>12,.0f} {'(no torch)':>12}          {clock}")
+        bn, torch_bn = [x[0] for x in r["numpy_bn"]], [x[0] for x in r["torch_bn"]]
+        if torch_bn:
+            print(f"{'':>7} with BatchNorm (lenet5_mnist+bn, wall clock): numpy {statistics.median(bn):,.0f} img/s, "
+                  f"torch {statistics.median(torch_bn):,.0f}, "
+                  f"ratio {statistics.median(a / b for a, b in zip(bn, torch_bn)):.2f}×")
         rates = r["numpy_shift"]
         print(f"{'':>7} numpy with the default random shifts: {statistics.median(x[0] for x in rates):,.0f} img/s "
               f"(CPU time: {statistics.median(x[1] for x in rates):,.0f})")

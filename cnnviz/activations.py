@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .conv import as_numeric
+from .errors import CnnvizError, Term
 
 ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh")
 
@@ -43,10 +44,10 @@ def activate(z, name: str, slope: float = 0.01) -> np.ndarray:
         return relu(z)
     if name == "leaky_relu":
         if not 0 <= slope < 1:
-            raise ValueError(f"leaky ReLU's slope must be at least 0 and below 1, got {slope}")
+            raise CnnvizError("slope_out_of_range", slope=slope)
         return leaky_relu(z, slope)
     if name == "sigmoid":
         return sigmoid(z)
     if name == "tanh":
         return tanh(z)
-    raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {name!r}")
+    raise CnnvizError("not_one_of", name=Term("activation"), options=", ".join(ACTIVATIONS), value=repr(name))

@@ -9,18 +9,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import CnnvizError, Term
 from .padding import pad2d
 from .shapes import Geometry2D, conv_geometry
 
 
 def as_numeric(name: str, a) -> np.ndarray:
-    """``a`` as a numeric numpy array, or a ValueError that says what was wrong."""
+    """``a`` as a numeric numpy array, or a CnnvizError that says what was wrong (``name`` has a ``term.*`` entry)."""
     try:
         arr = np.asarray(a)
-    except ValueError as err:  # ragged nested lists
-        raise ValueError(f"{name} must be a rectangular array of numbers ({err})") from None
+    except ValueError:  # ragged nested lists; numpy's own words never reach a student
+        raise CnnvizError("not_rectangular", name=Term(name)) from None
     if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
-        raise ValueError(f"{name} must contain numbers, got values of type {arr.dtype}")
+        raise CnnvizError("not_numbers", name=Term(name), dtype=str(arr.dtype))
     return arr
 
 
@@ -49,26 +50,25 @@ def conv_problem(x, w, b=None, stride=1, padding=0, dilation=1, flip=False) -> C
     """Check the arguments of ``conv2d`` and bring them to ``(N, C, H, W)`` / ``(K, C, fh, fw)``."""
     x, w = as_numeric("input", x), as_numeric("kernel", w)
     if x.ndim not in (2, 3, 4):
-        raise ValueError(f"the input must be an image (H, W), (C, H, W) or a batch (N, C, H, W), got shape {x.shape}")
+        raise CnnvizError("not_an_image", shape=x.shape)
     if x.ndim == 2 and w.ndim == 2:
         x4, w4, out_ndim = x[None, None], w[None, None], 2
     elif x.ndim in (2, 3, 4) and w.ndim == 4:
         x4 = x[None, None] if x.ndim == 2 else (x[None] if x.ndim == 3 else x)
         w4, out_ndim = w, (3 if x.ndim < 4 else 4)
     else:
-        raise ValueError(f"input of shape {x.shape} needs a kernel of shape (fh, fw) for a 2-D image or "
-                         f"(K, C, fh, fw) for (C, H, W) / (N, C, H, W); got kernel shape {w.shape}")
+        raise CnnvizError("kernel_shape_mismatch", input_shape=x.shape, kernel_shape=w.shape)
     if x4.shape[1] != w4.shape[1]:
-        raise ValueError(f"the input has {x4.shape[1]} channel(s) but each filter has {w4.shape[1]}: they must match")
+        raise CnnvizError("channel_mismatch", channels=x4.shape[1], filter_channels=w4.shape[1])
     if min(x4.shape) == 0 or min(w4.shape) == 0:
-        raise ValueError(f"input {x.shape} and kernel {w.shape} must not be empty")
+        raise CnnvizError("empty_arrays", input_shape=x.shape, kernel_shape=w.shape)
     geometry = conv_geometry(x4.shape[2:], w4.shape[2:], stride, padding, dilation)
     k = w4.shape[0]
     if b is None:
         b = np.zeros(k, dtype=w4.dtype)
     b = as_numeric("bias", b).reshape(-1)
     if b.shape != (k,):
-        raise ValueError(f"bias needs one value per filter ({k}), got {b.size}")
+        raise CnnvizError("bias_per_filter", filters=k, values=b.size)
     if flip:
         w4 = w4[..., ::-1, ::-1]
     return ConvProblem(x4, w4, b, geometry, out_ndim)

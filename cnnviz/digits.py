@@ -6,15 +6,17 @@ that the centre of mass of the ink sits at the field's centre, pixel (14, 14). :
 that recipe and returns every intermediate image, so a page can show each step.
 
 Images are 2-D arrays ``(H, W)`` (grey) or ``(H, W, 3|4)`` (RGB / RGBA), uint8 or float in [0, 1].
+Uploaded files are decoded by :func:`cnnviz.images.load_image`, with its limits.
 """
 from __future__ import annotations
 
-import io
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
+
+from .errors import CnnvizError
+from .images import load_image
 
 FIELD = 28  # MNIST image side, px
 CENTRE = 14  # where MNIST puts the centre of mass, (row, col) in pixel indices: the official test set's
@@ -24,8 +26,6 @@ WORK_SIDE = 560  # larger inputs are reduced to this longer side first (speed; p
 INK_LEVEL = 0.35  # after levels, pixels at least this bright count as ink when finding the box
 MIN_NEIGHBOURS = 3  # an ink pixel with fewer inked 8-neighbours is a speck and does not widen the box
 RIM_LEVEL = 0.05  # the box then takes in a 1-px rim of faint, anti-aliased ink at least this bright
-UPLOAD_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF")
-MAX_UPLOAD_PIXELS = 40_000_000  # a 40-megapixel photo is the largest we decode
 
 
 @dataclass(frozen=True)
@@ -52,19 +52,19 @@ def to_gray(image) -> np.ndarray:
     """
     a = np.asarray(image)
     if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[2] not in (1, 3, 4)):
-        raise ValueError(f"expected a grey (H, W) or colour (H, W, 3|4) image, got an array of shape {a.shape}")
+        raise CnnvizError("digit_bad_shape", shape=str(a.shape))
     if a.shape[0] < 1 or a.shape[1] < 1:
-        raise ValueError("the image is empty (0 pixels)")
+        raise CnnvizError("digit_no_pixels")
     if a.dtype == np.uint8:
         a = a.astype(np.float32) / 255
     elif np.issubdtype(a.dtype, np.number) or a.dtype == bool:
         a = a.astype(np.float32)
         if not np.isfinite(a).all():
-            raise ValueError("the image contains NaN or infinite values")
+            raise CnnvizError("digit_not_finite")
         if a.min() < 0 or a.max() > 1:
-            raise ValueError("float images must have values between 0 and 1 (or pass uint8 0–255)")
+            raise CnnvizError("digit_float_range")
     else:
-        raise ValueError(f"cannot read an image with values of type {a.dtype}")
+        raise CnnvizError("digit_bad_dtype", dtype=str(a.dtype))
     if a.ndim == 2:
         return a
     if a.shape[2] == 1:
@@ -100,15 +100,14 @@ def levels(gray: np.ndarray) -> tuple[np.ndarray, bool]:
 
     The paper is what lies along the image's border: if it is light (median above ½), the image is
     inverted. The paper's level is then subtracted and the ink stretched to [0, 1] (its 99.9th
-    percentile → 1, so one hot pixel does not decide the contrast). Raises ValueError without ink.
+    percentile → 1, so one hot pixel does not decide the contrast). Raises CnnvizError without ink.
     """
     inverted = bool(np.median(_border(gray)) > 0.5)
     x = 1 - gray if inverted else gray
     paper = float(np.median(_border(x)))
     top = float(np.percentile(x, 99.9))
     if top - paper < 0.1:
-        raise ValueError("no digit found: the picture is nearly uniform. Draw thicker, or use a photo "
-                         "with dark ink on light paper (or light ink on dark).")
+        raise CnnvizError("digit_uniform")
     return np.clip((x - paper) / (top - paper), 0, 1).astype(np.float32), inverted
 
 
@@ -129,7 +128,7 @@ def ink_box(ink: np.ndarray) -> tuple[int, int, int, int]:
     if not solid.any():
         solid = mask  # a very thin or tiny digit: keep every ink pixel
     if not solid.any():
-        raise ValueError("no digit found: the strokes are too faint. Draw with thicker, darker lines.")
+        raise CnnvizError("digit_too_faint")
     rows = np.flatnonzero(solid.any(axis=1))
     cols = np.flatnonzero(solid.any(axis=0))
     top, bottom, left, right = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
@@ -153,7 +152,7 @@ def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
     a = np.asarray(image, np.float64)
     total = a.sum()
     if total <= 0:
-        raise ValueError("no ink: the centre of mass is undefined")
+        raise CnnvizError("digit_no_ink")
     rows, cols = np.indices(a.shape)
     return float((rows * a).sum() / total), float((cols * a).sum() / total)
 
@@ -174,7 +173,7 @@ def place_by_centre_of_mass(scaled: np.ndarray, field: int = FIELD) -> tuple[int
 def preprocess_digit(image) -> DigitSteps:
     """MNIST preprocessing of one drawn or photographed digit; see the module docstring.
 
-    Raises ValueError (with a message for the user) when the image has no recognisable ink.
+    Raises CnnvizError (a ValueError with a message for the user) when the image has no recognisable ink.
     """
     gray = _limit_size(to_gray(image))
     ink, inverted = levels(gray)
@@ -190,43 +189,11 @@ def preprocess_digit(image) -> DigitSteps:
 
 
 def decode_image(data: bytes) -> np.ndarray:
-    """An uploaded picture file → ``(H, W)`` float32 grey in [0, 1], upright as the camera held it.
+    """An uploaded picture file → ``(H, W)`` float32 grey in [0, 1], upright as the camera held it,
+    longer side at most ``WORK_SIDE``.
 
-    Accepts PNG, JPEG, GIF (first frame), BMP, WebP and TIFF. Transparent areas count as white paper;
-    16-bit greys are scaled, not clipped. Raises ValueError with a readable reason for anything else:
-    not an image, truncated, an unsupported format, or too many pixels.
+    Decoded by :func:`cnnviz.images.load_image` (PNG, JPEG, GIF's first frame, BMP, WebP, TIFF; its
+    limits; transparency onto white paper; 16-bit greys scaled to 8 bits, not clipped). Raises its
+    :class:`cnnviz.images.ImageError` (a CnnvizError) for anything else.
     """
-    if not data:
-        raise ValueError("the file is empty")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=UPLOAD_FORMATS) as img:
-                if img.width * img.height > MAX_UPLOAD_PIXELS:
-                    raise ValueError(f"the picture is too large ({img.width}×{img.height} pixels); "
-                                     f"use one under {MAX_UPLOAD_PIXELS // 1_000_000} megapixels")
-                img.seek(0)
-                img.draft(img.mode, (WORK_SIDE, WORK_SIDE))  # JPEG: decode at reduced size, much faster
-                img.load()
-                img = ImageOps.exif_transpose(img)
-                if max(img.size) > WORK_SIDE:
-                    img.thumbnail((WORK_SIDE, WORK_SIDE), Image.Resampling.BILINEAR)
-                return _pil_to_gray(img)
-    except ValueError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValueError("the picture has too many pixels to open safely") from None
-    except (OSError, SyntaxError, Image.UnidentifiedImageError) as e:
-        raise ValueError("this file could not be read as a picture (PNG, JPEG, GIF, BMP, WebP or TIFF); "
-                         "it may be damaged or cut short") from e
-
-
-def _pil_to_gray(img: Image.Image) -> np.ndarray:
-    if img.mode.startswith("I") or img.mode == "F":  # 16/32-bit integer or float greys: scale, don't clip
-        a = np.asarray(img, np.float64)
-        peak = 65535.0 if img.mode.startswith("I;16") else next(
-            (p for p in (1.0, 255.0, 65535.0) if a.max() <= p), float(a.max()))
-        return np.clip(a / peak, 0, 1).astype(np.float32)
-    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
-        return to_gray(np.asarray(img.convert("RGBA")))
-    return to_gray(np.asarray(img.convert("L")))
+    return to_gray(load_image(data, working_side=WORK_SIDE, min_side=1).pixels)

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .conv import as_numeric, conv2d
-from .images import smooth_disk
+from .errors import CnnvizError
+from .images import luma, smooth_disk
 from .padding import pad2d
 from .shapes import resolve_padding
 from .trace import ConvStep, conv2d_steps
 
 BORDERS = ("zeros", "reflect", "replicate")
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 @dataclass(frozen=True)
@@ -71,24 +73,29 @@ def same_pads(shape, kernel_shape) -> tuple[tuple[int, int], tuple[int, int]]:
 
 def _check(image, kernels, border: str) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
     if border not in BORDERS:
-        raise ValueError(f"border must be one of {', '.join(BORDERS)}, got {border!r}")
+        raise CnnvizError("edges_bad_border", expected=", ".join(BORDERS), border=repr(border))
     image = as_numeric("image", image)
     if image.ndim not in (2, 3) or min(image.shape) == 0:
-        raise ValueError(f"image must be (H, W) or (C, H, W), got shape {image.shape}")
+        raise CnnvizError("edges_bad_image_shape", shape=str(image.shape))
     if not np.all(np.isfinite(image)):
-        raise ValueError("image contains values that are not finite numbers")
+        raise CnnvizError("edges_image_not_finite")
     kernels = tuple(as_numeric("kernel", k) for k in kernels)
     if len(kernels) not in (1, 2) or any(k.ndim != 2 or min(k.shape) == 0 for k in kernels):
-        raise ValueError("pass one 2-D kernel, or a pair (x, y) of them")
+        raise CnnvizError("edges_kernel_count")
     if len(kernels) == 2 and kernels[0].shape != kernels[1].shape:
-        raise ValueError(f"the x and y kernels must have the same size, got {kernels[0].shape} and {kernels[1].shape}")
+        raise CnnvizError("edges_kernel_sizes_differ", x=str(kernels[0].shape), y=str(kernels[1].shape))
     if not all(np.all(np.isfinite(k)) for k in kernels):
-        raise ValueError("kernel contains values that are not finite numbers")
+        raise CnnvizError("edges_kernel_not_finite")
     h, w = image.shape[-2:]
     fh, fw = kernels[0].shape
     if border == "reflect" and (h <= fh // 2 or w <= fw // 2):
-        raise ValueError(f"reflect padding of a {fh}×{fw} kernel needs an image larger than {fh // 2}×{fw // 2}, "
-                         f"got {h}×{w}")
+        raise CnnvizError("edges_reflect_too_small", fh=fh, fw=fw, mh=fh // 2, mw=fw // 2, h=h, w=w)
+    # The largest response a kernel can give is max|pixel| · Σ|k|; with √2 for the magnitude it must stay
+    # a float32, or maps, magnitude and threshold become infinite (a typed 1e36 would do that).
+    bright = float(np.abs(image).max())
+    reach = max(float(np.abs(k.astype(np.float64)).sum()) for k in kernels) * bright * np.sqrt(2)
+    if reach > FLOAT32_MAX:
+        raise CnnvizError("edges_kernel_too_large", reach=f"{reach:.3g}", limit=f"{FLOAT32_MAX:.3g}")
     return image.astype(np.float32, copy=False), tuple(k.astype(np.float32) for k in kernels)
 
 
@@ -103,7 +110,7 @@ def filter2d(image, kernel, border: str = "zeros") -> np.ndarray:
     """One kernel over a grey image: ``(H, W)`` → ``(H, W)`` float32."""
     image, (kernel,) = _check(image, (kernel,), border)
     if image.ndim != 2:
-        raise ValueError(f"filter2d takes a grey (H, W) image, got shape {image.shape}")
+        raise CnnvizError("edges_not_grey", shape=str(image.shape))
     return _filter_plane(image, kernel, border, same_pads(image.shape, kernel.shape))
 
 
@@ -112,7 +119,8 @@ def _combine(responses: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     if len(responses) == 1:
         return np.abs(responses[0]), None
     gx, gy = responses
-    return np.sqrt(gx * gx + gy * gy), np.arctan2(gy + 0.0, gx + 0.0)  # + 0.0 turns −0 into 0: θ in (−π, π]
+    # hypot, not sqrt(gx² + gy²): the squares of responses past 1.8e19 overflow float32 although |G| does not
+    return np.hypot(gx, gy), np.arctan2(gy + 0.0, gx + 0.0)  # + 0.0 turns −0 into 0: θ in (−π, π]
 
 
 def _maps(image: np.ndarray, kernels, border: str, pads) -> EdgeMaps:
@@ -162,13 +170,27 @@ def _slice_maps(m: EdgeMaps, rows: int, cols: int) -> EdgeMaps:
                     cut(m.channel_magnitude), m.border)
 
 
+def grey_levels(pixels) -> np.ndarray:
+    """``(H, W)`` float32 whole grey levels 0…255: a grey image as it is, an RGB one ``(H, W, 3)`` by its
+    BT.601 luma rounded to the nearest level — what an image editor's greyscale shows, so that one pixel's
+    arithmetic uses the 0…255 numbers students know."""
+    return np.rint(luma(pixels)).astype(np.float32)
+
+
 def edge_map(magnitude, threshold: float) -> np.ndarray:
     """Binary edge map ``(H, W)`` bool: True where the magnitude is strictly above ``threshold``."""
     magnitude = as_numeric("magnitude", magnitude)
     threshold = float(threshold)
     if not np.isfinite(threshold):
-        raise ValueError("threshold must be a finite number")
+        raise CnnvizError("edges_threshold_not_finite")
     return magnitude > threshold
+
+
+def edges_at_percent(magnitude, percent: float) -> tuple[np.ndarray, float]:
+    """``edge_map`` at ``percent`` % of the largest magnitude: the map ``(H, W)`` bool and that threshold."""
+    magnitude = as_numeric("magnitude", magnitude)
+    limit = float(percent) / 100 * float(magnitude.max())
+    return edge_map(magnitude, limit), limit
 
 
 def strongest_pixel(magnitude, margin: int = 1) -> tuple[int, int]:
@@ -190,10 +212,10 @@ def pixel_trace(image, kernels, border: str, row: int, col: int, channel: int | 
     image, kernels = _check(image, kernels, border)
     h, w = image.shape[-2:]
     if not (0 <= row < h and 0 <= col < w):
-        raise ValueError(f"pixel (row {row}, column {col}) is outside the {h}×{w} image")
+        raise CnnvizError("edges_pixel_outside", row=row, col=col, h=h, w=w)
     if image.ndim == 3:
         if channel is None or not 0 <= channel < image.shape[0]:
-            raise ValueError(f"choose a channel 0…{image.shape[0] - 1} of the {image.shape[0]}-channel image")
+            raise CnnvizError("edges_choose_channel", last=image.shape[0] - 1, channels=image.shape[0])
         plane = image[channel]
     else:
         plane, channel = image, None
@@ -218,7 +240,7 @@ def direction_error(kernels, size: int = 129, radius: float = 40.0, softness: fl
     between orientations (mod 180°), so the sign convention of the kernels does not matter.
     """
     if len(kernels) != 2:
-        raise ValueError("the direction error needs a gradient pair (x, y)")
+        raise CnnvizError("edges_needs_pair")
     disk = smooth_disk(size, radius, softness)
     m = edge_maps(disk, kernels, "replicate")
     c = (size - 1) / 2

@@ -18,6 +18,10 @@ class Term(str):
         return "term." + self.replace(" ", "_")
 
 
+class Either(tuple):
+    """Choices read as one phrase with a translated "or": ``Either(("3×3", "5×5"))`` → "3×3 or 5×5"."""
+
+
 class CnnvizError(ValueError):
     def __init__(self, code: str, **params):
         self.code = code
@@ -29,7 +33,7 @@ class CnnvizError(ValueError):
 
     def message(self, lang: str = "en") -> str:
         """The message in ``lang`` (English when the language lacks it)."""
-        params = {k: _term(v, lang) if isinstance(v, Term) else v for k, v in self.params.items()}
+        params = {k: _term(v, lang) if isinstance(v, (Term, Either)) else v for k, v in self.params.items()}
         return t(f"error.{self.code}", lang, **params)
 
 
@@ -38,6 +42,8 @@ def _rebuild(cls, code: str, params: dict) -> CnnvizError:
 
 
 def _term(word: Term, lang: str) -> str:
+    if isinstance(word, Either):
+        return f" {t('term.or', lang)} ".join(word)
     try:
         return t(word.text_id, lang)
     except KeyError:  # a word with no entry yet reads in English rather than failing the message

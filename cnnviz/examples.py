@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import CnnvizError
 from .kernels import KERNELS as NAMED
+from .shapes import check_int, pair
 
 # name → input image (H, W)
 INPUTS: dict[str, np.ndarray] = {
@@ -33,5 +35,8 @@ KERNELS: dict[str, np.ndarray] = {
 
 
 def random_integers(shape: tuple[int, int], low: int = 0, high: int = 9, seed: int = 0) -> np.ndarray:
-    """A reproducible grid of whole numbers in ``[low, high]``."""
-    return np.random.default_rng(seed).integers(low, high + 1, shape)
+    """A reproducible grid ``shape = (H, W)`` of whole numbers in ``[low, high]``."""
+    low, high = check_int("smallest value", low, None), check_int("largest value", high, None)
+    if high < low:
+        raise CnnvizError("empty_range", low=low, high=high)
+    return np.random.default_rng(check_int("seed", seed, 0)).integers(low, high + 1, pair("input size", shape))

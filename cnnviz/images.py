@@ -1,42 +1,77 @@
-r"""Images in: safe decoding of uploaded bytes, built-in generated samples, grey by ITU-R 601 luma.
+r"""Images in: the one decoder of uploaded bytes, built-in generated samples, grey by ITU-R 601 luma.
 
 Uploads are decoded from memory (never written to disk) with Pillow, allowing only PNG, JPEG, GIF,
-BMP, WebP and TIFF. Every way a file can go wrong becomes an :class:`ImageError` (a ValueError) with
-a ``kind`` and a message a student understands. Pillow is the one dependency beyond numpy here.
+BMP, WebP and TIFF. Every limit is decided from the file's header before any pixel is decoded: the
+file's bytes, its pixels, and the memory decoding will take (pixels × the peak bytes per pixel of its
+mode's path, :data:`PEAK_BYTES_PER_PIXEL`); frames are counted only as far as :data:`MAX_FRAMES`; and
+structures Pillow would walk piece by piece in Python (GIF blocks, PNG chunks, JPEG markers, TIFF
+strips, run-length BMP) are counted first by :mod:`cnnviz.image_headers`.
+Every way a file can go wrong is an :class:`ImageError` (a CnnvizError) naming the problem; no
+Pillow message reaches a student. The edges page and the digit panel both decode through
+:func:`load_image`. No locks: nothing here touches process-wide state, so decodes run in parallel.
 """
 from __future__ import annotations
 
 import io
 import math
-import threading
-import warnings
+import struct
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+
+from .errors import CnnvizError
+from .image_headers import gif_blocks, jpeg_markers, png_chunks, tiff_layout, webp_size
 
 FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF")
 EXTENSIONS = ("png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff")
 MAX_BYTES = 20 * 1024 * 1024  # the uploader's limit (server.maxUploadSize = 20 MB)
 MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo still opens; bigger counts as a decompression bomb
+MAX_DECODED_BYTES = 260_000_000  # peak memory of one decode at full resolution (bench/hostile_inputs.py)
+MAX_FRAMES = 10  # frames counted in a multi-page TIFF before "several"
+MAX_WEBP_PIXELS = 4096 * 4096  # libwebp allocates, clears and decodes its canvas holding the interpreter
+MAX_TIFF_ENTRIES = 1000  # tags in one TIFF directory (real files: 10–50); Pillow reads each in Python
+MAX_TIFF_STRIPS = 65_536  # strips or tiles of one page (7071 rows one strip each: 7071); one tuple apiece
+MAX_PNG_CHUNKS = 50_000  # chunks of one PNG (20 MB in 8 KB IDAT chunks: 2,500); Pillow reads each in Python
+MAX_JPEG_MARKERS = 10_000  # markers and stray bytes before a JPEG's first scan (real files: 10–30)
+MAX_BMP_RLE_BYTES = 256 * 1024  # Pillow decodes run-length BMPs in Python: 8 MB of runs took 10 s
+MAX_GIF_BLOCKS = 200_000  # GIF sub-blocks up to the second frame: 20 MB of full 255-byte blocks is 82,000
 MIN_SIDE = 3  # a 5×5 kernel with reflect padding needs at least 3 pixels
 WORKING_SIDE = 1024  # longer side after downscaling: at most ~1 megapixel to compute and send
 LUMA_601 = (0.299, 0.587, 0.114)  # ITU-R BT.601 weights of R, G, B
+ALLOWED = "PNG, JPEG, GIF, BMP, WebP, TIFF"
+
+# Peak bytes per pixel while one image of this mode is decoded and brought to 8-bit grey/RGB at full
+# resolution, before downscaling: Pillow's buffer (1 byte for 1/L/P, 2 for I;16, 4 for all others —
+# Pillow keeps RGB as RGBX) plus the full-size copies of this module's path for the mode. Measured
+# by bench/hostile_inputs.py (peak RSS growth ÷ pixels); modes not listed take the largest value.
+PEAK_BYTES_PER_PIXEL = {
+    "1": 3, "L": 2, "P": 6, "RGB": 5, "RGBX": 9, "CMYK": 9, "YCbCr": 9, "LAB": 9, "HSV": 9,
+    "LA": 9, "RGBA": 10, "PA": 15, "La": 13, "RGBa": 14, "I;16": 9, "I;16L": 9, "I;16B": 9, "I;16N": 9,
+    "I": 13, "F": 13,
+}
+WEBP_EXTRA = 4  # libwebp decodes into its own RGBA canvas, then Pillow copies it
+_UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+            5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+            8: Image.Transpose.ROTATE_90}  # EXIF orientation → the turn that makes the picture upright
 
 _SIGNATURES = {  # first bytes of the allowed formats: tells "damaged image" from "not an image"
     "PNG": (b"\x89PNG\r\n\x1a\n",), "JPEG": (b"\xff\xd8\xff",), "GIF": (b"GIF87a", b"GIF89a"),
     "BMP": (b"BM",), "WEBP": (b"RIFF",), "TIFF": (b"II*\x00", b"MM\x00*"),
 }
-_DECODE_LOCK = threading.Lock()  # warnings.catch_warnings is process-wide: one decode at a time
 
 
-class ImageError(ValueError):
-    """An upload that cannot be used. ``kind``: empty, too_big_file, bomb, not_image, unsupported,
-    truncated, damaged, too_small."""
+class ImageError(CnnvizError):
+    """An upload that cannot be used. Its code is ``image_<case>``; ``kind`` groups the cases: empty,
+    too_big_file, bomb, too_much_memory, not_image, unsupported, truncated, damaged, too_small, not_finite."""
 
-    def __init__(self, kind: str, message: str):
-        super().__init__(message)
-        self.kind = kind
+    _KINDS = {"bomb_unknown": "bomb", "heic": "unsupported", "avif": "unsupported", "pdf": "unsupported",
+              "unsupported_mode": "unsupported", "damaged_start": "damaged", "too_many_blocks": "damaged",
+              "tiff_too_many_pieces": "damaged", "too_many_chunks": "damaged", "bmp_rle_too_big": "unsupported"}
+
+    def __init__(self, case: str, **params):
+        self.kind = self._KINDS.get(case, case)
+        super().__init__(f"image_{case}", **params)
 
 
 @dataclass(frozen=True)
@@ -47,8 +82,8 @@ class LoadedImage:
     format: str  # "PNG", "JPEG", … or "generated"
     mode: str  # Pillow mode of the file before conversion, e.g. "P", "RGBA", "I;16", "CMYK"
     source_size: tuple[int, int]  # (H, W) after EXIF rotation, before downscaling
-    frames: int | None = 1  # frames in the file (frame 0 is used); None: animated, count unreadable
-    rotated: bool = False  # EXIF orientation was applied
+    frames: int | None = 1  # frames in the file (frame 0 is used); None: more than MAX_FRAMES, or not counted
+    rotated: bool = False  # the EXIF orientation tag turned or mirrored the picture
     flattened: bool = False  # transparent pixels were put on a white background
     scaled_16bit: bool = False  # 16-bit / float values were scaled into 0…255
 
@@ -78,126 +113,212 @@ def _file_kind(data: bytes) -> str | None:
     return None
 
 
-def _unsupported_name(data: bytes) -> str | None:
-    """Common files that are not (allowed) images, named so the message can say what they are."""
+def _unidentified(data: bytes) -> ImageError:
+    """Why Pillow could not identify the file: a known other format, a damaged image, or not an image."""
     if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"hevc"):
-        return "a HEIC/HEIF photo (the iPhone's default format)"
+        return ImageError("heic", allowed=ALLOWED)
     if data[4:8] == b"ftyp" and data[8:12] in (b"avif", b"avis"):
-        return "an AVIF image"
+        return ImageError("avif", allowed=ALLOWED)
     if data.startswith(b"%PDF"):
-        return "a PDF document"
-    return None
+        return ImageError("pdf", allowed=ALLOWED)
+    fmt = _file_kind(data)
+    if fmt:
+        return ImageError("damaged_start", fmt=fmt)
+    return ImageError("not_image", allowed=ALLOWED)
+
+
+def decoded_bytes(mode: str, width: int, height: int, fmt: str = "", keyed: bool = False) -> int:
+    """Peak bytes of decoding a ``width × height`` image of Pillow ``mode`` (see :data:`PEAK_BYTES_PER_PIXEL`)."""
+    per_pixel = PEAK_BYTES_PER_PIXEL.get(mode, max(PEAK_BYTES_PER_PIXEL.values()))
+    if keyed:  # an L or RGB colour key becomes an alpha channel: the LA / RGBA path on top
+        per_pixel += PEAK_BYTES_PER_PIXEL["LA" if mode == "L" else "RGBA"]
+    per_pixel += WEBP_EXTRA if fmt == "WEBP" else 0
+    return width * height * per_pixel
+
+
+def _check_pixels(width: int, height: int, max_pixels: int) -> None:
+    if width * height > max_pixels:
+        raise ImageError("bomb", width=width, height=height, megapixels=round(width * height / 1e6),
+                         limit=round(max_pixels / 1e6))
+
+
+def _check_memory(need: int, width: int, height: int, mode: str, max_decoded: int) -> None:
+    if need > max_decoded:
+        raise ImageError("too_much_memory", width=width, height=height, mode=mode,
+                         need=math.ceil(need / 1e6), limit=round(max_decoded / 1e6))
+
+
+def _check_structure(data: bytes, max_pixels: int, max_decoded: int) -> None:
+    """Refuse, from the bytes alone, files whose structure would make Pillow's opening itself slow or large:
+    pieces Pillow reads one by one in Python while holding the interpreter, and WebP's canvas."""
+    if data.startswith((b"GIF87a", b"GIF89a")) and gif_blocks(data, MAX_GIF_BLOCKS) > MAX_GIF_BLOCKS:
+        raise ImageError("too_many_blocks", limit=MAX_GIF_BLOCKS)  # before Pillow walks them in Python
+    if data.startswith(b"BM") and len(data) > MAX_BMP_RLE_BYTES and int.from_bytes(data[14:18], "little") >= 40 \
+            and int.from_bytes(data[30:34], "little") in (1, 2):  # BI_RLE8, BI_RLE4
+        raise ImageError("bmp_rle_too_big", limit=MAX_BMP_RLE_BYTES // 1024)
+    if data.startswith(b"\xff\xd8") and jpeg_markers(data, MAX_JPEG_MARKERS) > MAX_JPEG_MARKERS:
+        raise ImageError("too_many_chunks", limit=MAX_JPEG_MARKERS)  # a million empty comments: 2.6 s in Pillow
+    if data.startswith(b"\x89PNG") and png_chunks(data, MAX_PNG_CHUNKS) > MAX_PNG_CHUNKS:
+        raise ImageError("too_many_chunks", limit=MAX_PNG_CHUNKS)  # 500,000 empty chunks: 4 s in Pillow
+    if data.startswith((b"II", b"MM")):
+        entries, strips = tiff_layout(data, MAX_FRAMES + 1, MAX_TIFF_ENTRIES)
+        if entries > MAX_TIFF_ENTRIES or strips > MAX_TIFF_STRIPS:  # 4 million strips: 15 s and 1 GB to open
+            raise ImageError("tiff_too_many_pieces", limit=MAX_TIFF_STRIPS, entries=MAX_TIFF_ENTRIES)
+    if (header := webp_size(data)) is not None:  # before Pillow allocates the canvas
+        w, h, mode = header
+        _check_pixels(w, h, min(max_pixels, MAX_WEBP_PIXELS))
+        _check_memory(decoded_bytes(mode, w, h, "WEBP"), w, h, mode, max_decoded)
 
 
 def load_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
-               working_side: int = WORKING_SIDE) -> LoadedImage:
+               working_side: int = WORKING_SIDE, min_side: int = MIN_SIDE,
+               max_decoded: int = MAX_DECODED_BYTES) -> LoadedImage:
     """Decode an uploaded file's bytes into a :class:`LoadedImage`, or raise :class:`ImageError`.
 
     EXIF orientation is applied; animated files give their first frame; palette, 1-bit, CMYK,
-    16-bit and transparent images are normalised to 8-bit grey or RGB (transparency onto white);
-    an image whose longer side exceeds ``working_side`` is downscaled to it.
+    16-bit, float and transparent images are normalised to 8-bit grey or RGB (transparency, including
+    a PNG colour key, onto white); an image whose longer side exceeds ``working_side`` is downscaled
+    to it; one whose shorter side is under ``min_side`` is refused.
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError("load_image takes the file's bytes")
     data = bytes(data)
     if not data:
-        raise ImageError("empty", "The file is empty (0 bytes). Please choose the image again.")
+        raise ImageError("empty")
     if len(data) > max_bytes:
-        raise ImageError("too_big_file", f"The file is {len(data) / 2**20:.1f} MB; the limit is "
-                                         f"{max_bytes / 2**20:.0f} MB. Please upload a smaller image.")
+        raise ImageError("too_big_file", size=f"{len(data) / 2**20:.1f}", limit=f"{max_bytes / 2**20:.0f}")
+    _check_structure(data, max_pixels, max_decoded)
     try:
-        with _DECODE_LOCK, warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return _decode(data, max_pixels, working_side)
+        return _decode(data, max_pixels, max_decoded, working_side, min_side)
     except ImageError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _bomb_error(None, max_pixels) from None
+    except Image.DecompressionBombError:  # Pillow's own limit (2 × 89 MP) fired before ours could
+        raise ImageError("bomb_unknown", limit=round(max_pixels / 1e6)) from None
     except UnidentifiedImageError:
         raise _unidentified(data) from None
     except MemoryError:
-        raise _bomb_error(None, max_pixels) from None
+        raise ImageError("bomb_unknown", limit=round(max_pixels / 1e6)) from None
     except Exception as err:  # Pillow signals damage with OSError, SyntaxError, ValueError, EOFError, …
         if "truncated" in str(err).lower():
-            raise ImageError("truncated", "The file ends too early — it was probably cut off while "
-                                          "downloading or copying. Please save or export it again.") from None
-        fmt = _file_kind(data) or "image"
-        raise ImageError("damaged", f"The file looks like a {fmt} but its contents are damaged, so it "
-                                    "cannot be decoded. Try opening and re-saving it.") from None
+            raise ImageError("truncated") from None
+        raise ImageError("damaged", fmt=_file_kind(data) or "image") from None
 
 
-def _bomb_error(size, max_pixels: int) -> ImageError:
-    what = f"{size[0]}×{size[1]} = {size[0] * size[1] / 1e6:.0f} million pixels" if size else "too many pixels"
-    return ImageError("bomb", f"This image claims {what}; the limit is {max_pixels / 1e6:.0f} million. "
-                              "Files like this can exhaust the server's memory (a 'decompression bomb'). "
-                              "Please resize it first.")
-
-
-def _unidentified(data: bytes) -> ImageError:
-    other = _unsupported_name(data)
-    allowed = "PNG, JPEG, GIF, BMP, WebP or TIFF"
-    if other:
-        return ImageError("unsupported", f"This is {other}, which this app does not read. "
-                                         f"Please export it as {allowed}.")
-    fmt = _file_kind(data)
-    if fmt:
-        return ImageError("damaged", f"The file starts like a {fmt} image but the rest is missing or damaged. "
-                                     "Try opening and re-saving it.")
-    return ImageError("not_image", f"This file is not an image this app can read ({allowed}).")
-
-
-def _decode(data: bytes, max_pixels: int, working_side: int) -> LoadedImage:
+def _decode(data: bytes, max_pixels: int, max_decoded: int, working_side: int, min_side: int) -> LoadedImage:
     with Image.open(io.BytesIO(data), formats=list(FORMATS)) as im:
         w, h = im.size
-        if w * h > max_pixels:
-            raise _bomb_error((w, h), max_pixels)
         fmt, mode = im.format, im.mode
-        frames = 1
-        if getattr(im, "is_animated", False):
-            try:
-                frames = im.n_frames
-            except Exception:  # a damaged later frame does not spoil the first one
-                frames = None
-            im.seek(0)
+        _check_pixels(w, h, max_pixels)
         if fmt == "JPEG":  # decode a big photo at 1/2…1/8 scale directly: faster, less memory
             scale = working_side / max(w, h)
             if scale < 1:
                 im.draft(im.mode, (math.ceil(w * scale), math.ceil(h * scale)))
-        im.load()
+        keyed = mode in ("L", "RGB") and "transparency" in im.info
+        _check_memory(decoded_bytes(im.mode, im.width, im.height, fmt, keyed), w, h, mode, max_decoded)
+        frames = _count_frames(im)
         orientation = im.getexif().get(0x0112, 1)
-        upright = ImageOps.exif_transpose(im)
-        source_size = (w, h) if orientation in (5, 6, 7, 8) else (h, w)  # as stored, before any draft scaling
-        arr, flattened, scaled = _normalise(upright)
-    if min(source_size) < MIN_SIDE:
-        raise ImageError("too_small", f"The image is {source_size[1]}×{source_size[0]} pixels; edge filters need "
-                                      f"at least {MIN_SIDE}×{MIN_SIDE}.")
-    arr = _downscale(arr, working_side)
+        turn = _UPRIGHT.get(orientation) if isinstance(orientation, int) else None  # 0, 9, 65535: no turn
+        im.load()
+        quarter = turn in (Image.Transpose.TRANSPOSE, Image.Transpose.TRANSVERSE,
+                           Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_270)
+        source_size = (w, h) if quarter else (h, w)  # as stored, before any draft scaling
+        if min(source_size) < min_side:
+            raise ImageError("too_small", width=source_size[1], height=source_size[0], limit=min_side)
+        picture, flattened, scaled = _normalise(im)
+        picture = _downscale(picture, working_side)  # alpha is resampled premultiplied: same as flattening first
+        if picture.mode in ("LA", "RGBA"):
+            picture = _on_white(picture)
+        if turn is not None:  # after downscaling: turning the small picture costs next to nothing
+            picture = picture.transpose(turn)
+        arr = np.asarray(picture)
+    if arr.ndim == 3:
+        arr = _grey_if_equal(arr)
     return LoadedImage(_frozen(arr), fmt, mode, tuple(int(v) for v in source_size), frames,
-                       orientation not in (1, None), flattened, scaled)
+                       turn is not None, flattened, scaled)
 
 
-def _normalise(im: Image.Image) -> tuple[np.ndarray, bool, bool]:
-    """Any Pillow mode → ``(H, W)`` or ``(H, W, 3)`` uint8; flags: (flattened alpha, scaled 16-bit)."""
-    mode = im.mode
-    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
-        return _scale_to_uint8(np.asarray(im)), False, True
-    if mode == "1":
-        return np.asarray(im.convert("L")), False, False
-    has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or (mode == "P" and "transparency" in im.info) or \
-        (mode in ("L", "RGB") and "transparency" in im.info)
-    if has_alpha:
-        rgba = np.asarray(im.convert("RGBA"), dtype=np.float64)  # (H, W, 4)
-        alpha = rgba[..., 3:] / 255
-        flat = np.rint(rgba[..., :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)  # onto white
-        return _grey_if_equal(flat), True, False
-    if mode == "L":
-        return np.asarray(im), False, False
+def _count_frames(im: Image.Image) -> int | None:
+    """Frames in the file, read from the header (PNG, WebP) or by walking at most MAX_FRAMES (TIFF);
+    GIF frames are not walked (each step decodes the previous frame): None when it is animated."""
+    if im.format in ("PNG", "WEBP"):
+        return int(getattr(im, "n_frames", 1))
+    if im.format == "GIF":
+        return None if im.is_animated else 1
+    if im.format != "TIFF":
+        return 1
+    count = 1
     try:
-        rgb = np.asarray(im.convert("RGB"))
+        while count <= MAX_FRAMES:
+            im.seek(count)
+            count += 1
+    except EOFError:
+        pass
+    finally:
+        im.seek(0)
+    return count if count <= MAX_FRAMES else None
+
+
+def _normalise(im: Image.Image) -> tuple[Image.Image, bool, bool]:
+    """Any Pillow mode → an ``L`` or ``RGB`` picture; flags: (flattened transparency, scaled 16-bit/float)."""
+    mode = im.mode
+    if mode.startswith("I;16"):
+        a = np.asarray(im).astype(np.uint32)  # (H, W)
+        a += 128
+        a //= 257  # round(v / 257) exactly (257 is odd: no ties): 65535 → 255
+        return Image.fromarray(a.astype(np.uint8)), False, True
+    if mode in ("I", "F"):
+        return Image.fromarray(_stretch(np.asarray(im))), False, True
+    if mode == "P":
+        return _flatten_palette(im)
+    if mode in ("L", "RGB") and "transparency" in im.info:  # a PNG colour key: Pillow turns it into alpha 0
+        return im.convert("LA" if mode == "L" else "RGBA"), True, False
+    if mode in ("PA", "La", "RGBa"):
+        return im.convert("LA" if mode == "La" else "RGBA"), True, False
+    if mode in ("LA", "RGBA"):
+        return im, True, False  # laid on white after downscaling (see _on_white)
+    if mode in ("L", "RGB"):
+        return im, False, False
+    try:
+        return im.convert("L" if mode == "1" else "RGB"), False, False
     except ValueError:
-        raise ImageError("unsupported", f"Images in the colour mode {mode} are not supported; "
-                                        "please save it as an ordinary RGB image.") from None
-    return _grey_if_equal(rgb), False, False
+        raise ImageError("unsupported_mode", mode=mode) from None
+
+
+def _flatten_palette(im: Image.Image) -> tuple[Image.Image, bool, bool]:
+    """A palette image as RGB, each palette colour laid on white by its own transparency (tRNS)."""
+    palette = np.array(im.getpalette("RGB") or [0, 0, 0], np.float64).reshape(-1, 3)
+    colours = np.zeros((256, 3))
+    colours[: len(palette)] = palette[:256]
+    alpha = np.full(256, 255.0)
+    key = im.info.get("transparency")
+    if isinstance(key, int) and 0 <= key < 256:
+        alpha[key] = 0
+    elif isinstance(key, bytes):
+        alpha[: len(key[:256])] = list(key[:256])
+    flattened = bool((alpha < 255).any())
+    lut = np.rint(colours * alpha[:, None] / 255 + 255 * (1 - alpha[:, None] / 255)).astype(np.uint8)
+    im.info.pop("transparency", None)
+    im.putpalette(lut.ravel().tolist(), "RGB")
+    return im.convert("RGB"), flattened, False
+
+
+def _on_white(im: Image.Image) -> Image.Image:
+    """LA or RGBA → L or RGB laid on white paper: ``c·a + 255·(1 − a)``, rounded (Pillow's paste blends so)."""
+    paper = Image.new(im.mode[:-1], im.size, (255,) * (len(im.mode) - 1))
+    paper.paste(im.convert(im.mode[:-1]), mask=im.getchannel("A"))
+    return paper
+
+
+def _stretch(a: np.ndarray) -> np.ndarray:
+    """32-bit int or float grey → uint8, min…max stretched to 0…255; non-finite pixels are refused."""
+    a = a.astype(np.float32)  # (H, W), a copy
+    if not np.isfinite(a).all():
+        raise ImageError("not_finite")
+    lo, hi = float(a.min()), float(a.max())
+    a -= lo
+    a *= 255 / (hi - lo or 1.0)
+    np.rint(a, out=a)
+    return a.astype(np.uint8)
 
 
 def _grey_if_equal(rgb: np.ndarray) -> np.ndarray:
@@ -207,25 +328,13 @@ def _grey_if_equal(rgb: np.ndarray) -> np.ndarray:
     return rgb
 
 
-def _scale_to_uint8(a: np.ndarray) -> np.ndarray:
-    """16-bit → 8-bit by ``round(v / 257)`` (65535 → 255); 32-bit int or float: stretch min…max to 0…255."""
-    if np.issubdtype(a.dtype, np.integer) and a.min() >= 0 and a.max() <= 65535:
-        return np.rint(a / 257).astype(np.uint8)
-    a = a.astype(np.float64)
-    lo, hi = float(np.nanmin(a)), float(np.nanmax(a))
-    if not np.isfinite(lo) or not np.isfinite(hi):
-        raise ImageError("damaged", "The image contains values that are not numbers.")
-    span = hi - lo or 1.0
-    return np.rint((np.nan_to_num(a, nan=lo) - lo) / span * 255).astype(np.uint8)
-
-
-def _downscale(arr: np.ndarray, working_side: int) -> np.ndarray:
-    h, w = arr.shape[:2]
+def _downscale(picture: Image.Image, working_side: int) -> Image.Image:
+    w, h = picture.size
     if max(h, w) <= working_side:
-        return arr
+        return picture
     scale = working_side / max(h, w)
     size = (max(MIN_SIDE, round(w * scale)), max(MIN_SIDE, round(h * scale)))
-    return np.asarray(Image.fromarray(arr).resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0))
+    return picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=1.0)  # box-reduce as far as it goes first
 
 
 # ----------------------------------------------------------------------------- grey and channels

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import CnnvizError, Either
 from .matrix_text import parse_matrix
 
 CUSTOM_SIZES = (3, 5)
@@ -94,19 +95,16 @@ KERNELS: dict[str, NamedKernel] = {k.key: k for k in (
 def parse_kernel(text: str, sizes: tuple[int, ...] = CUSTOM_SIZES) -> np.ndarray:
     """Typed numbers (see ``cnnviz.matrix_text.parse_matrix``) → a square kernel ``(n, n)``, ``n`` in ``sizes``.
 
-    Raises ValueError naming the first bad entry, e.g. ``row 2, entry 3: 'x' is not a number``.
+    Raises a CnnvizError naming the first bad entry, e.g. ``row 2, entry 3: 'x' is not a number``.
     """
+    choices = Either(f"{n}×{n}" for n in sizes)
     if isinstance(text, str) and not text.strip(" \t\n,;[]"):
-        raise ValueError(f"type the kernel's numbers: {_size_words(sizes)}, one row per line")
+        raise CnnvizError("kernel_not_typed", sizes=choices)
     w = parse_matrix(text, max_size=max(sizes), what="kernel")
     n_rows, n_cols = w.shape
     if n_rows != n_cols or n_rows not in sizes:
-        raise ValueError(f"the kernel has {n_rows} row(s) of {n_cols} entries; it must be {_size_words(sizes)}")
+        raise CnnvizError("kernel_wrong_size", rows=n_rows, cols=n_cols, sizes=choices)
     return w
-
-
-def _size_words(sizes) -> str:
-    return " or ".join(f"{n}×{n}" for n in sizes)
 
 
 def custom_kernel(text: str, pair: bool) -> NamedKernel:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import activate
-from .conv import conv2d, conv_problem
+from .conv import as_numeric, conv2d, conv_problem
+from .errors import CnnvizError
 from .params import conv2d_params, dense_params
 from .shapes import check_int, conv_geometry, pair
 
@@ -29,8 +30,7 @@ def conv_layer(x, w, b, stride=1, padding=0, activation: str = "relu", slope: fl
     """Run ``(C, H, W)`` through filters ``(K, C, fh, fw)`` with biases ``(K,)``, then the activation."""
     pb = conv_problem(x, w, b, stride, padding)
     if pb.out_ndim != 3:
-        raise ValueError(f"one layer takes one (C, H, W) image and (K, C, fh, fw) filters; "
-                         f"got input {np.shape(x)} and filters {np.shape(w)}")
+        raise CnnvizError("layer_needs_one_image", input_shape=np.shape(x), filter_shape=np.shape(w))
     conv = conv2d(x, w, None, stride, padding).astype(np.float64)  # (K, Ho, Wo)
     biased = conv2d(x, w, b, stride, padding).astype(np.float64)
     return LayerMaps(conv, biased, activate(biased, activation, slope), activation, slope)
@@ -42,10 +42,9 @@ def channel_contributions(x, w, stride=1, padding=0) -> np.ndarray:
     ``x`` ``(C, H, W)``, ``w`` ``(C, fh, fw)`` (one filter). Summed over channels, plus the bias,
     they are ``conv2d``'s output map for this filter.
     """
-    x, w = np.asarray(x), np.asarray(w)
+    x, w = as_numeric("input", x), as_numeric("kernel", w)
     if x.ndim != 3 or w.ndim != 3:
-        raise ValueError(f"channel contributions need a (C, H, W) input and one (C, fh, fw) filter; "
-                         f"got {x.shape} and {w.shape}")
+        raise CnnvizError("contributions_need_one_filter", input_shape=x.shape, filter_shape=w.shape)
     conv_problem(x, w[None], None, stride, padding)  # validates channels and geometry
     return np.stack([conv2d(x[c], w[c], None, stride, padding) for c in range(x.shape[0])]).astype(np.float64)
 
@@ -84,8 +83,8 @@ def _count(total_with_bias: int, weights: int) -> ParamCount:
 
 def conv_vs_dense(input_shape, filters: int, kernel_size, stride=1, padding=0, bias: bool = True) -> ConvVsDense:
     """Parameters of ``filters`` conv filters on a ``(C, H, W)`` input vs an equivalent dense layer."""
-    if len(input_shape) != 3:
-        raise ValueError(f"the input must be a (channels, height, width) volume, got {tuple(input_shape)}")
+    if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
+        raise CnnvizError("not_a_volume_shape", value=repr(input_shape))
     c = check_int("input channels", input_shape[0], 1)
     hw = (check_int("input height", input_shape[1], 1), check_int("input width", input_shape[2], 1))
     k = check_int("filters", filters, 1)

@@ -18,13 +18,15 @@ Every file is checked: the IDX reader verifies magic numbers (2049 labels, 2051 
 dimensions and lengths, and downloaded data must match the SHA-256 of the decompressed official
 file (re-compressed copies of MNIST differ as ``.gz`` but not once decompressed). A truncated or
 corrupt file raises :class:`MnistFileError` — never a wrong array — and a corrupt cache entry is
-fetched again.
+fetched again. Gzip files are streamed and size-checked while they decompress: a gzip bomb is
+refused after at most the expected size (:data:`MAX_IDX_BYTES` for files without a checksum).
 """
 from __future__ import annotations
 
 import gzip
 import hashlib
 import http.client
+import io
 import os
 import sys
 import tempfile
@@ -36,6 +38,8 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
+
+from .errors import CnnvizError
 
 SPLITS = ("train", "test")
 SOURCES = ("auto", "bundled", "download")
@@ -49,6 +53,7 @@ MIRRORS = (
 )
 LABELS_MAGIC, IMAGES_MAGIC = 2049, 2051
 CHUNK = 1 << 16
+MAX_IDX_BYTES = 47_040_016  # the largest MNIST file (60,000 training images), decompressed
 
 
 @dataclass(frozen=True)
@@ -74,8 +79,8 @@ MNIST_FILES: Mapping[str, tuple[IdxFile, IdxFile]] = {
 }
 
 
-class MnistFileError(ValueError):
-    """An MNIST file is truncated, corrupt, or not what it claims to be."""
+class MnistFileError(CnnvizError):
+    """An MNIST file is truncated, corrupt, or not what it claims to be (codes ``mnist_*``)."""
 
 
 class MnistDownloadError(OSError):
@@ -138,20 +143,20 @@ def read_idx(raw: bytes, magic: int, name: str = "IDX file") -> np.ndarray:
     header = 4 + 4 * ndim
     found = int.from_bytes(raw[:4], "big") if len(raw) >= 4 else None
     if found is not None and found != magic:
-        kind = "labels" if magic == LABELS_MAGIC else "images"
-        raise MnistFileError(f"{name} does not hold MNIST {kind}: magic number {found}, expected {magic}")
+        code = "mnist_not_labels" if magic == LABELS_MAGIC else "mnist_not_images"
+        raise MnistFileError(code, name=name, found=found, expected=magic)
     if len(raw) < header:
-        raise MnistFileError(f"{name} is truncated: {len(raw)} bytes is shorter than its {header}-byte header")
+        raise MnistFileError("mnist_header_truncated", name=name, size=len(raw), header=header)
     dims = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
     if magic == IMAGES_MAGIC and dims[1:] != (28, 28):
-        raise MnistFileError(f"{name} holds images of {dims[1]}×{dims[2]} pixels; MNIST digits are 28×28")
+        raise MnistFileError("mnist_wrong_image_size", name=name, height=dims[1], width=dims[2])
     if min(dims) == 0:
-        raise MnistFileError(f"{name} is empty (dimensions {dims})")
-    expected = header + int(np.prod(dims))
+        raise MnistFileError("mnist_empty", name=name, dims=str(dims))
+    expected = header + int(np.prod(dims, dtype=np.int64))
     if len(raw) < expected:
-        raise MnistFileError(f"{name} is truncated: {len(raw)} bytes, but its header promises {expected}")
+        raise MnistFileError("mnist_truncated", name=name, size=len(raw), expected=expected)
     if len(raw) > expected:
-        raise MnistFileError(f"{name} has {len(raw) - expected} bytes more than its header describes")
+        raise MnistFileError("mnist_extra_bytes", name=name, extra=len(raw) - expected)
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
 
 
@@ -159,19 +164,25 @@ def idx_bytes(array: np.ndarray) -> bytes:
     """Encode uint8 labels ``(N,)`` or images ``(N, 28, 28)`` as IDX (the inverse of :func:`read_idx`)."""
     array = np.asarray(array)
     if array.dtype != np.uint8 or array.ndim not in (1, 3):
-        raise ValueError(f"IDX here stores uint8 labels (N,) or images (N, 28, 28), got {array.dtype} {array.shape}")
+        raise CnnvizError("mnist_idx_array", dtype=str(array.dtype), shape=str(array.shape))
     magic = LABELS_MAGIC if array.ndim == 1 else IMAGES_MAGIC
     header = magic.to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in array.shape)
     return header + np.ascontiguousarray(array).tobytes()
 
 
-def gunzip(data: bytes, name: str) -> bytes:
+def gunzip(source: bytes | Path, name: str, limit: int = MAX_IDX_BYTES) -> bytes:
+    """Decompress gzip bytes or a ``.gz`` file, streamed: refused as soon as it passes ``limit`` bytes."""
     try:
-        return gzip.decompress(data)
+        with (open(source, "rb") if isinstance(source, Path) else io.BytesIO(source)) as raw, \
+                gzip.GzipFile(fileobj=raw) as stream:
+            out = stream.read(limit + 1)  # decompresses at most limit + 1 bytes, whatever the file claims
     except EOFError:
-        raise MnistFileError(f"{name} is truncated (the compressed stream ends early)") from None
-    except (gzip.BadGzipFile, zlib.error) as err:
-        raise MnistFileError(f"{name} is not a valid gzip file ({err})") from None
+        raise MnistFileError("mnist_gzip_truncated", name=name) from None
+    except (gzip.BadGzipFile, zlib.error):
+        raise MnistFileError("mnist_not_gzip", name=name) from None
+    if len(out) > limit:
+        raise MnistFileError("mnist_too_large", name=name, limit=limit)
+    return out
 
 
 def pair_from_idx(images_raw: bytes, labels_raw: bytes, names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
@@ -179,9 +190,10 @@ def pair_from_idx(images_raw: bytes, labels_raw: bytes, names: tuple[str, str]) 
     images = read_idx(images_raw, IMAGES_MAGIC, names[0])
     labels = read_idx(labels_raw, LABELS_MAGIC, names[1])
     if len(images) != len(labels):
-        raise MnistFileError(f"{names[0]} has {len(images)} images but {names[1]} has {len(labels)} labels")
+        raise MnistFileError("mnist_count_mismatch", images_name=names[0], images=len(images),
+                             labels_name=names[1], labels=len(labels))
     if labels.max() > 9:
-        raise MnistFileError(f"{names[1]} holds a label {labels.max()}; digits go from 0 to 9")
+        raise MnistFileError("mnist_bad_label", name=names[1], label=int(labels.max()))
     return images, labels
 
 
@@ -228,11 +240,13 @@ def full_mnist_cached(split: str | None = None, data_dir=None, files=MNIST_FILES
 
 
 def _read_verified(path: Path, spec: IdxFile) -> bytes:
-    """The decompressed content of a cached/downloaded ``.gz``, if it is exactly the expected file."""
-    raw = gunzip(path.read_bytes(), path.name)
+    """The decompressed content of a cached/downloaded ``.gz``, if it is exactly the expected file.
+
+    Streamed: decompression stops past ``spec.size`` bytes, before the checksum is computed.
+    """
+    raw = gunzip(path, path.name, spec.size)
     if len(raw) != spec.size or hashlib.sha256(raw).hexdigest() != spec.sha256:
-        raise MnistFileError(f"{path.name} does not match the official {spec.name} "
-                             f"(checksum mismatch: the file is corrupt or not MNIST)")
+        raise MnistFileError("mnist_checksum", name=path.name, official=spec.name)
     return raw
 
 
@@ -240,8 +254,14 @@ def read_idx_files(images_path, labels_path) -> tuple[np.ndarray, np.ndarray]:
     """Images and labels from a pair of IDX files (``.gz`` or not), structure-checked (no checksum)."""
     raw = []
     for path in map(Path, (images_path, labels_path)):
-        data = path.read_bytes()
-        raw.append(gunzip(data, path.name) if path.suffix == ".gz" else data)
+        if path.suffix == ".gz":
+            raw.append(gunzip(path, path.name))
+            continue
+        with path.open("rb") as f:
+            data = f.read(MAX_IDX_BYTES + 1)
+        if len(data) > MAX_IDX_BYTES:
+            raise MnistFileError("mnist_too_large", name=path.name, limit=MAX_IDX_BYTES)
+        raw.append(data)
     return pair_from_idx(raw[0], raw[1], (Path(images_path).name, Path(labels_path).name))
 
 
@@ -267,7 +287,7 @@ def _fetch(url: str, target: Path, spec: IdxFile, timeout: float, report: Callab
                 done += len(chunk)
                 report(done, total)
         if total is not None and done != total:
-            raise MnistFileError(f"{target.name} arrived incomplete: {done} of {total} bytes")
+            raise MnistFileError("mnist_incomplete_download", name=target.name, done=done, total=total)
         _read_verified(tmp, spec)
         os.replace(tmp, target)  # atomic: the cache never holds a half-written file
     finally:
@@ -286,7 +306,7 @@ def download_mnist(split: str | None = None, data_dir=None, progress: Callable[[
     """
     splits = SPLITS if split is None else (_check_split(split),)
     if not mirrors:
-        raise ValueError("no download mirrors given")
+        raise CnnvizError("mnist_no_mirrors")
     folder = _dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     todo = []
@@ -317,15 +337,16 @@ def download_mnist(split: str | None = None, data_dir=None, progress: Callable[[
 
 
 def _describe(err: Exception) -> str:
+    """One mirror's failure in the app's own words (no library message: they name sockets and errnos)."""
     if isinstance(err, TimeoutError) or "timed out" in str(err):
         return "timed out"
     if isinstance(err, urllib.error.HTTPError):
-        return f"HTTP {err.code} {err.reason}"
+        return f"HTTP {err.code}"
     if isinstance(err, urllib.error.URLError):
-        return f"unreachable ({err.reason})"
+        return "unreachable"
     if isinstance(err, http.client.IncompleteRead):
         return f"the connection broke after {len(err.partial)} bytes"
-    return str(err) or type(err).__name__
+    return str(err) if isinstance(err, CnnvizError) else "the transfer failed"
 
 
 # ---------------------------------------------------------------------------- the one entry point
@@ -341,7 +362,7 @@ def load_mnist(split: str = "train", source: str = "auto", data_dir=None,
     """
     split = _check_split(split)
     if source not in SOURCES:
-        raise ValueError(f"source must be one of {', '.join(SOURCES)}, got {source!r}")
+        raise CnnvizError("mnist_bad_source", expected=", ".join(SOURCES), source=repr(source))
     if source == "bundled":
         return load_bundled(split)
     folder = _dir(data_dir)
@@ -361,5 +382,5 @@ def load_mnist(split: str = "train", source: str = "auto", data_dir=None,
 
 def _check_split(split) -> str:
     if split not in SPLITS:
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        raise CnnvizError("mnist_bad_split", split=repr(split))
     return split

@@ -3,26 +3,27 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import CnnvizError, Term
 from .shapes import check_int, split_padding_2d
 
 PAD_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 
 
-def _side_pair(name: str, value) -> tuple[int, int]:
+def _side_pair(name: Term, value) -> tuple[int, int]:
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
-            raise ValueError(f"{name} padding must be a number or a (before, after) pair, got {value!r}")
-        return check_int(f"{name} padding", value[0], 0), check_int(f"{name} padding", value[1], 0)
-    p = check_int(f"{name} padding", value, 0)
+            raise CnnvizError("not_a_side_pair", name=name, value=repr(value))
+        return check_int(name, value[0], 0), check_int(name, value[1], 0)
+    p = check_int(name, value, 0)
     return p, p
 
 
 def explicit_pads(padding) -> tuple[tuple[int, int], tuple[int, int]]:
     """``p``, ``(ph, pw)`` or ``((top, bottom), (left, right))`` → ``((top, bottom), (left, right))``."""
     if isinstance(padding, str):
-        raise ValueError("pad2d needs explicit padding numbers; resolve a mode with resolve_padding first")
+        raise CnnvizError("pad2d_needs_numbers", value=repr(padding))
     rows, cols = split_padding_2d(padding)
-    return _side_pair("row", rows), _side_pair("column", cols)
+    return _side_pair(Term("row padding"), rows), _side_pair(Term("column padding"), cols)
 
 
 def pad2d(x, padding, mode: str = "zeros") -> np.ndarray:
@@ -31,17 +32,19 @@ def pad2d(x, padding, mode: str = "zeros") -> np.ndarray:
     ``mode``: ``'zeros'``, ``'reflect'`` (mirror without repeating the edge, like PyTorch),
     ``'replicate'`` (repeat the edge pixel) or ``'circular'`` (wrap around).
     """
-    x = np.asarray(x)
+    try:
+        x = np.asarray(x)
+    except ValueError:  # ragged nested lists
+        raise CnnvizError("not_rectangular", name=Term("input")) from None
     if x.ndim < 2 or x.size == 0:
-        raise ValueError(f"pad2d needs a non-empty image of at least 2 dimensions, got shape {x.shape}")
+        raise CnnvizError("pad2d_needs_image", shape=x.shape)
     if not isinstance(mode, str) or mode not in PAD_MODES:
-        raise ValueError(f"padding mode must be one of {', '.join(PAD_MODES)}, got {mode!r}")
+        raise CnnvizError("not_one_of", name=Term("padding mode"), options=", ".join(PAD_MODES), value=repr(mode))
     (top, bottom), (left, right) = explicit_pads(padding)
     h, w = x.shape[-2:]
     if mode == "reflect" and (max(top, bottom) >= h or max(left, right) >= w):
-        raise ValueError(f"reflect padding must be smaller than the image ({h}×{w}), "
-                         f"got {top}/{bottom} rows and {left}/{right} columns")
+        raise CnnvizError("reflect_padding_too_large", h=h, w=w, top=top, bottom=bottom, left=left, right=right)
     if mode == "circular" and (max(top, bottom) > h or max(left, right) > w):
-        raise ValueError(f"circular padding cannot exceed the image size ({h}×{w})")
+        raise CnnvizError("circular_padding_too_large", h=h, w=w, top=top, bottom=bottom, left=left, right=right)
     widths = [(0, 0)] * (x.ndim - 2) + [(top, bottom), (left, right)]
     return np.pad(x, widths, mode=PAD_MODES[mode])

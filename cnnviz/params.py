@@ -1,6 +1,7 @@
 """Parameter counts of single layers (networks.py adds them up over whole networks)."""
 from __future__ import annotations
 
+from .errors import CnnvizError
 from .shapes import check_int, pair
 
 
@@ -11,7 +12,7 @@ def conv2d_params(in_channels: int, out_channels: int, kernel_size, bias: bool =
     g = check_int("groups", groups, 1)
     fh, fw = pair("kernel size", kernel_size)
     if c % g or k % g:
-        raise ValueError(f"groups {g} must divide both the input channels {c} and the output channels {k}")
+        raise CnnvizError("groups_must_divide", groups=g, in_channels=c, out_channels=k)
     return k * fh * fw * (c // g) + (k if bias else 0)
 
 

@@ -5,6 +5,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .conv import as_numeric
+from .errors import CnnvizError, Term
 from .shapes import AxisGeometry, Geometry2D, pool_geometry
 
 POOL_MODES = ("max", "avg", "min")
@@ -13,9 +14,9 @@ POOL_MODES = ("max", "avg", "min")
 def _check(x, size, stride, padding, mode, ceil_mode) -> tuple[np.ndarray, Geometry2D]:
     x = as_numeric("input", x)
     if x.ndim not in (2, 3, 4) or x.size == 0:
-        raise ValueError(f"pooling needs an (H, W), (C, H, W) or (N, C, H, W) input, got shape {x.shape}")
+        raise CnnvizError("not_a_pool_input", shape=x.shape)
     if mode not in POOL_MODES:
-        raise ValueError(f"pooling mode must be one of {', '.join(POOL_MODES)}, got {mode!r}")
+        raise CnnvizError("not_one_of", name=Term("pooling mode"), options=", ".join(POOL_MODES), value=repr(mode))
     return x, pool_geometry(x.shape[-2:], size, stride, padding, ceil_mode)
 
 

@@ -5,6 +5,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .conv import as_numeric
+from .errors import CnnvizError
+from .shapes import check_int
+
 
 @dataclass(frozen=True)
 class PoolExample:
@@ -30,15 +34,15 @@ POOL_EXAMPLES: dict[str, PoolExample] = {
 
 def random_image(seed: int, height: int, width: int, channels: int = 1) -> np.ndarray:
     """Whole numbers 0..9 of shape ``(channels, height, width)``, reproducible from ``seed``."""
-    return np.random.default_rng([seed, 3]).integers(0, 10, size=(channels, height, width))
+    shape = check_int("channels", channels, 0), check_int("input height", height, 1), check_int("input width", width, 1)
+    return np.random.default_rng([check_int("seed", seed, 0), 3]).integers(0, 10, size=shape)
 
 
 def with_more_channels(x, channels: int, seed: int) -> np.ndarray:
     """``(C, H, W)``: the image ``x`` ``(H, W)`` as channel 1, then ``channels − 1`` seeded random ones."""
-    x = np.asarray(x)
+    x = as_numeric("input", x)
     if x.ndim != 2:
-        raise ValueError(f"the first channel must be one (H, W) image, got shape {x.shape}")
-    if channels < 1:
-        raise ValueError(f"channels must be at least 1, got {channels}")
+        raise CnnvizError("first_channel_not_an_image", shape=x.shape)
+    channels = check_int("channels", channels, 1)
     extra = random_image(seed, *x.shape, channels=channels - 1)
     return np.concatenate([x[None].astype(extra.dtype), extra])

@@ -18,11 +18,14 @@ from .errors import CnnvizError, Term
 PADDING_MODES = ("valid", "same", "full")
 
 
-def check_int(name: str, value, minimum: int) -> int:
-    """Return ``value`` as an int, or raise a CnnvizError a student can read (``name`` is a ``term.*`` id)."""
+def check_int(name: str, value, minimum: int | None) -> int:
+    """Return ``value`` as an int (at least ``minimum`` unless None), or raise a CnnvizError a student can read.
+
+    ``name`` is the English word of a ``term.*`` entry, e.g. ``"kernel size"`` → ``term.kernel_size``.
+    """
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise CnnvizError("not_whole_number", name=Term(name), value=repr(value))
-    if value < minimum:
+    if minimum is not None and value < minimum:
         raise CnnvizError("too_small", name=Term(name), minimum=minimum, value=value)
     return int(value)
 
@@ -31,7 +34,7 @@ def pair(name: str, value, minimum: int = 1) -> tuple[int, int]:
     """An int or a pair of ints → ``(height_value, width_value)``."""
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
-            raise ValueError(f"{name} must be one number or a (height, width) pair, got {value!r}")
+            raise CnnvizError("not_a_pair", name=Term(name), value=repr(value))
         return check_int(name, value[0], minimum), check_int(name, value[1], minimum)
     v = check_int(name, value, minimum)
     return v, v
@@ -63,10 +66,11 @@ def resolve_padding(padding, n: int, f: int, stride: int = 1, dilation: int = 1)
         if mode == "same":
             total = max((math.ceil(n / stride) - 1) * stride + span - n, 0)
             return total // 2, total - total // 2
-        raise ValueError(f"padding mode must be one of {', '.join(PADDING_MODES)}, got {padding!r}")
+        raise CnnvizError("not_one_of", name=Term("padding mode"), options=", ".join(PADDING_MODES),
+                          value=repr(padding))
     if isinstance(padding, (tuple, list)):
         if len(padding) != 2:
-            raise ValueError(f"padding must be a number or a (before, after) pair, got {padding!r}")
+            raise CnnvizError("not_a_side_pair", name=Term("padding"), value=repr(padding))
         return check_int("padding", padding[0], 0), check_int("padding", padding[1], 0)
     p = check_int("padding", padding, 0)
     return p, p
@@ -90,8 +94,7 @@ def torch_same_padding(n: int, f: int, stride: int = 1, dilation: int = 1) -> tu
     stride = check_int("stride", stride, 1)
     dilation = check_int("dilation", dilation, 1)
     if stride != 1:
-        raise ValueError(f"PyTorch allows padding='same' only with stride 1 (got stride {stride}); "
-                         "it raises \"padding='same' is not supported for strided convolutions\"")
+        raise CnnvizError("torch_same_needs_stride_1", stride=stride)
     total = dilation * (f - 1)
     return total // 2, total - total // 2
 
@@ -191,8 +194,7 @@ def pool_output_size(n: int, f: int, stride: int | None = None, padding=0, ceil_
     """
     geo = axis_geometry(n, f, f if stride is None else stride, padding, window="pooling window")
     if max(geo.before, geo.after) > f // 2:
-        raise ValueError(f"pooling padding ({geo.before}, {geo.after}) must be at most half the window "
-                         f"({f} // 2 = {f // 2}), otherwise a window could hold only padding")
+        raise CnnvizError("pool_padding_too_large", before=geo.before, after=geo.after, f=f, half=f // 2)
     if not ceil_mode:
         return geo.out
     out = -(-(geo.padded - geo.span) // geo.stride) + 1
@@ -211,11 +213,11 @@ def conv_transpose_output_size(n: int, f: int, stride: int = 1, padding: int = 0
     output_padding = check_int("output padding", output_padding, 0)
     dilation = check_int("dilation", dilation, 1)
     if output_padding >= max(stride, dilation):
-        raise ValueError(f"output padding {output_padding} must be smaller than the stride {stride} "
-                         f"or the dilation {dilation}")
+        raise CnnvizError("output_padding_too_large", output_padding=output_padding, stride=stride,
+                          dilation=dilation)
     out = stride * (n - 1) + effective_kernel_size(f, dilation) - 2 * padding + output_padding
     if out < 1:
-        raise ValueError(f"padding {padding} crops away the whole output ({out + 2 * padding} − 2·{padding} = {out})")
+        raise CnnvizError("padding_crops_output", padding=padding, full=out + 2 * padding, out=out)
     return out
 
 
@@ -227,7 +229,7 @@ def split_padding_2d(padding) -> tuple:
     if isinstance(padding, str) or not isinstance(padding, (tuple, list)):
         return padding, padding
     if len(padding) != 2:
-        raise ValueError(f"padding must be a number, (ph, pw) or ((top, bottom), (left, right)), got {padding!r}")
+        raise CnnvizError("not_a_padding_2d", value=repr(padding))
     return padding[0], padding[1]
 
 

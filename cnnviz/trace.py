@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .conv import conv2d, conv_problem
+from .errors import CnnvizError
 from .padding import pad2d
 from .pool import _check, padded_for_pool, pool2d, window_counts
 from .shapes import Geometry2D
@@ -63,7 +64,7 @@ def conv2d_steps(x, w, b=None, stride=1, padding=0, dilation=1, flip=False) -> t
     """
     pb = conv_problem(x, w, b, stride, padding, dilation, flip)
     if pb.out_ndim == 4:
-        raise ValueError("traces follow one image: pass (H, W) or (C, H, W), not a batch")
+        raise CnnvizError("trace_needs_one_image", shape=pb.x.shape)
     rows, cols = pb.geometry.rows, pb.geometry.cols
     xp = pad2d(pb.x[0].astype(np.float64), pb.geometry.pads)  # (C, Hp, Wp)
     squeeze = pb.out_ndim == 2
@@ -111,7 +112,7 @@ def pool2d_steps(x, size, stride=None, padding=0, mode: str = "max", ceil_mode: 
     """Trace ``pool2d`` on ``(H, W)`` or ``(C, H, W)``: channel by channel, row by row."""
     x, geo = _check(x, size, stride, padding, mode, ceil_mode)
     if x.ndim == 4:
-        raise ValueError("traces follow one image: pass (H, W) or (C, H, W), not a batch")
+        raise CnnvizError("trace_needs_one_image", shape=x.shape)
     squeeze = x.ndim == 2
     x3 = x[None] if squeeze else x
     xp = padded_for_pool(x3.astype(np.float64), geo, mode)  # (C, Hp', Wp')

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .conv import ConvProblem, as_numeric
+from .errors import CnnvizError
 from .shapes import conv_transpose_output_size, effective_kernel_size, pair
 
 # Roles of the cells of the stretched, padded input (see ``TransposeAxis.roles``); a 2-D cell takes
@@ -135,18 +136,16 @@ def _problem(x, w, b, stride, padding, output_padding, dilation) -> _Problem:
     elif x.ndim in (3, 4) and w.ndim == 4:
         x4, w4, out_ndim = (x[None] if x.ndim == 3 else x), w, x.ndim
     else:
-        raise ValueError(f"input of shape {x.shape} needs a kernel of shape (fh, fw) for a 2-D image or "
-                         f"(C_in, C_out, fh, fw) for (C_in, H, W) / (N, C_in, H, W); got kernel shape {w.shape}")
+        raise CnnvizError("transpose_kernel_shape_mismatch", input_shape=x.shape, kernel_shape=w.shape)
     if x4.shape[1] != w4.shape[0]:
-        raise ValueError(f"the input has {x4.shape[1]} channel(s) but the kernel expects {w4.shape[0]} "
-                         f"(a transposed-convolution kernel is (C_in, C_out, fh, fw))")
+        raise CnnvizError("transpose_channel_mismatch", channels=x4.shape[1], kernel_channels=w4.shape[0])
     if min(x4.shape) == 0 or min(w4.shape) == 0:
-        raise ValueError(f"input {x.shape} and kernel {w.shape} must not be empty")
+        raise CnnvizError("empty_arrays", input_shape=x.shape, kernel_shape=w.shape)
     geometry = transpose_geometry(x4.shape[2:], w4.shape[2:], stride, padding, output_padding, dilation)
     c_out = w4.shape[1]
     b = np.zeros(c_out, dtype=w4.dtype) if b is None else as_numeric("bias", b).reshape(-1)
     if b.shape != (c_out,):
-        raise ValueError(f"bias needs one value per output channel ({c_out}), got {b.size}")
+        raise CnnvizError("bias_per_output_channel", channels=c_out, values=b.size)
     return _Problem(x4, w4, b, geometry, out_ndim)
 
 
@@ -244,7 +243,7 @@ def conv_transpose2d_stamps(x, w, stride=1, padding=0, output_padding=0, dilatio
     one record per input pixel, row by row, each holding the running uncropped output."""
     pb = _problem(x, w, None, stride, padding, output_padding, dilation)
     if pb.out_ndim != 2:
-        raise ValueError("the scatter view follows one channel: pass an (H, W) input and an (fh, fw) kernel")
+        raise CnnvizError("scatter_needs_one_channel")
     rows, cols = pb.geometry.rows, pb.geometry.cols
     x2, k2 = pb.x[0, 0].astype(np.float64), pb.w[0, 0].astype(np.float64)
     canvas = np.zeros((rows.full, cols.full))

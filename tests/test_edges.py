@@ -4,8 +4,10 @@ import pytest
 from scipy import ndimage
 
 from cnnviz.edges import (
-    BORDERS, corner_maps, direction_error, edge_map, edge_maps, filter2d, pixel_trace, same_pads, strongest_pixel,
+    BORDERS, corner_maps, direction_error, edge_map, edge_maps, edges_at_percent, filter2d, grey_levels, pixel_trace,
+    same_pads, strongest_pixel,
 )
+from cnnviz.errors import CnnvizError
 from cnnviz.images import smooth_disk
 from cnnviz.kernels import KERNELS
 
@@ -243,6 +245,21 @@ def test_sobel_is_exact_along_the_axes_and_diagonals():
     assert np.abs(r.bin_errors[near_axes]).max() < np.abs(r.bin_errors).max() / 2
 
 
+def test_grey_levels_are_the_rounded_bt601_luma_students_see_in_an_image_editor():
+    rgb = np.array([[[255, 67, 40], [0, 180, 126], [10, 20, 30]], [[255, 255, 255], [0, 0, 0], [1, 2, 3]]], np.uint8)
+    expected = [[round(0.299 * float(r) + 0.587 * float(g) + 0.114 * float(b)) for r, g, b in row] for row in rgb]
+    np.testing.assert_array_equal(grey_levels(rgb), expected)
+    assert grey_levels(rgb).dtype == np.float32
+    np.testing.assert_array_equal(grey_levels(STEP.astype(np.uint8)), STEP)  # grey stays as it is
+
+
+def test_the_schema_default_pixel_is_the_strongest_edge_of_the_default_lesson():
+    from pages.schemas.edges import STRONGEST_ON_STEP, EdgeSettings
+    d = EdgeSettings()
+    maps = edge_maps(STEP, KERNELS[d.kernel].weights, d.border)
+    assert tuple(i + 1 for i in strongest_pixel(maps.magnitude)) == STRONGEST_ON_STEP == (d.row, d.col)
+
+
 def test_direction_error_needs_a_pair():
     with pytest.raises(ValueError, match="pair"):
         direction_error(KERNELS["laplacian4"].weights)
@@ -286,10 +303,14 @@ def test_map_figures_are_valid_plotly_and_keep_pixel_coordinates(kind, shape):
     values = {"image": rng.integers(0, 256, shape, dtype=np.uint8), "signed": rng.standard_normal(shape),
               "magnitude": rng.random(shape), "direction": rng.uniform(-np.pi, np.pi, shape),
               "binary": rng.random(shape) > 0.5}[kind]
-    spec = map_figure(kind, values, magnitude=rng.random(shape), row=shape[0] - 1, col=0)
+    spec = map_figure(kind, values, magnitude=rng.random(shape), row=shape[0], col=1)
     go.Figure(spec)  # raises on anything Plotly does not know
-    h, w = shape
-    assert spec["layout"]["xaxis"]["range"] == [-0.5, w - 0.5] and spec["layout"]["yaxis"]["range"] == [h - 0.5, -0.5]
+    h, w = shape  # pixels are counted from 1: cell (r, c) sits at x = c, y = r
+    assert spec["layout"]["xaxis"]["range"] == [0.5, w + 0.5] and spec["layout"]["yaxis"]["range"] == [h + 0.5, 0.5]
+    # hovers and clicks land on one scatter trace of points (Streamlit reports no points for heatmaps/images)
+    (pointer,) = [d for d in spec["data"] if d.get("hoverinfo") != "skip"]
+    assert pointer["type"] == "scatter" and pointer["mode"] == "markers"
+    assert 1 <= min(pointer["x"]) and max(pointer["x"]) <= w and 1 <= min(pointer["y"]) and max(pointer["y"]) <= h
     first = spec["data"][0]
     if max(shape) <= NUMBERS_MAX:
         assert first["type"] in ("heatmap", "image") and len(first["text"]) == h
@@ -297,9 +318,56 @@ def test_map_figures_are_valid_plotly_and_keep_pixel_coordinates(kind, shape):
     picture = _decode_uri(first["source"])
     assert max(picture.shape[:2]) <= DISPLAY_SIDE
     # the picture's pixel centres land on the original pixel coordinates
-    assert first["x0"] - first["dx"] / 2 == pytest.approx(-0.5)
-    assert first["x0"] + (picture.shape[1] - 0.5) * first["dx"] == pytest.approx(w - 0.5, abs=1e-6)
-    assert first["y0"] + (picture.shape[0] - 0.5) * first["dy"] == pytest.approx(h - 0.5, abs=0.02 * first["dy"] * h)
+    assert first["x0"] - first["dx"] / 2 == pytest.approx(0.5)
+    assert first["x0"] + (picture.shape[1] - 0.5) * first["dx"] == pytest.approx(w + 0.5, abs=1e-6)
+    assert first["y0"] + (picture.shape[0] - 0.5) * first["dy"] == pytest.approx(h + 0.5, abs=0.02 * first["dy"] * h)
+
+
+def test_every_cell_of_a_small_map_and_a_grid_of_a_large_one_can_be_clicked():
+    from cnnviz.viz.edges import CLICK_CELLS, clicked_pixel, map_figure
+    small = map_figure("signed", np.arange(12.0).reshape(3, 4) - 5)["data"][-1]
+    assert sorted(zip(small["y"], small["x"])) == [(r, c) for r in range(1, 4) for c in range(1, 5)]
+    assert small["text"][small["x"].index(2)] == "−4"  # hovering reads the cell's number (row 1, column 2)
+    grid = map_figure("magnitude", np.zeros((300, 1000)))["data"][-1]
+    xs, ys = sorted(set(grid["x"])), sorted(set(grid["y"]))
+    assert len(xs) <= CLICK_CELLS and max(np.diff(xs)) <= np.ceil(1000 / CLICK_CELLS) and max(np.diff(ys)) <= 16
+    assert clicked_pixel([{"x": xs[3], "y": ys[2]}], (300, 1000)) == (ys[2], xs[3])
+    assert clicked_pixel([{"x": 4.4, "y": 0.2}], (6, 6)) == (1, 4)  # rounded, kept inside the image
+    assert clicked_pixel([{"x": 99, "y": 7}], (6, 6)) == (6, 6)
+    assert clicked_pixel([{"x": None}, {"z": 1}], (6, 6)) is None
+
+
+@pytest.mark.parametrize("kind", ["signed", "magnitude", "direction"])
+def test_numbers_in_small_maps_fit_their_cells(kind):
+    """The longest number of a 6×6 map fits the narrowest cell it gets (a third of a 1280 px screen)."""
+    from cnnviz.viz.edges import CELLS_PX, map_figure
+    values = {"signed": np.full((6, 6), -12.25), "magnitude": np.full((6, 6), 42.4264),
+              "direction": np.full((6, 6), np.radians(-153.43))}[kind]
+    trace = [d for d in map_figure(kind, values, magnitude=np.ones((6, 6)))["data"] if d["type"] == "heatmap"][-1]
+    longest = max(len(x) for row in trace["text"] for x in row)
+    assert longest * 0.6 * trace["textfont"]["size"] <= CELLS_PX / 6 - 4
+    assert trace["texttemplate"] == "%{text}" and trace["text"][0][0] in ("−12.25", "42.4", "−153")
+
+
+def test_small_maps_too_crowded_for_numbers_leave_them_to_the_hover():
+    from cnnviz.viz.edges import map_figure
+    trace = map_figure("signed", np.full((16, 16), -123.25))["data"][0]
+    assert trace["texttemplate"] == "" and trace["text"][0][0] == "−123.25"
+
+
+def test_direction_map_marks_cells_without_an_edge_instead_of_leaving_them_blank():
+    from cnnviz.viz.edges import map_figure
+    magnitude = np.array([[0.0, 1.0], [2.0, 0.0]])
+    data = map_figure("direction", np.zeros((2, 2)), magnitude=magnitude)["data"]
+    under, top = data[0], data[1]
+    assert under["text"] == [["–", ""], ["", "–"]]
+    assert top["z"][0][0] is None and top["z"][0][1] == 0 and top["text"][0] == ["", "0"]
+
+
+def test_edge_map_uses_the_ends_of_the_magnitude_scale():
+    from cnnviz.viz.edges import colour_binary, colour_magnitude
+    ends = colour_magnitude(np.array([[0.0, 1.0]]), hi=1.0)[0]
+    np.testing.assert_array_equal(colour_binary(np.array([[False, True]]))[0], ends)
 
 
 def test_large_signed_map_saturates_symmetrically_and_says_so():
@@ -342,8 +410,11 @@ def test_pixel_figure_and_equations():
     lines = pixel_equations(t, ("Gx", "Gy"))
     assert lines[0].startswith("Gx = 0·1 + 0·0 + 0·(−1) + 10·2")
     # window rows −1 (zeros), 0 and 1 = [10 10 0]: Gx = 2·10 + 10 = 30, Gy = −(10 + 2·10) = −30
-    assert lines[2] == "|G| = √(Gx² + Gy²) = √(30² + (−30)²) = 42.426"
-    assert lines[3] == "θ = atan2(Gy, Gx) = atan2(−30, 30) = −45°"
+    assert lines[2] == "Magnitude: |G| = √(Gx² + Gy²) = √(30² + (−30)²) = 42.426"
+    assert lines[3] == "Direction: θ = atan2(Gy, Gx) = atan2(−30, 30) = −45°"
+    flat = pixel_trace(STEP, KERNELS["sobel"].weights, "replicate", 3, 5)
+    assert pixel_equations(flat, ("Gx", "Gy"))[3].endswith("= no direction (Gx = Gy = 0)")
+    assert "방향" in pixel_equations(t, ("Gx", "Gy"), "ko")[3]
 
 
 def test_border_and_direction_error_figures_draw_the_engines_numbers_per_border():
@@ -363,3 +434,44 @@ def test_border_and_direction_error_figures_draw_the_engines_numbers_per_border(
             np.testing.assert_allclose(trace["z"], pick(maps[border]), rtol=1e-6)
     np.testing.assert_allclose(error_fig["data"][0]["y"], errors.bin_errors, atol=5e-4)
     np.testing.assert_allclose(error_fig["data"][0]["x"], errors.bin_centres, atol=0.05)
+
+
+def test_edges_at_percent_thresholds_at_that_share_of_the_largest_magnitude():
+    magnitude = np.array([[0.0, 10.0], [25.0, 40.0]])
+    mask, limit = edges_at_percent(magnitude, 25)
+    assert limit == 10.0
+    np.testing.assert_array_equal(mask, [[False, False], [True, True]])  # strictly above: 10 is not an edge
+    assert edges_at_percent(magnitude, 100)[0].sum() == 0 and edges_at_percent(magnitude, 0)[0].sum() == 3
+
+
+def test_map_panels_follow_the_maps_of_a_pair_and_of_a_single_filter():
+    from cnnviz.viz.edges import download_maps, map_figures, map_panels
+    for kernel, keys, files in (
+            ("sobel", ["original", "response0", "response1", "magnitude", "direction", "edges"],
+             {"edges", "magnitude", "gx", "gy", "direction"}),
+            ("laplacian4", ["original", "response0", "magnitude", "edges"], {"edges", "magnitude", "output"})):
+        maps = edge_maps(STEP, KERNELS[kernel].weights, "replicate")
+        mask, limit = edges_at_percent(maps.magnitude, 25)
+        panels = map_panels(map_figures(STEP.astype(np.uint8), maps), maps, mask, limit, 25, False)
+        assert [key for key, _, _ in panels] == keys
+        assert panels[-1][1] == f"Edges: > {limit:g} (25% of {maps.magnitude.max():g})"
+        assert set(download_maps(maps, mask)) == files
+
+
+# ------------------------------------------------------------------------------ hostile kernels (issue 15)
+def test_a_kernel_with_entries_1e19_gives_finite_maps_and_a_threshold():
+    image = np.tile(np.array([0, 0, 255, 255], np.float64), (6, 2))  # (6, 8), one vertical edge
+    k = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]]) * 1e19  # Gx² ≈ 1e45: beyond float32 before the root
+    maps = edge_maps(image, (k, k.T), "replicate")
+    assert np.isfinite(maps.magnitude).all() and maps.magnitude.max() > 1e21
+    reference = np.hypot(*(np.asarray(ndimage.correlate(image, kk, mode="nearest")) for kk in (k, k.T)))
+    np.testing.assert_allclose(maps.magnitude, reference, rtol=1e-5, atol=1e-6 * reference.max())  # cancellation
+    assert edge_map(maps.magnitude, 0.25 * float(maps.magnitude.max())).any()
+
+
+def test_a_kernel_whose_responses_overflow_float32_is_refused_by_name():
+    image = np.full((6, 6), 255.0)
+    with pytest.raises(CnnvizError) as err:
+        edge_maps(image, (np.full((3, 3), 1e36),), "zeros")
+    assert err.value.code == "edges_kernel_too_large"
+    edge_maps(np.full((6, 6), 1.0), (np.full((3, 3), 1e36),), "zeros")  # a dim image keeps it in range

@@ -62,3 +62,19 @@ def test_every_error_code_raised_in_the_engine_has_a_message():
     assert codes, "the scan found no error codes at all"
     missing = sorted(code for code in codes if f"error.{code}" not in catalogue(DEFAULT))
     assert missing == []
+
+
+def test_every_term_passed_as_a_literal_in_the_engine_has_a_term_entry():
+    import re
+    from pathlib import Path
+
+    from cnnviz.errors import Term
+
+    # Term("…") itself, and the helpers that wrap their first argument (or window=) in a Term
+    pattern = re.compile(r'(?<![\w.])(?:Term|check_int|pair|as_numeric)\(\s*"([^"]+)"|\bwindow="([^"]+)"')
+    root = Path(cnnviz.__file__).parent
+    words = {a or b for path in root.rglob("*.py") for a, b in pattern.findall(path.read_text(encoding="utf-8"))}
+    assert {"kernel size", "padding mode", "pooling window"} <= words, "the scan missed known words"
+    for lang in LANGUAGES:
+        missing = sorted(word for word in words if Term(word).text_id not in catalogue(lang))
+        assert missing == [], lang

@@ -16,8 +16,9 @@ import numpy as np
 import pytest
 
 from cnnviz import mnist
-from cnnviz.mnist import (IdxFile, MnistDownloadError, MnistFileError, bundled_paths, download_mnist,
-                          full_mnist_cached, idx_bytes, load_mnist, read_idx, read_idx_files)
+from cnnviz.mnist import (MAX_IDX_BYTES, IdxFile, MnistDownloadError, MnistFileError, bundled_paths, download_mnist,
+                          full_mnist_cached, gunzip, idx_bytes, load_mnist, read_idx, read_idx_files)
+from tests.hostile_files import gzip_bomb
 from tests.conftest import ROOT, SHARED_MNIST
 
 
@@ -338,3 +339,36 @@ def test_official_test_files_pass_the_official_checksums(server, tmp_path):
     assert data.images.shape == (10000, 28, 28) and np.bincount(data.labels).sum() == 10000
     assert data.labels[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]  # the well-known first test digits
     assert load_mnist("test", "auto", tmp_path, mirrors=[]).source == "cache"
+
+
+# ------------------------------------------------------------------------------ hostile files (issue 15)
+def test_a_gzip_bomb_in_the_cache_is_refused_after_the_expected_size(tmp_path, monkeypatch):
+    spec = IdxFile("bomb-labels-idx1-ubyte", "0" * 64, 10_008)
+    (tmp_path / f"{spec.name}.gz").write_bytes(gzip_bomb(64 * 2**20))  # 64 MB of zeros in ~64 KB
+    real_read, asked = gzip.GzipFile.read, []
+
+    def recording_read(self, size=-1):
+        if "bomb" in str(getattr(self, "name", "")):
+            asked.append(size)
+        return real_read(self, size)
+    monkeypatch.setattr(gzip.GzipFile, "read", recording_read)
+    files = {"train": (spec, spec), "test": (spec, spec)}
+    data = load_mnist("test", "auto", tmp_path, mirrors=["http://127.0.0.1:9/"], files=files, timeout=0.5)
+    assert data.source == "bundled" and data.fallback_reason  # the bomb was refused, the mirror unreachable
+    assert asked and all(0 < n <= spec.size + 1 for n in asked)  # never "read everything"
+
+
+def test_gunzip_stops_at_its_limit_and_says_so():
+    with pytest.raises(MnistFileError) as err:
+        gunzip(gzip_bomb(8 * 2**20), "bomb.gz", limit=1000)
+    assert err.value.code == "mnist_too_large" and "bomb.gz" in str(err.value)
+    assert gunzip(gzip_bomb(1000), "exact.gz", limit=1000) == b"\0" * 1000
+
+
+def test_an_uncompressed_idx_file_is_read_only_up_to_the_largest_mnist_size(tmp_path):
+    big = tmp_path / "big-images-idx3-ubyte"
+    with big.open("wb") as f:
+        f.truncate(MAX_IDX_BYTES + 10)  # sparse: no real disk use
+    with pytest.raises(MnistFileError) as err:
+        read_idx_files(big, big)
+    assert err.value.code == "mnist_too_large"

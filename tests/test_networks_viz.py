@@ -1,6 +1,8 @@
 """Figures and notation for network summaries."""
 import plotly.graph_objects as go
 
+import pytest
+
 from cnnviz.networks import summarize
 from cnnviz.viz.networks import GroupLabels, field_text, layer_bars, short_number
 
@@ -37,3 +39,17 @@ def test_many_bars_hide_their_tick_labels():
     fig = layer_bars(summarize("densenet121").rows, "params", "P", "params")
     assert fig["layout"]["xaxis"]["showticklabels"] is False
     assert sum(len(t["x"]) for t in fig["data"]) == 120 + 121 + 1  # convs, batch norms, classifier
+
+
+@pytest.mark.parametrize("n", [10**15, 2**1024, 3 * 10**308 + 7, -(10**400), 9995 * 10**30, 1234567 * 10**500, 2**6000])
+def test_short_numbers_past_float_range_are_exact_not_an_overflow(n):  # padding 1e154 gave OverflowError
+    import decimal
+
+    with decimal.localcontext(decimal.Context(prec=3, rounding=decimal.ROUND_HALF_UP, Emax=10**6)):
+        expected = format(+decimal.Decimal(n), ".2e")  # + rounds to the context's 3 digits
+    assert short_number(n) == expected
+
+
+def test_short_numbers_of_infinite_floats_do_not_raise():
+    assert (short_number(float("inf")), short_number(-float("inf")), short_number(float("nan"))) == ("∞", "−∞", "—")
+    assert short_number(1.5e300) == "1.50e+300"

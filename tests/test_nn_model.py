@@ -8,8 +8,10 @@ import zipfile
 import numpy as np
 import pytest
 
+from cnnviz.errors import CnnvizError
 from cnnviz.mnist import load_mnist
 from cnnviz.nn import Conv2d, lenet, load_model, train
+from tests.hostile_files import npy, npy_header
 
 
 @pytest.fixture(scope="module")
@@ -159,8 +161,10 @@ def test_weights_file_with_pickled_objects_is_refused():
         obj = io.BytesIO()
         np.save(obj, np.array([{"evil": 1}], dtype=object), allow_pickle=True)
         z.writestr("variant.npy", obj.getvalue())
-    with pytest.raises(ValueError, match="not a cnnviz weights file"):
+        z.writestr("cnnviz_format.npy", npy(np.array(1)))
+    with pytest.raises(CnnvizError) as err:
         load_model(buffer.getvalue())
+    assert err.value.code == "weights_bad_member" and err.value.params["name"] == "variant"
 
 
 def test_copies_are_independent_and_keep_training_correctly(images):
@@ -198,3 +202,119 @@ def test_forward_matches_pytorch_with_the_same_weights(images):
         x = torch.from_numpy((images[:, None].astype(np.float32) / 255 - 0.1307) / 0.3081)
         expected = torch.softmax(net(x), dim=1).numpy()
     np.testing.assert_allclose(model.predict(images), expected, rtol=1e-4, atol=1e-6)
+
+
+# ------------------------------------------------------------------------------ hostile weights files (issue 15)
+def _zip(members: dict[str, bytes], method=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _members(**replace) -> dict[str, bytes]:
+    """The members of a good weights file as .npy bytes, some replaced."""
+    good = {f"{k}.npy": npy(v) for k, v in np.load(io.BytesIO(lenet().to_bytes())).items()}
+    good.update({f"{k}.npy": v for k, v in replace.items()})
+    return good
+
+
+def _code(data: bytes) -> str:
+    with pytest.raises(CnnvizError) as err:
+        load_model(data)
+    return err.value.code
+
+
+@pytest.mark.parametrize("value, code", [
+    (npy(np.array(2**62)), "weights_other_format"),
+    (npy(np.array("1")), "weights_bad_member"),  # a string: TypeError/ValueError from int() before
+    (npy(np.array(1.5)), "weights_bad_member"),
+    (npy(np.array(np.inf)), "weights_bad_member"),  # int(inf): OverflowError before
+    (npy(np.zeros(3, np.int64)), "weights_bad_member"),
+])
+def test_a_bad_cnnviz_format_entry_is_named(value, code):
+    assert _code(_zip(_members(cnnviz_format=value))) == code
+
+
+def test_a_header_declaring_a_terabyte_allocates_nothing():
+    huge = npy_header("<f4", (2**20, 2**20, 256))  # 1 TiB of float32 declared in 128 bytes
+    assert _code(_zip(_members(**{"conv1.w": huge}))) == "weights_wrong_shape"
+    empty = npy_header("<f4", (5, 5, 1, 6))  # the header promises 600 bytes; none follow
+    assert _code(_zip(_members(**{"conv1.w": empty}))) == "weights_damaged"
+
+
+@pytest.mark.parametrize("raw", ["{'descr': '<f4', 'fortran_order': False, 'shape': (5, 5, 1, 6), '''",
+                                 "{'descr': '<f4', 'fortran_order': False, 'shape': (5L, 5, 1, 6), }",
+                                 "__import__('os').system('true')", "[" * 2000])
+def test_headers_that_broke_numpys_parser_are_named(raw):  # tokenize.TokenError, calls, deep nesting
+    assert _code(_zip(_members(**{"conv1.w": npy_header("", (), raw=raw)}))) == "weights_bad_member"
+
+
+def test_an_encrypted_member_is_named():
+    data = bytearray(_zip(_members()))
+    for sig, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # general purpose flag bit 0: encrypted
+        start = 0
+        while (start := data.find(sig, start)) >= 0:
+            data[start + at] |= 1
+            start += 4
+    assert _code(bytes(data)) == "weights_encrypted"  # zipfile raised RuntimeError before
+
+
+def test_an_unknown_compression_method_is_named():
+    data = bytearray(_zip(_members()))
+    for sig, at in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        start = 0
+        while (start := data.find(sig, start)) >= 0:
+            data[start + at: start + at + 2] = (99).to_bytes(2, "little")  # NotImplementedError before
+            start += 4
+    assert _code(bytes(data)) == "weights_compression"
+
+
+def test_corrupt_deflate_data_is_named():
+    data = bytearray(_zip(_members()))
+    name = b"dense1.w.npy"
+    start = data.index(name) + len(name) + 200  # inside dense1.w's compressed bytes
+    data[start: start + 64] = b"\xff" * 64
+    assert _code(bytes(data)) == "weights_damaged"  # zlib.error before
+
+
+def test_unused_members_are_never_decompressed(monkeypatch):
+    bomb = _zip({**_members(), "junk.npy": b"\0" * (64 * 2**20)})  # 64 MB of zeros in ~64 KB
+    assert len(bomb) < 1_000_000
+    real_read, total = zipfile.ZipExtFile.read, []
+
+    def counting_read(self, n=-1):
+        out = real_read(self, n)
+        total.append(len(out))
+        return out
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counting_read)
+    load_model(bomb)
+    assert sum(total) < lenet().parameter_count * 4 + 10_000  # the parameters (+ headers), not the 64 MB
+
+
+def test_a_member_longer_than_its_header_is_read_only_as_far_as_the_header_says(monkeypatch):
+    w = npy(np.zeros((5, 5, 1, 6), np.float32)) + b"\0" * (32 * 2**20)  # 32 MB tail after conv1.w's data
+    model = load_model(_zip(_members(**{"conv1.w": w})))
+    assert not model.layers[0].params["w"].any()
+
+
+def test_float64_weights_beyond_float32_are_refused_not_nan():
+    big = np.full(128, 1e39)  # finite in float64, inf in float32: "nan% sure" on the page before
+    assert _code(_zip(_members(**{"dense1.b": npy(big)}))) == "weights_out_of_range"
+    ok = load_model(_zip(_members(**{"dense1.b": npy(np.full(128, 0.5))})))  # float64 in range: fine
+    assert np.all(dict(ok.state_dict())["dense1.b"] == 0.5)
+
+
+def test_an_oversized_file_is_refused_before_it_is_opened_as_a_zip():
+    assert _code(b"PK" + b"\0" * (9 * 2**20)) == "weights_too_big_file"
+
+
+def test_weights_errors_read_in_korean():
+    with pytest.raises(CnnvizError) as err:
+        load_model(b"this is no zip file")
+    assert "가중치" in err.value.message("ko")
+
+
+def test_a_zip_of_thousands_of_entries_is_refused_before_zipfile_parses_them():
+    assert _code(_zip({**_members(), **{f"x{i}.npy": b"" for i in range(5000)}})) == "weights_too_many_members"

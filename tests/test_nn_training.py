@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from cnnviz.mnist import load_mnist
-from cnnviz.nn import Adam, SGD, evaluate, lenet, random_shift, softmax_cross_entropy, train
+from cnnviz.nn import Adam, SGD, build, evaluate, lenet, random_shift, softmax_cross_entropy, train
 from cnnviz.nn.training import learning_rate
 from tests.test_nn_layers import numeric_gradient
 
@@ -17,9 +17,9 @@ def digits():
     return load_mnist("train", source="bundled")
 
 
-@pytest.mark.parametrize("variant", ["lenet5_mnist", "lenet5"])
+@pytest.mark.parametrize("variant", ["lenet5_mnist", "lenet5", "lenet5_mnist+bn", "mlp+bn"])
 def test_whole_network_gradient_matches_finite_differences(variant, digits):
-    model = lenet(variant, seed=1, dtype=np.float64)
+    model = build(variant, seed=1, dtype=np.float64)
     x = model.prepare(digits.images[:3])
     y = digits.labels[:3].astype(np.intp)
     model.loss_and_gradients(x, y)
@@ -28,7 +28,7 @@ def test_whole_network_gradient_matches_finite_differences(variant, digits):
     params = model.flat_params
 
     def loss():
-        return softmax_cross_entropy(model.forward(x)[0], y)[0]
+        return softmax_cross_entropy(model.forward(x, training=True)[0], y)[0]  # BatchNorm: batch statistics
 
     for i in picks:  # finite differences on a sample of parameters from every layer
         numeric = numeric_gradient(loss, params[i: i + 1])[0]

@@ -128,3 +128,30 @@ def test_the_code_panel_shows_pytorch_and_keras_for_the_current_settings():
     torch_code = [c for c in code if "F.conv2d" in c]
     assert torch_code and "stride=(2, 1)" in torch_code[0] and "dilation=(1, 2)" in torch_code[0]
     assert any("keras" in c for c in code)
+
+
+def _predict_check(at, text):
+    box = [t for t in at.text_area if t.key and t.key.endswith(".answer")][0]
+    box.input(text)
+    next(b for b in at.button if b.label == "Check").click()
+    return at.run()
+
+
+def test_predict_first_hides_the_output_until_the_guess_is_checked():
+    at = run_page(PAGE, **{"conv.predict": True})
+    assert_no_exception(at)
+    assert not at.get("bidi_component")  # no player: the output would give the answer away
+    truth = cnnviz.conv2d(np.array([[10, 10, 10, 0, 0, 0]] * 6), np.array([[1, 0, -1]] * 3))
+    at = _predict_check(at, "\n".join(" ".join(str(int(v)) for v in row) for row in truth))
+    assert_no_exception(at)
+    assert at.success
+    assert player_data(at, "conv.player")  # revealed: the animation is back
+
+
+def test_a_wrong_feature_map_guess_shows_the_gap_as_a_difference_heatmap():
+    at = run_page(PAGE, **{"conv.predict": True})
+    at = _predict_check(at, "\n".join(["0 30 30 0"] * 3 + ["0 30 0 0"]))  # one cell wrong
+    assert_no_exception(at)
+    assert at.error or any("wrong" in e.value.lower() for e in at.error)
+    heatmaps = [c for c in at.get("plotly_chart")]
+    assert heatmaps, "the difference between guess and truth is drawn"

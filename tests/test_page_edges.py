@@ -1,5 +1,6 @@
 """The Edge detection page, driven like a user: AppTest for every control and every bad upload; a browser upload."""
 import io
+import re
 import json
 import struct
 import zlib
@@ -10,7 +11,7 @@ from PIL import Image
 
 import cnnviz.edges
 from cnnviz.images import SAMPLES
-from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
+from tests.conftest import assert_no_exception, chart, error_elements, run_page, screenshot, wait_idle
 
 PAGE = "pages/lessons/edges.py"
 
@@ -57,11 +58,12 @@ def charts(at) -> list[dict]:
 
 
 def map_titles(at) -> list[str]:
-    return [m.value.strip("*") for m in at.markdown if m.value.startswith("**")]
+    """The bold titles above the maps (the link popover's bold heading aside)."""
+    return [m.value.strip("*") for m in at.markdown if m.value.startswith("**") and "link" not in m.value]
 
 
 def equations(at) -> str:
-    return "\n".join(m.value for m in at.markdown if "atan2" in m.value or "|out|" in m.value)
+    return "\n".join(m.value for m in at.markdown if "atan2" in m.value or "|Output|" in m.value)
 
 
 @pytest.fixture
@@ -82,7 +84,7 @@ def test_default_shows_the_course_step_edge_with_sobel(page):
     titles = map_titles(page)
     assert titles[0] == "Original" and titles[1].startswith("Gx") and titles[2].startswith("Gy")
     assert any(t.startswith("Magnitude") for t in titles) and any(t.startswith("Direction") for t in titles)
-    assert any(t.startswith("Edges: magnitude >") for t in titles)
+    assert any(t.startswith("Edges: >") for t in titles)
     original = charts(page)[0]["data"][0]
     assert original["type"] == "heatmap"  # 6×6: drawn cell by cell with its numbers
     assert original["text"][0] == ["10", "10", "10", "0", "0", "0"]
@@ -90,7 +92,7 @@ def test_default_shows_the_course_step_edge_with_sobel(page):
 
 
 def test_default_zooms_into_the_strongest_edge_and_shows_its_sums(page):
-    assert page.number_input(key="edges.row").value == 1 and page.number_input(key="edges.col").value == 2
+    assert page.number_input(key="edges.row").value == 2 and page.number_input(key="edges.col").value == 3
     text = equations(page)
     assert "Gx = 10·1 + 10·0 + 0·(−1)" in text and "= 40" in text
     assert "|G| = √(Gx² + Gy²) = √(40² + 0²) = 40" in text
@@ -98,16 +100,25 @@ def test_default_zooms_into_the_strongest_edge_and_shows_its_sums(page):
 
 
 def test_gx_numbers_are_signed_and_not_clamped(page):
-    gx = charts(page)[1]["data"][0]
+    page.radio(key="edges.border").set_value("zeros").run()
+    gx = chart(page, "edges.response0")["data"][0]
     assert gx["text"][2] == ["−40", "0", "40", "40", "0", "0"]  # zero padding's false edge on the left
     assert gx["zmin"] == -gx["zmax"]  # symmetric: 0 sits in the middle (mid-grey)
 
 
+def test_the_default_border_shows_only_the_real_edge_of_the_course_6x6(page):
+    assert page.radio(key="edges.border").value == "replicate"
+    gx = chart(page, "edges.response0")["data"][0]["text"]
+    assert all(row == ["0", "0", "40", "40", "0", "0"] for row in gx)  # no border edge on either side
+    assert any("Replicate" in c.value and "default" in c.value for c in page.caption)  # and the choice explained
+
+
 def test_border_rules_change_the_border_only(page):
-    zeros = charts(page)[1]["data"][0]["text"]
+    page.radio(key="edges.border").set_value("zeros").run()
+    zeros = chart(page, "edges.response0")["data"][0]["text"]
     page.radio(key="edges.border").set_value("replicate").run()
     assert_no_exception(page)
-    replicate = charts(page)[1]["data"][0]["text"]
+    replicate = chart(page, "edges.response0")["data"][0]["text"]
     assert replicate[2] == ["0", "0", "40", "40", "0", "0"]
     assert [row[1:-1] for row in zeros[1:-1]] == [row[1:-1] for row in replicate[1:-1]]  # inside: identical
     page.radio(key="edges.border").set_value("reflect").run()
@@ -133,7 +144,7 @@ def test_every_sample_draws(page, sample):
     assert_no_exception(page)
     assert not page.error
     h, w = SAMPLES[sample]().size
-    assert page.number_input(key="edges.row").max == h - 1 and page.number_input(key="edges.col").max == w - 1
+    assert page.number_input(key="edges.row").max == h and page.number_input(key="edges.col").max == w
 
 
 def test_large_samples_travel_as_compressed_pictures(page):
@@ -147,7 +158,7 @@ def test_large_samples_travel_as_compressed_pictures(page):
 
 def test_colour_sample_per_channel_finds_what_grey_misses(page):
     page.selectbox(key="edges.sample").set_value("colour").run()
-    page.radio(key="edges.border").set_value("replicate").run()  # zeros would add a false edge at the border
+    assert page.radio(key="edges.border").value == "replicate"  # zeros would add a false edge at the border
     grey_title = [t for t in map_titles(page) if t.startswith("Edges")][0]
     page.radio(key="edges.colour").set_value("channels").run()
     assert_no_exception(page)
@@ -172,8 +183,7 @@ def test_every_kernel_draws(page, kernel):
 
 def test_vertical_mask_reproduces_the_courses_30s(page):
     page.selectbox(key="edges.kernel").set_value("vertical").run()
-    page.radio(key="edges.border").set_value("replicate").run()
-    out = charts(page)[1]["data"][0]["text"]
+    out = chart(page, "edges.response0")["data"][0]["text"]
     assert [row[1:5] for row in out[1:5]] == [["0", "30", "30", "0"]] * 4
 
 
@@ -199,17 +209,23 @@ def test_custom_5x5_single_kernel_with_reflect_on_the_6x6_image(page):
     out = charts(page)[1]["data"][0]["text"]
     assert out[2][2] == "150"  # inside: 5 rows of 10 + 10 + 10 + 0 + 0
     assert out[0][0] == "250"  # corner: the mirror shows rows/columns 2 1 0 1 2, all 10 (zeros would give 90)
-    assert "|out|" in equations(page)
+    assert "Magnitude: |Output| = 150" in equations(page)
 
 
 # ------------------------------------------------------------------------------ extreme settings
-# Sobel on the step with zero padding: columns 0, 2 and 3 everywhere, column 1 in the top and bottom rows
-@pytest.mark.parametrize("threshold, edges", [(0, 6 + 2 + 6 + 6), (100, 0)])
+# Sobel on the step, replicated border: columns 3 and 4 in every row
+@pytest.mark.parametrize("threshold, edges", [(0, 6 + 6), (100, 0)])
 def test_threshold_extremes(page, threshold, edges):
     page.slider(key="edges.threshold").set_value(threshold).run()
     assert_no_exception(page)
-    binary = [c for c in charts(page) if c["data"][0].get("colorscale", [[0, ""]])[0][1] == "#f4f4f4"][0]
-    assert sum(v == "1" for row in binary["data"][0]["text"] for v in row) == edges
+    binary = chart(page, "edges.edges")["data"][0]
+    assert sum(v == "1" for row in binary["text"] for v in row) == edges
+
+
+def test_edge_map_is_bright_on_dark_like_the_magnitude_map(page):
+    binary = chart(page, "edges.edges")["data"][0]["colorscale"]
+    magnitude = chart(page, "edges.magnitude")["data"][0]["colorscale"]
+    assert binary[0][1] == magnitude[0][0 + 1] and binary[-1][1] == magnitude[-1][1]
 
 
 def test_threshold_does_not_recompute_the_convolutions(monkeypatch):
@@ -232,8 +248,8 @@ def test_threshold_does_not_recompute_the_convolutions(monkeypatch):
 
 
 def test_pixel_in_the_far_corner(page):
-    page.number_input(key="edges.row").set_value(5).run()
-    page.number_input(key="edges.col").set_value(5).run()
+    page.number_input(key="edges.row").set_value(6).run()
+    page.number_input(key="edges.col").set_value(6).run()
     assert_no_exception(page)
     assert any("lie outside the image" in c.value for c in page.caption)
     assert "= 0" in equations(page)
@@ -245,7 +261,8 @@ def test_upload_of_a_good_png(page):
     assert not page.error
     first = charts(page)[0]["data"][0]
     assert first["type"] == "image"
-    assert page.number_input(key="edges.row").max == 119 and page.number_input(key="edges.col").max == 159
+    assert page.number_input(key="edges.row").max == 120 and page.number_input(key="edges.col").max == 160
+    assert any("Showing your photo board.png (160×120 pixels)" in c.value for c in page.caption)
     assert page.download_button[0].label.startswith("Download edges (160×120")
 
 
@@ -254,7 +271,7 @@ def test_upload_of_a_big_jpeg_is_downscaled_with_a_notice(page):
     assert not page.error
     notes = [i.value for i in page.info]
     assert any("Reduced from 1600×1200 to 1024×768" in n for n in notes)
-    assert page.number_input(key="edges.col").max == 1023
+    assert page.number_input(key="edges.col").max == 1024
     total = sum(len(c.proto.spec) for c in page.get("plotly_chart"))
     assert total < 1_500_000, total  # a 0.8-megapixel image must not travel as numbers
 
@@ -266,26 +283,27 @@ def test_each_broken_upload_gets_one_clear_message_and_the_sample_stays(page, ca
     assert len(page.error) == 1
     message = page.error[0].value
     assert words in message and f"{case}.png" in message and "Showing the sample" in message
-    assert charts(page)[0]["data"][0]["text"][0][0] == "10"  # still the step edge sample
+    assert chart(page, "edges.original")["data"][0]["text"][0][0] == "10"  # still the step edge sample
 
 
 def test_a_bad_upload_after_a_good_one_keeps_the_good_one(page):
     upload(page, "good.png", GOOD_PNG)
     upload(page, "broken.png", BROKEN["truncated"][0])
-    assert "Showing your previous image, good.png" in page.error[0].value
-    assert page.number_input(key="edges.col").max == 159
+    assert "Showing your previous photo, good.png, instead" in page.error[0].value
+    assert page.number_input(key="edges.col").max == 160
     page.file_uploader(key="edges.upload").set_value(None).run()  # removing it returns to the samples
     assert_no_exception(page)
-    assert not page.error and page.number_input(key="edges.col").max == 5
+    assert not page.error and page.number_input(key="edges.col").max == 6
+    assert any("Showing the sample" in c.value and "no photo of yours is uploaded" in c.value for c in page.caption)
 
 
 def test_uploaded_image_is_zoomed_at_its_strongest_edge_once(page):
     upload(page, "good.png", GOOD_PNG)
     row, col = page.number_input(key="edges.row").value, page.number_input(key="edges.col").value
-    assert (row, col) != (1, 2)
-    page.number_input(key="edges.row").set_value(0).run()
+    assert (row, col) != (2, 3)
+    page.number_input(key="edges.row").set_value(1).run()
     page.selectbox(key="edges.kernel").set_value("scharr").run()
-    assert page.number_input(key="edges.row").value == 0  # the user's choice survives other changes
+    assert page.number_input(key="edges.row").value == 1  # the user's choice survives other changes
 
 
 # ------------------------------------------------------------------------------ real browser
@@ -312,3 +330,54 @@ def test_broken_then_good_upload_and_download_in_chromium(open_page, tmp_path):
         page.get_by_text("Download edges (400×300 PNG)").click()
     png = Image.open(info.value.path())
     assert png.format == "PNG" and png.size == (400, 300)
+
+
+def test_the_digit_panel_and_the_edge_page_say_the_same_about_the_same_broken_file(page):
+    """One decoder, one message: the training page's own-digit upload shows the edges page's words."""
+    data = BROKEN["truncated"][0]
+    upload(page, "cut.png", data)
+    digit = run_page("pages/lessons/training.py")
+    digit.radio(key="train.how").set_value("Upload a photo").run()
+    digit.file_uploader(key="train.photo").set_value(("cut.png", data, "image/png")).run()
+    assert_no_exception(digit)
+    (warning,) = [w.value for w in digit.warning if "ends too early" in w.value]
+    assert warning[0].isupper() and warning in page.error[0].value
+
+
+# ------------------------------------------------------------------------------ errors in Korean
+def _error_in(language: str, case: str) -> str:
+    kernel = {"kernel": "custom"}
+    state = {"matrix": kernel | {"custom_text": "1 0 -1\n2 0 x\n1 0 -1"},
+             "geometry": kernel | {"custom_text": "1 2 3 4\n1 2 3 4\n1 2 3 4"}}.get(case, {})
+    at = run_page(PAGE, query={"lang": language}, **{f"edges.{k}": v for k, v in state.items()})
+    if case in BROKEN:
+        upload(at, f"{case}.png", BROKEN[case][0])
+    assert_no_exception(at)
+    assert len(at.error) == 1
+    return at.error[0].value
+
+
+@pytest.mark.parametrize("case", ["matrix", "geometry", "tiny", "oversize", "bomb"])
+def test_errors_read_in_korean_with_the_same_numbers(case):
+    english, korean = _error_in("en", case), _error_in("ko", case)
+    assert re.search(r"[\uac00-\ud7a3]", korean) and not re.search(r"[\uac00-\ud7a3]", english)
+    assert re.findall(r"\d+(?:\.\d+)?", korean.replace(f"{case}.png", "")) \
+        and sorted(re.findall(r"\d+(?:\.\d+)?", korean)) == sorted(re.findall(r"\d+(?:\.\d+)?", english))
+    assert f"{case}.png" in korean if case in BROKEN else True
+
+
+def test_the_presenter_link_folds_the_controls_below_the_maps():
+    at = run_page(PAGE, query={"present": "1", "sample": "checkerboard"})
+    assert_no_exception(at)
+    assert len(at.expander) == 1 and at.expander[0].selectbox(key="edges.sample").value == "checkerboard"
+    assert chart(at, "edges.magnitude")["data"]  # the maps are drawn, outside the folded controls
+
+
+@pytest.mark.parametrize("language, words", [("en", "too large"), ("ko", "너무 큽니다")])
+def test_a_kernel_too_large_for_32_bit_numbers_is_refused_in_words_not_a_crash(language, words):
+    huge = "\n".join(["1e36 1e36 1e36"] * 3)
+    at = run_page(PAGE, query={"lang": language}, **{"edges.sample": "checkerboard", "edges.kernel": "custom",
+                                                   "edges.custom_pair": False, "edges.custom_text": huge})
+    assert_no_exception(at)
+    assert len(at.error) == 1 and words in at.error[0].value
+    assert at.text_area(key="edges.custom_text").value.startswith("1e36")  # what was typed is kept

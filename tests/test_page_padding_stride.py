@@ -1,9 +1,11 @@
 """Padding & stride explorer, driven like a user with AppTest: defaults, examples, extremes, errors."""
 import json
+import re
 
 import numpy as np
 import pytest
 
+from cnnviz.locales import t
 from cnnviz.shapes import conv_geometry, coverage
 from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
 
@@ -25,6 +27,11 @@ def coverage_counts(at) -> np.ndarray:
     return np.array(z[np.ix_(rows, cols)], dtype=float)
 
 
+def plain(html: str) -> str:
+    """Markdown text without its HTML tags."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
 def metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
@@ -43,7 +50,7 @@ def test_defaults_show_the_course_example():
     # the course's point: the corner is used once, the centre nine times
     assert metric(at, "Corner pixel") == "1×" and metric(at, "Centre pixel") == "9×"
     np.testing.assert_array_equal(coverage_counts(at), coverage(5, 3))
-    assert any("(5 − 3) + 1 = 2 + 1 = 3" in m.value for m in at.markdown)
+    assert any("(5 − 3) + 1 = 2 + 1 = 3" in plain(m.value) for m in at.markdown)
 
 
 def test_coverage_evens_out_with_padding_and_is_f_squared_with_full_padding():
@@ -67,7 +74,7 @@ def test_stride_that_does_not_divide_warns_about_unreached_rows():
     assert geo.rows.unreached() == (7,)
     assert metric(at, "Output size") == f"{geo.rows.out} × {geo.cols.out}"
     assert any("floor drops padded rows 7" in w.value for w in at.warning)
-    assert any("⌊5/2⌋ + 1 = 2 + 1 = 3" in m.value for m in at.markdown)
+    assert any("⌊5/2⌋ + 1 = 2 + 1 = 3" in plain(m.value) for m in at.markdown)
     grid = figures(at)[0]
     assert len([s for s in grid["layout"]["shapes"] if s["line"]["width"] == 0]) == 2  # row 7 and column 7 shaded
 
@@ -81,6 +88,56 @@ def test_kernel_larger_than_the_input_shows_an_error_and_keeps_the_controls():
     assert_no_exception(at)
     assert not at.error
     assert metric(at, "Output size") == "2 × 2"
+
+
+def test_an_impossible_axis_leaves_every_tab_with_something_to_read():
+    at = run_page(PAGE, **{KEY + "square": False, KEY + "size_h": 2, KEY + "kernel_h": 5, KEY + "size_w": 7})
+    assert_no_exception(at)
+    assert len(at.error) == 1 and "kernel 5 is larger than the padded input 2 + 2·0 = 2" in at.error[0].value
+    size_tab, coverage_tab, odd_tab = at.tabs
+    texts = [plain(m.value) for m in size_tab.markdown]
+    assert any("kernel 5 is larger than the padded input 2" in t for t in texts)  # the rows say why they fail
+    assert any(conv_geometry(7, 3).rows.worked() in t for t in texts)  # the columns still work it out
+    assert len(coverage_tab.info) == 1  # says what it needs instead of staying blank
+    assert any("TensorFlow / Keras" in m.value for m in odd_tab.markdown)  # does not depend on the kernel fitting
+
+
+def unbroken_parts(html: str) -> list[str]:
+    return re.findall(r"<span style='white-space:nowrap'>([^<]*)</span>", html)
+
+
+def test_formulas_break_only_between_the_steps_of_a_worked_formula():
+    at = run_page(PAGE, **{KEY + "size_h": 8, KEY + "stride_h": 2})
+    assert_no_exception(at)
+    worked = conv_geometry(8, 3, 2).rows.worked()  # ⌊(8 − 3)/2⌋ + 1 = ⌊5/2⌋ + 1 = 2 + 1 = 3
+    general = next(m.value for m in at.markdown if m.value.startswith("Output size of each axis:"))
+    assert unbroken_parts(general) == ["⌊(n + 2p − d(f−1) − 1) / s⌋ + 1"]  # the general formula in one piece
+    parts = unbroken_parts(next(m.value for m in at.markdown if m.value.startswith("**Rows**")))
+    assert " = ".join(parts) == worked and parts[0] == "⌊(8 − 3)/2⌋ + 1"
+    assert all(" = " not in part for part in parts)
+
+
+def test_the_page_and_its_errors_read_in_korean_with_the_same_numbers():
+    at = run_page(PAGE, query={"lang": "ko"}, **{KEY + "size_h": 2, KEY + "kernel_h": 5})
+    assert_no_exception(at)
+    assert at.title[0].value == t("nav.padding_stride.title", "ko")
+    assert [tab.label for tab in at.tabs] == ["출력 크기", "픽셀 사용 횟수", "커널 크기는 왜 홀수일까?"]
+    assert at.slider(key=KEY + "kernel_h").label == "커널 크기 f"
+    message = at.error[0].value
+    assert message.startswith("이 설정으로는 계산할 수 없습니다: 커널 5: 패딩된 입력 2 + 2·0 = 2보다 큽니다")
+    # a fresh run, not a rerun: AppTest formats the radio's options outside the session, in English
+    at = run_page(PAGE, query={"lang": "ko"}, **{KEY + "size_h": 2, KEY + "kernel_h": 5, KEY + "pad_h": 2})
+    assert_no_exception(at)
+    assert not at.error
+    assert metric(at, "출력 크기") == "2 × 2"
+    assert metric(at, "모서리 픽셀") == f"{coverage(2, 5, padding=2)[0, 0]}×" == "4×"
+
+
+def test_a_link_that_hides_the_controls_also_hides_the_example_buttons():
+    at = run_page(PAGE, query={"hide": "all", "size_h": "8", "stride_h": "2"})
+    assert_no_exception(at)
+    assert not at.button and not at.slider
+    assert metric(at, "Output size") == "3 × 3"  # the link's settings still apply
 
 
 @pytest.mark.parametrize("extremes", [
@@ -161,3 +218,13 @@ def test_every_tab_renders_in_chromium(open_page):
         page.wait_for_timeout(800)
         assert error_elements(page) == []
         screenshot(page, name)
+
+
+@pytest.mark.browser
+def test_the_korean_page_and_its_error_render_in_chromium(open_page):
+    page = open_page("padding_stride?lang=ko&size_h=2&kernel_h=5")
+    assert page.locator("html").get_attribute("lang") == "ko"
+    alert = page.locator("[data-testid='stAlertContentError']")
+    assert "커널 5: 패딩된 입력 2 + 2·0 = 2보다 큽니다" in alert.first.inner_text()
+    assert page.get_by_role("tab", name="커널 크기는 왜 홀수일까?").count() == 1
+    screenshot(page, "padding_stride-ko-error")

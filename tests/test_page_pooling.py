@@ -1,13 +1,15 @@
 """The "Pooling" page, driven like a user would; numbers checked against the course and naive references."""
+import re
 
 import numpy as np
 import pytest
 
+from cnnviz.shapes import pool_geometry
 from cnnviz.pool_examples import POOL_EXAMPLES, random_image, with_more_channels
 from cnnviz.viz import style
 from cnnviz.volume_demo import random_filters
 from tests import reference
-from tests.conftest import assert_no_exception, chart, heatmap_z, run_page
+from tests.conftest import assert_no_exception, chart, error_elements, heatmap_z, run_page, screenshot
 
 PAGE = "pages/lessons/pooling.py"
 
@@ -106,22 +108,70 @@ def test_ceil_mode_adds_the_window_that_floor_mode_drops():
     assert any("hangs over the edge" in c.value for c in ceil.caption)
 
 
-def test_padding_wider_than_half_the_window_shows_an_error_and_keeps_the_controls():
-    at = run_page(PAGE, **{"pool.padding": 2})
-    assert_no_exception(at)
-    assert at.error and "at most half the window" in at.error[0].value
-    assert at.slider(key="pool.padding").value == 2
-    assert at.slider(key="pool.size").value == 2
-    at.slider(key="pool.size").set_value(4).run()  # a window of 4 allows padding 2
+def test_padding_is_limited_to_half_the_window_so_a_window_of_1_allows_none():
+    at = run_page(PAGE, **{"pool.size": 1, "pool.padding": 2})
     assert_no_exception(at)
     assert not at.error
-
-
-def test_a_window_larger_than_the_input_shows_an_error():
-    at = run_page(PAGE, **{"pool.example": "random", "pool.height": 2, "pool.width": 2, "pool.size": 5})
+    padding = at.number_input(key="pool.padding")  # one possible value: no slider, a disabled number
+    assert padding.disabled and padding.value == 0
+    at.slider(key="pool.size").set_value(4).run()  # a window of 4 allows padding up to 4 // 2 = 2
     assert_no_exception(at)
-    assert at.error and "larger than the padded input" in at.error[0].value
-    assert at.number_input(key="pool.height").value == 2
+    assert at.slider(key="pool.padding").max == 2
+    at.slider(key="pool.padding").set_value(2).run()
+    at.slider(key="pool.size").set_value(3).run()  # 3 // 2 = 1: the padding follows the window down
+    assert_no_exception(at)
+    assert not at.error
+    assert at.slider(key="pool.padding").value == 1 and at.slider(key="pool.padding").max == 1
+
+
+def test_the_window_is_limited_to_the_padded_input():
+    at = run_page(PAGE, **{"pool.example": "random", "pool.height": 2, "pool.width": 3, "pool.size": 5})
+    assert_no_exception(at)
+    assert not at.error
+    size = at.slider(key="pool.size")
+    assert (size.value, size.max) == (2, 2)  # f ≤ min(H, W) + 2p = 2
+    at.slider(key="pool.padding").set_value(1).run()
+    assert_no_exception(at)
+    assert at.slider(key="pool.size").max == 4  # 2 + 2·1
+    at.slider(key="pool.size").set_value(4).run()
+    assert_no_exception(at)
+    assert not at.error
+    assert final_output(chart(at, "pool.figure")).shape == (1, 1)  # ⌊(2 + 2 − 4)/2⌋ + 1 on the rows
+
+
+def test_the_output_formulas_never_break_inside_an_expression():
+    at = run_page(PAGE, **{"pool.example": "random", "pool.height": 7, "pool.width": 5, "pool.size": 3,
+                           "pool.stride": 2, "pool.padding": 1, "pool.ceil": True})
+    assert_no_exception(at)
+    geo = pool_geometry((7, 5), 3, 2, 1, ceil_mode=True)
+    shown = next(m.value for m in at.markdown if m.value.startswith("rows:"))
+    parts = re.findall(r"<span style='white-space:nowrap'>([^<]*)</span>", shown)
+    assert parts == [*geo.rows.formula().split(" = "), *geo.cols.formula().split(" = ")]
+    assert parts[0] == "⌈(7 + 2·1 − 3)/2⌉ + 1"  # the line may break at its " = ", never inside
+
+
+def test_the_page_reads_in_korean_with_the_same_numbers():
+    at = run_page(PAGE, query={"lang": "ko"}, **{"pool.example": "random", "pool.height": 5, "pool.width": 5})
+    assert_no_exception(at)
+    assert at.title[0].value == "풀링"
+    assert at.slider(key="pool.size").label == "윈도우 크기 f"
+    assert "4×4 강의 예시 (2×2, 스트라이드 2)" in at.selectbox(key="pool.example").options
+    assert any("출력 <b>2 × 2</b>" in m.value for m in at.markdown)
+    assert any("어떤 윈도우도 패딩된 4행에 닿지 않습니다" in c.value for c in at.caption)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["풀링: 3×5×5 → 3×2×2"] == "파라미터 0개"
+    assert metrics["학습되는 파라미터"] == "0"
+    assert chart(at, "pool.figure")["layout"]["annotations"][1]["text"] == "<b>Max 풀링 결과</b>"
+
+
+def test_moving_the_channel_slider_in_its_fragment_keeps_the_new_value():
+    at = run_page(PAGE)
+    at.slider(key="pool.channels").set_value(2).run()
+    assert_no_exception(at)
+    assert at.slider(key="pool.channels").value == 2
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Pooling: 2×4×4 → 2×2×2"] == "0 parameters"
+    assert at.query_params["channels"] == "2"
 
 
 def test_a_large_input_with_a_1x1_window_steps_on_the_server():
@@ -169,3 +219,13 @@ def test_pooling_keeps_channels_apart_while_convolution_sums_them(channels):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[f"One {channels}×2×2 filter → 1×2×2"] == f"{channels * 2 * 2 + 1} parameters"
     assert metrics[f"Pooling: {channels}×4×4 → {channels}×2×2"] == "0 parameters"
+
+
+@pytest.mark.browser
+def test_the_korean_page_renders_in_chromium(open_page):
+    page = open_page("pooling?lang=ko&example=random&height=7&width=5&size=3&padding=1&ceil=1")
+    assert page.locator("html").get_attribute("lang") == "ko"
+    page.wait_for_selector(".st-key-pool-figure .updatemenu-button", timeout=30_000)
+    assert page.get_by_text("출력 4 × 3").count() == 1
+    assert error_elements(page) == []
+    screenshot(page, "pooling-ko")

@@ -15,7 +15,8 @@ KEPT = {"ReLU", "Leaky", "Sigmoid", "Tanh", "Sobel", "Scharr", "Prewitt", "Rober
         "AlexNet", "VGG", "GoogLeNet", "ResNet", "DenseNet", "valid", "same", "full", "Max", "Average", "Min",
         "Pooling", "Sharpen", "Dense", "Flatten", "Conv", "Conv2D", "PyTorch", "Keras", "TensorFlow", "GIF", "PNG",
         "CNN", "MLP", "Adam", "SGD", "cnnviz", "Dropout", "BatchNorm", "Gx", "Gy", "MAC", "MACs", "ceil", "floor",
-        "lang", "ko", "en", "English", "Deconvolution", "FCN", "Redis", "URL", "npz", "py", "Softmax"}
+        "lang", "ko", "en", "English", "Deconvolution", "FCN", "Redis", "URL", "npz", "py", "Softmax",
+        "max", "min"}  # pooling's equations write max(…) and min(…) as functions
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 WORD = re.compile(r"[A-Za-z]{2,}")
 TAGS = re.compile(r"<[^>]+>|`[^`]*`|\$[^$]*\$|\*\*|###|##")

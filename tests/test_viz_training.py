@@ -8,8 +8,9 @@ from cnnviz.viz.training import (
     MAX_POINTS,
     activations_figure,
     confusion_figure,
+    RunCurves,
+    comparison_figure,
     curves_figure,
-    digits_figure,
     enlarge,
     fit_square,
     filters_figure,
@@ -181,11 +182,25 @@ def test_fit_square_centres_any_shape_on_one_tile_size():
     assert big.shape == (160, 160, 3)
 
 
-def test_digits_figure_places_every_digit_with_its_caption():
-    images = np.stack([np.full((28, 28), 10 * k) for k in range(7)])
-    fig = digits_figure(images, [f"d{k}" for k in range(7)], columns=5)
+def test_a_previous_run_is_drawn_dashed_behind_the_live_curves():
+    previous = RunCurves("lenet5_mnist", np.arange(1, 11), np.linspace(2, 0.5, 10), np.array([0, 5, 10]),
+                         np.array([0.1, 0.6, 0.8]))
+    fig = curves_figure([1, 2], [2.0, 1.9], [2.0, 1.95], [0.1, 0.2], [0], [0.1], total_steps=10, previous=previous)
     go.Figure(fig)
-    z = np.array([[np.nan if v is None else v for v in row] for row in fig["data"][0]["z"]])
-    assert z.shape == (2 * (28 + 16), 5 * 28 + 4 * 6)
-    assert (z[44:72, 34:62] == 60).all()  # digit 6: second row, second column
-    assert [a["text"] for a in fig["layout"]["annotations"]] == [f"d{k}" for k in range(7)]
+    dashed = [t for t in fig["data"] if t["line"].get("dash") == "dash"]
+    assert [t["yaxis"] for t in dashed] == ["y", "y2"] and fig["data"][:2] == dashed  # behind: drawn first
+    assert dashed[1]["y"] == [10.0, 60.0, 80.0] and dashed[0]["x"] == list(map(float, range(1, 11)))
+    assert len(fig["data"]) == 6
+
+
+def test_comparison_figure_puts_every_run_on_one_chart_with_a_legend():
+    runs = [RunCurves(name, np.arange(1, 6), np.linspace(2, 1, 5) * k, np.array([0, 5]), np.array([0.1, 0.5 * k]))
+            for name, k in (("MLP", 1.0), ("LeNet", 1.5))]
+    fig = comparison_figure(runs, total_steps=20)
+    go.Figure(fig)
+    assert fig["layout"]["showlegend"] and fig["layout"]["xaxis"]["range"] == [0, 20.0]
+    names = [(t["name"], t["yaxis"]) for t in fig["data"]]
+    assert names == [("MLP", "y"), ("MLP", "y2"), ("LeNet", "y"), ("LeNet", "y2")]
+    assert fig["data"][3]["y"] == [10.0, 75.0]
+    assert fig["layout"]["yaxis"]["range"][1] == pytest.approx(3.0 * 1.05)  # the highest loss fits
+

@@ -51,8 +51,8 @@ def _conv_options(layer: Conv2d, padding: str, names: tuple[str, str, str]) -> s
     """``, stride=2, padding=1, …``: the conv's arguments that differ from the defaults, in a framework's
     ``names`` for (stride, dilation, bias); ``padding`` is written as given ('' leaves it out)."""
     stride, dilation, bias = names
-    parts = (f"{stride}={_size(layer.stride)}" if pair("s", layer.stride) != (1, 1) else "", padding,
-             f"{dilation}={_size(layer.dilation)}" if pair("d", layer.dilation) != (1, 1) else "",
+    parts = (f"{stride}={_size(layer.stride)}" if pair("stride", layer.stride) != (1, 1) else "", padding,
+             f"{dilation}={_size(layer.dilation)}" if pair("dilation", layer.dilation) != (1, 1) else "",
              f"groups={layer.groups}" if layer.groups != 1 else "", "" if layer.bias else f"{bias}=False")
     return "".join(f", {part}" for part in parts if part)
 
@@ -81,7 +81,7 @@ def _keras_layer(layer, shape, activation) -> str:
         if padding is None or layer.ceil_mode:
             raise _refuse(layer, framework)
         name = "MaxPooling2D" if isinstance(layer, MaxPool2d) else "AveragePooling2D"
-        strides = "" if pair("s", stride) == pair("k", layer.kernel_size) else f", strides={_size(stride)}"
+        strides = "" if pair("stride", stride) == pair("kernel size", layer.kernel_size) else f", strides={_size(stride)}"
         return f"layers.{name}({_size(layer.kernel_size)}{strides}, padding={padding!r})"
     if isinstance(layer, GlobalAvgPool):
         name = "GlobalMaxPooling2D" if isinstance(layer, GlobalMaxPool) else "GlobalAveragePooling2D"
@@ -141,7 +141,7 @@ def _torch_layer(layer, shape, indent: str) -> str:
         stride = layer.kernel_size if layer.stride is None else layer.stride
         padding = _torch_padding(layer, shape, layer.kernel_size, stride)
         name = "MaxPool2d" if isinstance(layer, MaxPool2d) else "AvgPool2d"
-        extra = "".join((f", stride={_size(stride)}" if pair("s", stride) != pair("k", layer.kernel_size) else "",
+        extra = "".join((f", stride={_size(stride)}" if pair("stride", stride) != pair("kernel size", layer.kernel_size) else "",
                          f", padding={padding}" if padding != "0" else "",
                          ", ceil_mode=True" if layer.ceil_mode else ""))
         return f"nn.{name}({_size(layer.kernel_size)}{extra})"

@@ -13,6 +13,11 @@ A layer is an object with
 * ``backward(dout, cache, need_dx=True) -> dx``: writes ``∂L/∂param`` into ``grads`` (overwrite,
   not accumulate) and returns ``∂L/∂x`` (``None`` when ``need_dx`` is false — the first layer);
 * ``output_shape(shape)``: the per-sample output shape for a per-sample input shape.
+
+Layers that behave differently in training and in evaluation (``has_modes = True``: BatchNorm,
+Dropout) take ``forward(x, training=False)``; the model passes ``training=True`` only while it
+learns. ``buffers`` holds numbers that are saved with the weights but never trained (BatchNorm's
+running statistics).
 """
 from __future__ import annotations
 
@@ -26,11 +31,13 @@ class Layer:
     """Base class: a parameter-free, shape-preserving layer."""
 
     kind = "layer"
+    has_modes = False  # True: forward(x, training) differs between training and evaluation
 
     def __init__(self, name: str | None = None):
         self.name = name or self.kind
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
+        self.buffers: dict[str, np.ndarray] = {}
 
     def output_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
         return tuple(shape)

@@ -2,17 +2,20 @@ r"""A sequential model: layers run in order, one flat parameter vector, ``.npz``
 
 All learnable numbers live in one vector :attr:`Model.flat_params` (and their gradients in
 :attr:`Model.flat_grads`); each layer's ``params``/``grads`` entries are views into them, so an
-optimizer updates the whole network in a few vector operations.
+optimizer updates the whole network in a few vector operations. Numbers that are saved but not
+trained (BatchNorm's running statistics, a layer's ``buffers``) stay outside that vector; the weights
+file holds both, by name (``"bn1.running_mean"``).
 """
 from __future__ import annotations
 
+import copy
 import io
 import os
-import zipfile
 from typing import BinaryIO
 
 import numpy as np
 
+from ..errors import CnnvizError
 from ..shapes import check_int
 from .layers import Layer
 from .loss import softmax, softmax_cross_entropy
@@ -82,24 +85,39 @@ class Model:
     def parameter_count(self) -> int:
         return int(self.flat_params.size)
 
+    def _named_arrays(self) -> dict[str, np.ndarray]:
+        """Parameters and buffers (BatchNorm's running statistics) by file name, e.g. ``"conv1.w"``."""
+        return {f"{layer.name}.{key}": arr for layer in self.layers
+                for key, arr in (*layer.params.items(), *layer.buffers.items())}
+
     def state_dict(self) -> dict[str, np.ndarray]:
-        """``{"conv1.w": array, "conv1.b": ..., ...}`` — copies, in layer order."""
-        return {f"{layer.name}.{key}": arr.copy() for layer in self.layers for key, arr in layer.params.items()}
+        """``{"conv1.w": array, "conv1.b": ..., "bn1.running_mean": ..., ...}`` — copies, in layer order."""
+        return {name: arr.copy() for name, arr in self._named_arrays().items()}
 
     def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
-        """Set every parameter from ``state`` (same names and shapes as :meth:`state_dict`)."""
-        expected = {f"{layer.name}.{key}": arr for layer in self.layers for key, arr in layer.params.items()}
+        """Set every parameter and buffer from ``state`` (same names and shapes as :meth:`state_dict`)."""
+        expected = self.parameter_shapes()
         missing = sorted(set(expected) - set(state))
         if missing:
-            raise ValueError(f"the weights lack {', '.join(missing)} (is this a {self.variant} file?)")
-        for name, arr in expected.items():
+            raise CnnvizError("weights_missing", names=", ".join(missing), variant=self.variant)
+        largest = float(np.finfo(self.dtype).max)
+        for name, shape in expected.items():
             value = np.asarray(state[name])
-            if value.shape != arr.shape:
-                raise ValueError(f"{name} has shape {value.shape}, but {self.variant} needs {arr.shape}")
+            if value.shape != shape:
+                raise CnnvizError("weights_wrong_shape", name=name, found=str(value.shape), expected=str(shape))
             if not np.issubdtype(value.dtype, np.floating) or not np.isfinite(value).all():
-                raise ValueError(f"{name} must hold finite floating-point numbers")
-        for name, arr in expected.items():
+                raise CnnvizError("weights_not_finite", name=name)
+            if value.size and float(np.abs(value).max()) > largest:  # e.g. 1e39 in float64: inf in float32
+                raise CnnvizError("weights_out_of_range", name=name, dtype=str(self.dtype))
+            if name.endswith(".running_var") and (value < 0).any():  # BatchNorm takes its square root
+                raise CnnvizError("negative_variance", name=name, value=float(value.min()))
+        for name, arr in self._named_arrays().items():
             arr[...] = state[name]
+
+    def parameter_shapes(self) -> dict[str, tuple[int, ...]]:
+        """``{"conv1.w": (5, 5, 1, 6), "bn1.running_mean": (6,), ...}``: what :meth:`load_state_dict` and a
+        weights file must hold (parameters and buffers)."""
+        return {name: arr.shape for name, arr in self._named_arrays().items()}
 
     def copy(self) -> "Model":
         """An independent model with the same architecture and weights."""
@@ -122,11 +140,14 @@ class Model:
         x = (x - self.dtype.type(self.input_mean)) * self.dtype.type(1 / self.input_std)
         return x[..., None]
 
-    def forward(self, x: np.ndarray) -> tuple[np.ndarray, list]:
-        """Class scores (logits) ``(N, classes)`` and each layer's cache, for :meth:`backward`."""
+    def forward(self, x: np.ndarray, training: bool = False) -> tuple[np.ndarray, list]:
+        """Class scores (logits) ``(N, classes)`` and each layer's cache, for :meth:`backward`.
+
+        ``training=True`` while learning: Dropout drops, BatchNorm uses (and updates) batch statistics.
+        """
         caches = []
         for layer in self.layers:
-            x, cache = layer.forward(x)
+            x, cache = layer.forward(x, training) if layer.has_modes else layer.forward(x)
             caches.append(cache)
         return x, caches
 
@@ -137,8 +158,8 @@ class Model:
             d = self.layers[i].backward(d, caches[i], need_dx=i > 0)
 
     def loss_and_gradients(self, x: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
-        """One forward and backward pass on prepared input: the mean loss and the probabilities."""
-        logits, caches = self.forward(x)
+        """One training forward and backward pass on prepared input: the mean loss and the probabilities."""
+        logits, caches = self.forward(x, training=True)
         loss, dlogits, probs = softmax_cross_entropy(logits, labels)
         self.backward(dlogits.astype(self.dtype, copy=False), caches)
         return loss, probs
@@ -211,23 +232,7 @@ def _fresh_layer(layer: Layer) -> Layer:
     twin.__dict__.update(layer.__dict__)
     twin.params = {k: v.copy() for k, v in layer.params.items()}
     twin.grads = {k: np.zeros_like(v) for k, v in layer.grads.items()}
+    twin.buffers = {k: v.copy() for k, v in layer.buffers.items()}
+    if isinstance(getattr(layer, "rng", None), np.random.Generator):  # Dropout: the twin draws its own masks
+        twin.rng = copy.deepcopy(layer.rng)
     return twin
-
-
-def read_weights(file: str | os.PathLike | BinaryIO | bytes) -> tuple[str, dict[str, np.ndarray]]:
-    """``(variant, {name: array})`` from a ``.npz`` written by :meth:`Model.save`; clear errors otherwise."""
-    if isinstance(file, (bytes, bytearray)):
-        file = io.BytesIO(file)
-    try:
-        data = np.load(file, allow_pickle=False)
-        if not isinstance(data, np.lib.npyio.NpzFile):
-            raise ValueError("it holds a single array, not named weights")
-        with data:
-            arrays = {name: data[name] for name in data.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
-        raise ValueError(f"this is not a cnnviz weights file (.npz): {err}") from None
-    if "variant" not in arrays or "cnnviz_format" not in arrays:
-        raise ValueError("this .npz file was not saved by cnnviz (it has no 'variant' entry)")
-    if int(arrays.pop("cnnviz_format")) != FORMAT_VERSION:
-        raise ValueError("this weights file was written by a newer cnnviz format")
-    return str(arrays.pop("variant")), arrays

@@ -119,7 +119,7 @@ def heatmap(values, axis: str, *, scale: dict | None = None, text=None, textfont
     """
     v = np.asarray(values, dtype=float)
     z = [[(int(c) if c == int(c) and abs(c) < 2**53 else float(c)) if np.isfinite(c) else None for c in row]
-         for row in v]  # 2, not 2.0; huge whole numbers stay floats (JSON has no 64-bit+ integers)
+         for row in v]  # 2, not 2.0; past 2**53 a float (JSON has no 64-bit-plus integers: a 1e19 kernel)
     text = cell_texts(v) if text is None else text
     if textfont is None:
         textfont = fitted_font(text, cell_px) if cell_px else style.CELL_FONT

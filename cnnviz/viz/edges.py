@@ -3,17 +3,22 @@
 Large maps travel as one PNG or JPEG inside the figure (a 1-megapixel heatmap as JSON numbers would
 be tens of megabytes); images of at most ``NUMBERS_MAX`` pixels a side become heatmaps with their
 numbers. Signed maps use a diverging scale with 0 at mid-grey, symmetric about 0, never clamped.
+Pixel coordinates are counted from 1, as people count ("row 1, column 1"): a map's cell (r, c) sits at
+x = c, y = r, so hover texts and clicks (``on_select``) give the row and column a student reads.
+Words come from the text catalogue in the ``lang`` each builder takes.
 """
 from __future__ import annotations
 
 import base64
 import io
+import math
 
 import numpy as np
 from PIL import Image
 from plotly.colors import sequential
 
 from ..edges import DirectionError, EdgeMaps, PixelTrace
+from ..locales import t
 from ..trace import format_number
 from . import style
 from .board import Board, Slot, box, cell_texts, heatmap
@@ -27,7 +32,8 @@ SIGNED = [[0.0, "#08306b"], [0.25, "#3d6fb0"], [0.5, "#808080"], [0.75, "#e6a15a
 MAGNITUDE = [[i / (len(sequential.Inferno) - 1), "rgb({},{},{})".format(*(int(c[k: k + 2], 16) for k in (1, 3, 5)))]
              for i, c in enumerate(sequential.Inferno)]
 GREY = [[0.0, "#000000"], [1.0, "#ececec"]]  # the brightest cells stay visible on a white page
-BINARY = [[0.0, "#f4f4f4"], [1.0, "#111111"]]  # edges drawn dark on white, like a pencil sketch
+BINARY = [MAGNITUDE[0], MAGNITUDE[-1]]  # edges bright on black, the two ends of the magnitude map's scale
+UNDEFINED = "#d9d9d9"  # direction cells where Gx = Gy = 0: no edge, so no direction
 MARKER = "#00c2ff"  # the zoomed pixel: cyan stands out on every map here
 PADDING_FILL = "rgba(120, 120, 120, 0.28)"
 
@@ -103,9 +109,11 @@ def colour_edges(channel_magnitude: np.ndarray) -> np.ndarray:
 
 
 def colour_binary(mask: np.ndarray) -> np.ndarray:
-    """True (or a fraction of edge pixels, once shrunk) → dark; False → near-white."""
-    shade = np.rint(244 - 227 * np.asarray(mask, dtype=np.float32)).astype(np.uint8)
-    return np.repeat(shade[..., None], 3, axis=-1)
+    """True (or a fraction of edge pixels, once shrunk) → the magnitude scale's brightest colour;
+    False → its black."""
+    lo, hi = (np.array(_rgb(c), dtype=np.float32) for _, c in BINARY)
+    share = np.asarray(mask, dtype=np.float32)[..., None]
+    return np.rint(lo + (hi - lo) * share).astype(np.uint8)
 
 
 def colour_image(pixels: np.ndarray) -> np.ndarray:
@@ -157,8 +165,10 @@ def _shrink(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------ map figures
-PLOT_WIDTH = 340  # px a map gets in a third of a wide page; sets the figure height for the image's shape
+PLOT_WIDTH = 230  # px a map gets in a third of a 1280 px page; sets the figure height for the image's shape
 LEGEND_STRIP = 92  # px under every map for its colour bar or colour wheel, so rows of maps line up
+CELLS_PX = 210  # px the cells of a small map get at least: a third of a 1280 px screen with the menu open
+CLICK_CELLS = 64  # a large map answers clicks on a grid of at most this many points a side (SVG points)
 
 
 def display_limit(values: np.ndarray, percentile: float = 99.0) -> float:
@@ -195,11 +205,12 @@ def _frame(h: int, w: int) -> dict:
     top = 30
     height = int(np.clip(PLOT_WIDTH * h / w, 150, 560)) + top + LEGEND_STRIP
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "tickfont": {"size": 13}, "fixedrange": False}
-    return {"font": style.FONT, "height": height, "margin": {"l": 48, "r": 12, "t": top, "b": LEGEND_STRIP},
+    return {"font": style.FONT, "height": height, "margin": {"l": 36, "r": 12, "t": top, "b": LEGEND_STRIP},
             "plot_bgcolor": "white", "paper_bgcolor": "white", "showlegend": False,
-            "xaxis": {**axis, "range": [-0.5, w - 0.5], "constrain": "domain", "side": "top"},
-            "yaxis": {**axis, "range": [h - 0.5, -0.5], "scaleanchor": "x", "constrain": "domain"},
-            "dragmode": "pan", "hoverlabel": {"font": {"size": 15}}}
+            "xaxis": {**axis, "range": [0.5, w + 0.5], "constrain": "domain", "side": "top"},
+            "yaxis": {**axis, "range": [h + 0.5, 0.5], "scaleanchor": "x", "constrain": "domain",
+                      "constraintoward": "top"},  # a map narrower than tall leaves its spare room below
+            "dragmode": "pan", "hoverlabel": {"font": {"size": 15}}, "clickmode": "event+select"}
 
 
 def _colourbar(colorscale, lo: float, hi: float, saturated: bool) -> dict:
@@ -218,6 +229,7 @@ def _colourbar(colorscale, lo: float, hi: float, saturated: bool) -> dict:
 
 
 def _marker(row: int | None, col: int | None) -> list[dict]:
+    """The chosen pixel (1-based row and column) as a cyan square."""
     if row is None or col is None:
         return []
     return [{"type": "scatter", "x": [col], "y": [row], "mode": "markers", "hoverinfo": "skip",
@@ -225,40 +237,118 @@ def _marker(row: int | None, col: int | None) -> list[dict]:
 
 
 def map_figure(kind: str, values: np.ndarray, *, magnitude: np.ndarray | None = None, row: int | None = None,
-               col: int | None = None) -> dict:
+               col: int | None = None, lang: str = "en") -> dict:
     """One map as a figure dict.
 
     ``kind``: 'image' (original pixels, grey or RGB uint8), 'signed' (Gx, Gy, a filter's output),
     'magnitude', 'direction' (radians; needs ``magnitude`` for brightness) or 'binary'.
-    ``(row, col)`` marks the zoomed pixel. Maps of at most ``NUMBERS_MAX`` pixels a side show their
-    numbers on the full range; larger ones are one picture whose colours saturate at :func:`display_limit`.
+    ``(row, col)``, 1-based, marks the zoomed pixel. Maps of at most ``NUMBERS_MAX`` pixels a side show
+    their numbers on the full range, in a font that fits the cells (none when even the smallest does not
+    fit); larger ones are one picture whose colours saturate at :func:`display_limit`, under a transparent
+    grid of points that answers hovers and clicks. Direction cells where Gx = Gy = 0 are grey with a "–".
+    Hovers and clicks go to one invisible scatter trace on top (:func:`_pointer`): Streamlit's ``on_select``
+    reports no points for heatmap or image traces, but does for scatter points.
     """
     values = np.asarray(values)
     h, w = values.shape[:2]
     layout = _frame(h, w)
     if max(h, w) <= NUMBERS_MAX:
-        traces = [_small_map(kind, values, magnitude)]
+        traces = _small_map(kind, values, magnitude)
         layout["height"] -= LEGEND_STRIP - 20  # numbers instead of a colour bar: no strip needed
         layout["margin"] = {**layout["margin"], "b": 20}
     else:
         traces = _large_map(kind, values, magnitude)
         if kind == "direction":
-            layout.update(_wheel_legend(layout["height"] - layout["margin"]["t"] - LEGEND_STRIP))
-    return {"data": traces + _marker(row, col), "layout": layout}
+            layout.update(_wheel_legend(layout["height"] - layout["margin"]["t"] - LEGEND_STRIP, lang))
+    for trace in traces:
+        trace.pop("hovertemplate", None)
+        trace["hoverinfo"] = "skip"
+    small = max(h, w) <= NUMBERS_MAX
+    texts = _hover_texts(kind, values, magnitude, lang) if small else None
+    return {"data": traces + [_pointer(h, w, texts, lang)] + _marker(row, col), "layout": layout}
 
 
-def map_figures(pixels: np.ndarray, maps: EdgeMaps) -> dict[str, dict]:
+def map_figures(pixels: np.ndarray, maps: EdgeMaps, lang: str = "en") -> dict[str, dict]:
     """Every map of one analysis: 'original', 'response0' (Gx or the output), 'response1' (Gy),
     'magnitude', 'direction' (pairs) and 'colour_edges' (per-channel analyses)."""
-    figures = {"original": map_figure("image", pixels)}
+    figures = {"original": map_figure("image", pixels, lang=lang)}
     for i, values in enumerate(maps.responses):
-        figures[f"response{i}"] = map_figure("signed", values)
-    figures["magnitude"] = map_figure("magnitude", maps.magnitude)
+        figures[f"response{i}"] = map_figure("signed", values, lang=lang)
+    figures["magnitude"] = map_figure("magnitude", maps.magnitude, lang=lang)
     if maps.direction is not None:
-        figures["direction"] = map_figure("direction", maps.direction, magnitude=maps.magnitude)
+        figures["direction"] = map_figure("direction", maps.direction, magnitude=maps.magnitude, lang=lang)
     if maps.channel_magnitude is not None:
-        figures["colour_edges"] = map_figure("image", colour_edges(maps.channel_magnitude))
+        figures["colour_edges"] = map_figure("image", colour_edges(maps.channel_magnitude), lang=lang)
     return figures
+
+
+def clicked_pixel(points: list[dict], size: tuple[int, int]) -> tuple[int, int] | None:
+    """The 1-based ``(row, col)`` of the first clicked point of a map of ``size`` (H, W), or None."""
+    for point in points:
+        x, y = point.get("x"), point.get("y")
+        if isinstance(x, (int, float)) and isinstance(y, (int, float)) and math.isfinite(x + y):
+            return int(min(max(round(y), 1), size[0])), int(min(max(round(x), 1), size[1]))
+    return None
+
+
+def _hover_texts(kind: str, values: np.ndarray, magnitude, lang: str) -> list[list[str]]:
+    """What hovering over each cell of a small map reads: its full number (RGB as r,g,b)."""
+    if kind == "image" and values.ndim == 3:
+        return [[",".join(str(int(c)) for c in px) for px in row] for row in values]
+    if kind == "direction":
+        none = t("edges.fig.undefined", lang)
+        return [[format_number(np.degrees(d), 1) + "°" if m > 0 else none for d, m in zip(dr, mr)]
+                for dr, mr in zip(values, np.asarray(magnitude))]
+    return cell_texts(np.asarray(values, dtype=float), 3)
+
+
+def _pointer(h: int, w: int, texts: list[list[str]] | None, lang: str) -> dict:
+    """Invisible points on every cell (on a grid of at most ``CLICK_CELLS`` a side when there are no
+    ``texts``), centred on 1-based pixel coordinates: what hovers and clicks land on."""
+    step = 1 if texts is not None else max(1, math.ceil(max(h, w) / CLICK_CELLS))
+    xs, ys = (np.minimum(np.arange(1, n + 1, step) + (step - 1) // 2, n) for n in (w, h))
+    gx, gy = np.meshgrid(xs, ys)  # (rows, cols)
+    trace = {"type": "scatter", "mode": "markers", "x": gx.ravel().tolist(), "y": gy.ravel().tolist(),
+             "marker": {"size": 14, "symbol": "square", "color": "rgba(0,0,0,0)"},
+             "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}},
+             "hovertemplate": t("edges.fig.hover_at", lang, row="%{y}", col="%{x}") + "<extra></extra>"}
+    if texts is not None:
+        trace["text"] = [x for row in texts for x in row]
+        trace["hovertemplate"] = t("edges.fig.hover", lang, row="%{y}", col="%{x}", value="%{text}") \
+            + "<extra></extra>"
+    return trace
+
+
+def map_panels(figures: dict[str, dict], maps: EdgeMaps, edges: np.ndarray, limit: float, percent: int,
+               grey_of_colour: bool, lang: str = "en") -> list[tuple[str, str, dict]]:
+    """The maps of one analysis in reading order as ``(key, title, figure)``: original, responses, magnitude,
+    direction (pairs), the edges above ``limit`` (``percent`` % of the largest magnitude) and, per channel,
+    the colour edges. ``grey_of_colour``: a colour image filtered as grey (its title says so)."""
+    pair = maps.direction is not None
+    names = ("Gx", "Gy") if pair else (t("edges.output", lang),)
+    panels = [("original", t("edges.panel.original_grey" if grey_of_colour else "edges.panel.original", lang),
+               figures["original"])]
+    panels += [(f"response{i}", t("edges.panel.response", lang, name=n), figures[f"response{i}"])
+               for i, n in enumerate(names)]
+    panels.append(("magnitude", t("edges.panel.magnitude_pair" if pair else "edges.panel.magnitude", lang),
+                   figures["magnitude"]))
+    if pair:
+        panels.append(("direction", t("edges.panel.direction", lang), figures["direction"]))
+    largest = float(maps.magnitude.max())
+    panels.append(("edges", t("edges.panel.edges", lang, limit=format_number(limit, 1), percent=percent,
+                              largest=format_number(largest, 1)), map_figure("binary", edges, lang=lang)))
+    if "colour_edges" in figures and maps.channel is not None:
+        panels.append(("colour_edges", t("edges.panel.colour_edges", lang), figures["colour_edges"]))
+    return panels
+
+
+def download_maps(maps: EdgeMaps, edges: np.ndarray) -> dict[str, tuple[str, np.ndarray, np.ndarray | None]]:
+    """What the page offers as PNG: name → (kind, values, magnitude) for :func:`map_picture`."""
+    out = {"edges": ("binary", edges, None), "magnitude": ("magnitude", maps.magnitude, None)}
+    if maps.direction is None:
+        return out | {"output": ("signed", maps.responses[0], None)}
+    return out | {"gx": ("signed", maps.responses[0], None), "gy": ("signed", maps.responses[1], None),
+                  "direction": ("direction", maps.direction, maps.magnitude)}
 
 
 def with_marker(figure: dict, row: int, col: int) -> dict:
@@ -282,7 +372,7 @@ def _wheel_uri(size: int = 96) -> str:
     return display_uri(rgb)[0]
 
 
-def _wheel_legend(plot_height_px: int) -> dict:
+def _wheel_legend(plot_height_px: int, lang: str) -> dict:
     """The colour key of the direction map, in the strip under it: hue = θ, rows grow downwards."""
     side = LEGEND_STRIP - 16  # px
     return {"images": [{"source": _wheel_uri(), "xref": "paper", "yref": "paper", "x": 0.04, "y": -0.02,
@@ -291,35 +381,60 @@ def _wheel_legend(plot_height_px: int) -> dict:
             "annotations": [{"xref": "paper", "yref": "paper", "x": 0.1 + side / PLOT_WIDTH, "y": -0.03,
                              "xanchor": "left",
                              "yanchor": "top", "showarrow": False, "align": "left", "font": {"size": 13},
-                             "text": "hue = direction θ<br>0° → right, 90° ↓ down,<br>±180° ← left"}]}
+                             "text": t("edges.fig.wheel", lang)}]}
 
 
-def _small_map(kind: str, values: np.ndarray, magnitude) -> dict:
-    """A heatmap with each pixel's number."""
-    hover = "row %{y}, column %{x}: %{text}<extra></extra>"
-    if kind == "image" and values.ndim == 3:  # colour: show the RGB picture, numbers as R,G,B
-        text = [[",".join(str(int(c)) for c in px) for px in row] for row in values]
-        return {"type": "image", "z": values.tolist(), "text": text, "hovertemplate": hover}
+def _cell_font(texts: list[list[str]], cells_px: float) -> dict | None:
+    """A font whose longest number fits a cell ``cells_px`` wide, or None when even 8 px would not."""
+    longest = max((len(x) for row in texts for x in row), default=1)
+    size = (cells_px - 4) / (0.6 * longest + 0.2)
+    return {"size": int(min(size, 16))} if size >= 8 else None
+
+
+def _decimals(v: np.ndarray) -> int:
+    """Decimals that give the largest value three significant digits (183.8 → 184, 42.43 → 42.4), at most 2."""
+    largest = float(np.max(np.abs(v))) if v.size else 0.0
+    return int(np.clip(2 - math.floor(math.log10(largest)), 0, 2)) if largest > 0 else 0
+
+
+def _small_map(kind: str, values: np.ndarray, magnitude) -> list[dict]:
+    """A heatmap with each pixel's number, at 1-based pixel coordinates."""
+    h, w = values.shape[:2]
+    where = {"x": list(range(1, w + 1)), "y": list(range(1, h + 1))}
+    cells_px = CELLS_PX / max(h, w)
+    if kind == "image" and values.ndim == 3:  # colour: the RGB picture; hovering reads R,G,B
+        return [{"type": "image", "z": values.tolist(), "x0": 1, "y0": 1}]
     v = values.astype(float)
     if kind == "direction":
-        deg = np.degrees(v)
         strong = np.asarray(magnitude) > 0
-        z = [[float(d) if s else None for d, s in zip(dr, sr)] for dr, sr in zip(deg, strong)]
-        text = [[format_number(d, 1) + "°" if s else "" for d, s in zip(dr, sr)] for dr, sr in zip(deg, strong)]
+        deg = np.where(strong, np.degrees(v), np.nan)
+        text = [[format_number(d, 0) if s else "" for d, s in zip(dr, sr)] for dr, sr in zip(deg, strong)]  # degrees
+        none = [["–" if not s else "" for s in row] for row in strong]
+        undefined = {"type": "heatmap", **where, "z": [[0] * w for _ in range(h)], "showscale": False,
+                     "colorscale": [[0, UNDEFINED], [1, UNDEFINED]], "xgap": 2, "ygap": 2, "text": none,
+                     "texttemplate": "%{text}", "textfont": {"size": 14, "color": "#555555"}}
         scale = {"colorscale": _direction_scale(), "zmin": -180, "zmax": 180}  # cyclic, as the wheel
-        return {**heatmap(v, "", scale=scale, text=text, hover=hover, textfont={"size": 13}), "z": z}
+        return [undefined, _numbered(deg, scale, text, cells_px, where)]
     if kind == "binary":
         text = [["1" if x else "0" for x in r] for r in values]
-        return heatmap(v, "", scale={"colorscale": BINARY, "zmin": 0, "zmax": 1}, text=text, hover=hover)
-    if kind == "signed":
+        scale = {"colorscale": BINARY, "zmin": 0, "zmax": 1}
+    elif kind == "signed":
         m = signed_limit(v)
-        scale = {"colorscale": SIGNED, "zmin": -m, "zmax": m}
+        scale, text = {"colorscale": SIGNED, "zmin": -m, "zmax": m}, cell_texts(v, 2)
     elif kind == "magnitude":
-        scale = {"colorscale": MAGNITUDE, "zmin": 0, "zmax": float(v.max()) or 1.0}
+        scale, text = {"colorscale": MAGNITUDE, "zmin": 0, "zmax": float(v.max()) or 1.0}, cell_texts(v, _decimals(v))
     else:
         lo, hi = float(v.min()), float(v.max())
-        scale = {"colorscale": GREY, "zmin": lo, "zmax": hi if hi > lo else lo + 1}
-    return heatmap(v, "", scale=scale, text=cell_texts(v, 2), hover=hover, textfont={"size": 15})
+        scale, text = {"colorscale": GREY, "zmin": lo, "zmax": hi if hi > lo else lo + 1}, cell_texts(v, 2)
+    return [_numbered(v, scale, text, cells_px, where)]
+
+
+def _numbered(v: np.ndarray, scale: dict, text, cells_px: float, where: dict) -> dict:
+    font = _cell_font(text, cells_px)
+    trace = {**heatmap(v, "", scale=scale, text=text, textfont=font or {"size": 8}), **where}
+    if font is None:  # too small to print: hovering still reads every number
+        trace["texttemplate"] = ""
+    return trace
 
 
 def _limit(kind: str, values: np.ndarray, magnitude) -> float | None:
@@ -360,14 +475,14 @@ def _large_map(kind: str, values: np.ndarray, magnitude) -> list[dict]:
             values = _shrink(values, size)
     uri, shrink = display_uri(picture(kind, values, magnitude, limit))
     factor = w / round(w / shrink) if kind == "image" else w / values.shape[1]
-    image = {"type": "image", "source": uri, "x0": (factor - 1) / 2, "y0": (factor - 1) / 2, "dx": factor,
-             "dy": factor, "hovertemplate": "row %{y:.0f}, column %{x:.0f}<extra></extra>"}
+    image = {"type": "image", "source": uri, "x0": 1 + (factor - 1) / 2, "y0": 1 + (factor - 1) / 2, "dx": factor,
+             "dy": factor}
     return [image] + extra
 
 
 # ------------------------------------------------------------------------------ one pixel's arithmetic
 def pixel_figure(trace: PixelTrace, image_hw: tuple[int, int], names: tuple[str, ...],
-                 grey_range: tuple[float, float] = (0.0, 255.0)) -> dict:
+                 grey_range: tuple[float, float] = (0.0, 255.0), lang: str = "en") -> dict:
     """Per kernel, a row: window values | kernel | products, with border padding shaded.
 
     ``names``: one label per kernel, e.g. ("Gx", "Gy"); ``grey_range``: the image's black and white values.
@@ -384,7 +499,8 @@ def pixel_figure(trace: PixelTrace, image_hw: tuple[int, int], names: tuple[str,
     outside = [(i, j) for i, r in enumerate(trace.rows) for j, c in enumerate(trace.cols)
                if not (0 <= r < h and 0 <= c < w)]
     for k, (step, name) in enumerate(zip(trace.steps, names)):
-        matrices = ((step.patch, "window"), (step.kernel, f"kernel {name}"), (step.products, "window × kernel"))
+        matrices = ((step.patch, t("edges.fig.window", lang)), (step.kernel, t("edges.fig.kernel", lang, name=name)),
+                    (step.products, t("edges.fig.products", lang)))
         texts = [cell_texts(values, 3) for values, _ in matrices]
         longest = max(len(t) for rows in texts for row in rows for t in row)
         font = {"size": int(np.clip(board.cell_px * 1.8 / max(longest, 1), 10, 17))}  # numbers fit their cells
@@ -408,18 +524,25 @@ def pixel_figure(trace: PixelTrace, image_hw: tuple[int, int], names: tuple[str,
     return {"data": traces, "layout": layout}
 
 
-def pixel_equations(trace: PixelTrace, names: tuple[str, ...]) -> list[str]:
-    """The sums and, for a pair, magnitude and direction, with this pixel's numbers substituted."""
+def pixel_equations(trace: PixelTrace, names: tuple[str, ...], lang: str = "en") -> list[str]:
+    """The sums and, for a pair, magnitude and direction, with this pixel's numbers substituted.
+
+    Magnitude and direction lines start with their name (``Magnitude: |G| = …``); θ is undefined, and
+    said so, where Gx = Gy = 0.
+    """
     lines = [f"{name} = {step.equation}" for name, step in zip(names, trace.steps)]
+    magnitude = format_number(trace.magnitude, 3)
     if len(trace.steps) == 2:
         gx, gy = (format_number(s.value, 3) for s in trace.steps)
         sq = [f"({v})²" if v.startswith("−") else f"{v}²" for v in (gx, gy)]
-        lines.append(f"|G| = √({names[0]}² + {names[1]}²) = √({sq[0]} + {sq[1]}) = "
-                     f"{format_number(trace.magnitude, 3)}")
-        lines.append(f"θ = atan2({names[1]}, {names[0]}) = atan2({gy}, {gx}) = "
-                     f"{format_number(np.degrees(trace.direction), 1)}°")
+        lines.append(t("edges.fig.magnitude_line", lang,
+                       sum=f"|G| = √({names[0]}² + {names[1]}²) = √({sq[0]} + {sq[1]}) = {magnitude}"))
+        angle = (f"{format_number(np.degrees(trace.direction), 1)}°" if trace.magnitude > 0
+                 else t("edges.fig.undefined", lang))
+        lines.append(t("edges.fig.direction_line", lang,
+                       sum=f"θ = atan2({names[1]}, {names[0]}) = atan2({gy}, {gx}) = {angle}"))
     else:
-        lines.append(f"|out| = {format_number(trace.magnitude, 3)}")
+        lines.append(t("edges.fig.magnitude_line", lang, sum=f"|{names[0]}| = {magnitude}"))
     return lines
 
 
@@ -450,18 +573,20 @@ def border_figure(corners: dict[str, EdgeMaps], pair: bool) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def direction_error_figure(results: dict[str, DirectionError]) -> dict:
+def direction_error_figure(results: dict[str, DirectionError], lang: str = "en") -> dict:
     """Mean signed direction error against the true angle on the synthetic circle, one line per operator."""
     colours = ["#d95f02", "#1b9e77", "#7570b3", "#e7298a"]
     data = [{"type": "scatter", "mode": "lines+markers", "name": name, "x": r.bin_centres.round(1).tolist(),
              "y": r.bin_errors.round(3).tolist(), "line": {"width": 3, "color": colours[i % 4]},
-             "marker": {"size": 5}, "hovertemplate": f"{name}: %{{y:.2f}}° at %{{x}}°<extra></extra>"}
+             "marker": {"size": 5},
+             "hovertemplate": t("edges.fig.error_hover", lang, name=name, error="%{y:.2f}", angle="%{x}")
+             + "<extra></extra>"}
             for i, (name, r) in enumerate(results.items())]
     axis = {"showgrid": True, "gridcolor": "#e5e5e5", "zeroline": True, "zerolinecolor": "#999999",
             "tickfont": {"size": 14}}
     layout = {"font": style.FONT, "height": 330, "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
               "plot_bgcolor": "white", "paper_bgcolor": "white",
               "legend": {"orientation": "h", "y": 1.12, "x": 0},
-              "xaxis": {**axis, "title": {"text": "true edge direction (°)"}, "dtick": 45, "range": [-180, 180]},
-              "yaxis": {**axis, "title": {"text": "error (°)"}}}
+              "xaxis": {**axis, "title": {"text": t("edges.fig.error_x", lang)}, "dtick": 45, "range": [-180, 180]},
+              "yaxis": {**axis, "title": {"text": t("edges.fig.error_y", lang)}}}
     return {"data": data, "layout": layout}

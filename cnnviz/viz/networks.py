@@ -5,6 +5,7 @@ and return plain figure dicts; every word shown comes from the caller (``GroupLa
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -40,14 +41,33 @@ def kind_group(kind: str) -> str:
 
 
 def short_number(n: float) -> str:
-    """``61706`` → ``61.7 K``, ``1814073344`` → ``1.81 G`` (3 significant digits; below 1000 as is)."""
+    """``61706`` → ``61.7 K``, ``1814073344`` → ``1.81 G`` (3 significant digits; below 1000 as is);
+    from 10¹⁵ on ``1.23e+20``, exact for integers of any size (a network with padding 1e154 has 1e308+ MACs)."""
+    if isinstance(n, int) and abs(n) >= 10**15:
+        return _scientific(int(n))
     n = float(n)
+    if not math.isfinite(n):
+        return "∞" if n > 0 else "−∞" if n < 0 else "—"
+    if abs(n) >= 1e15:
+        return f"{n:.2e}"
     for factor, unit in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "K")):
         if abs(n) >= factor:
             value = n / factor
             digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
             return f"{value:.{digits}f} {unit}"
     return f"{n:g}"
+
+
+def _scientific(n: int) -> str:
+    """An integer ≥ 10¹⁵ in magnitude as ``d.dde+X``, rounded half up, without converting it to a float."""
+    m = abs(n)
+    exp = max(3, int(m.bit_length() * math.log10(2)) - 1)  # a lower bound: adjusted below
+    while m >= 10 ** (exp + 1):
+        exp += 1
+    lead = (m + 5 * 10 ** (exp - 3)) // 10 ** (exp - 2)  # three digits, rounded
+    if lead >= 1000:
+        lead, exp = lead // 10, exp + 1
+    return f"{'-' if n < 0 else ''}{lead // 100}.{lead % 100:02d}e+{exp}"
 
 
 def field_text(rf) -> str:

@@ -41,13 +41,68 @@ def _thin(*arrays: np.ndarray, limit: int = MAX_POINTS):
     return tuple(a[keep] for a in arrays)
 
 
+@dataclass(frozen=True)
+class RunCurves:
+    """One run's history to compare against: smoothed training loss per batch, held-out accuracy per check.
+
+    ``steps, running_loss`` ``(S,)``; ``eval_steps, eval_accuracy`` ``(E,)`` (fractions); ``name`` labels it.
+    """
+
+    name: str
+    steps: np.ndarray
+    running_loss: np.ndarray
+    eval_steps: np.ndarray
+    eval_accuracy: np.ndarray
+
+
+RUN_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")  # one per run in a comparison
+PREVIOUS_COLOUR = "#7f7f7f"
+
+
+def _run_traces(run: RunCurves, colour: str, dash: str, width: float, legend: bool) -> list[dict]:
+    steps, smooth = _thin(np.asarray(run.steps, float), np.asarray(run.running_loss, float))
+    common = {"type": "scatter", "name": run.name, "legendgroup": run.name, "hoverinfo": "x+y+name",
+              "line": {"color": colour, "width": width, "dash": dash}}
+    return [
+        {**common, "mode": "lines", "x": steps.tolist(), "y": np.round(smooth, 4).tolist(), "xaxis": "x",
+         "yaxis": "y", "showlegend": legend},
+        {**common, "mode": "lines+markers", "x": np.asarray(run.eval_steps, float).tolist(),
+         "y": np.round(100 * np.asarray(run.eval_accuracy, float), 2).tolist(), "marker": {"size": 7},
+         "xaxis": "x2", "yaxis": "y2", "showlegend": False},
+    ]
+
+
+def _two_panels(x_max: float, y_loss: float, labels: "CurveLabels", legend: bool) -> dict:
+    axis = {"gridcolor": "#e5e5e5", "zeroline": False, "tickfont": {"size": 15}}
+    # No linked axes: they make every live update markedly slower to draw; both x axes get the same range.
+    return {
+        "font": style.FONT, "height": 460, "margin": {"l": 70, "r": 20, "t": 40 if legend else 20, "b": 55},
+        "plot_bgcolor": "white", "paper_bgcolor": "white", "uirevision": "curves", "showlegend": legend,
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": 15}},
+        "xaxis": {**axis, "range": [0, x_max], "domain": [0, 1], "anchor": "y", "showticklabels": False},
+        "yaxis": {**axis, "range": [0, y_loss], "domain": [0.56, 1], "title": {"text": labels.loss}},
+        "xaxis2": {**axis, "range": [0, x_max], "anchor": "y2", "title": {"text": labels.step}},
+        "yaxis2": {**axis, "range": [0, 100], "domain": [0, 0.46], "title": {"text": labels.accuracy}},
+    }
+
+
+def comparison_figure(runs: Sequence[RunCurves], total_steps: int | None, labels: "CurveLabels" = None) -> dict:
+    """Several runs on one chart: smoothed loss (top) and held-out accuracy (bottom), one colour each, a legend."""
+    labels = labels or CurveLabels()
+    data = [trace for run, colour in zip(runs, RUN_COLOURS) for trace in _run_traces(run, colour, "solid", 3, True)]
+    longest = max([float(np.max(r.steps)) for r in runs if len(r.steps)] + [float(total_steps or 0), 1.0])
+    highest = max([float(np.nanmax(r.running_loss)) * 1.05 for r in runs if len(r.running_loss)] + [2.5])
+    return {"data": data, "layout": _two_panels(longest, highest, labels, legend=True)}
+
+
 def curves_figure(steps, loss, running_loss, accuracy, eval_steps, eval_accuracy, total_steps: int | None,
-                  labels: CurveLabels = CurveLabels()) -> dict:
+                  labels: CurveLabels = CurveLabels(), previous: RunCurves | None = None) -> dict:
     """Loss (top) and accuracy (bottom) against batches trained; the x axis spans the whole run.
 
     ``steps, loss, running_loss, accuracy`` ``(S,)``: one entry per batch — the batch's loss, its
     smoothed average, the running training accuracy (a fraction); ``eval_steps, eval_accuracy``
-    ``(E,)``: the periodic held-out evaluation.
+    ``(E,)``: the periodic held-out evaluation. ``previous``, if given, is drawn dashed grey behind
+    (say, the same network without BatchNorm), so a change of settings shows on the curves.
     """
     steps, loss, running_loss, accuracy = (np.asarray(a, float) for a in (steps, loss, running_loss, accuracy))
     eval_steps, eval_accuracy = np.asarray(eval_steps, float), np.asarray(eval_accuracy, float)
@@ -67,18 +122,10 @@ def curves_figure(steps, loss, running_loss, accuracy, eval_steps, eval_accuracy
          "y": np.round(100 * eval_accuracy, 2).tolist(), "name": labels.test_accuracy, "hoverinfo": "x+y",
          "line": {"color": TEST_COLOUR, "width": 3}, "marker": {"size": 9}, "xaxis": "x2", "yaxis": "y2"},
     ]
-    axis = {"gridcolor": "#e5e5e5", "zeroline": False, "tickfont": {"size": 15}}
-    # No legend and no linked axes: both make every live update markedly slower to draw; the
-    # page names the colours in its caption, and both x axes get the same fixed range.
-    layout = {
-        "font": style.FONT, "height": 460, "margin": {"l": 70, "r": 20, "t": 20, "b": 55},
-        "plot_bgcolor": "white", "paper_bgcolor": "white", "uirevision": "curves", "showlegend": False,
-        "xaxis": {**axis, "range": [0, x_max], "domain": [0, 1], "anchor": "y", "showticklabels": False},
-        "yaxis": {**axis, "range": [0, y_loss], "domain": [0.56, 1], "title": {"text": labels.loss}},
-        "xaxis2": {**axis, "range": [0, x_max], "anchor": "y2", "title": {"text": labels.step}},
-        "yaxis2": {**axis, "range": [0, 100], "domain": [0, 0.46], "title": {"text": labels.accuracy}},
-    }
-    return {"data": data, "layout": layout}
+    if previous is not None:  # behind the live curves; x range unchanged, so the live run keeps its scale
+        data = _run_traces(previous, PREVIOUS_COLOUR, "dash", 2, False) + data
+    # No legend: it makes every live update markedly slower to draw; the page names the colours in its caption.
+    return {"data": data, "layout": _two_panels(x_max, y_loss, labels, legend=False)}
 
 
 def mosaic(maps: np.ndarray, columns: int | None = None, gap: int = 1) -> np.ndarray:
@@ -108,12 +155,14 @@ def vector_grid(values: np.ndarray, width: int | None = None) -> np.ndarray:
 
 
 def course_stages(stages: Sequence[tuple[str, np.ndarray]], kinds: Sequence[str],
-                  activation_kinds: Sequence[str] = ("relu", "tanh")) -> list[tuple[str, np.ndarray]]:
+                  activation_kinds: Sequence[str] = ("batchnorm", "relu", "tanh", "dropout"),
+                  ) -> list[tuple[str, np.ndarray]]:
     """``Model.activations`` output → the stages the course draws (28×28×1 → 24×24×6 → … → 10).
 
     ``stages`` is ``[("input", …), one per layer …, ("softmax", …)]`` and ``kinds`` the layers' kinds.
-    An activation function's output replaces the stage before it under that stage's name (a conv
-    panel shows its maps after the ReLU); the softmax is left out (it is drawn as bars).
+    The output of a layer that keeps the shape — BatchNorm, the activation function, Dropout — replaces
+    the stage before it under that stage's name (a conv panel shows its maps after BatchNorm and ReLU);
+    the softmax is left out (it is drawn as bars).
     """
     if len(stages) != len(kinds) + 2:
         raise ValueError(f"expected input, {len(kinds)} layers and softmax; got {len(stages)} stages")
@@ -260,30 +309,6 @@ def per_class_figure(per_class: np.ndarray, axis_title: str = "accuracy per digi
               "yaxis": {"range": [0, 112], "title": {"text": axis_title}, "gridcolor": "#e5e5e5",
                         "tickvals": [0, 25, 50, 75, 100]}}
     return {"data": [bar], "layout": layout}
-
-
-def digits_figure(images: np.ndarray, captions: Sequence[str], columns: int = 5, height: int | None = None) -> dict:
-    """Small grey images ``(K, H, W)`` (MNIST convention, 0 = black) in a grid, a caption under each."""
-    images = np.asarray(images, float)
-    k, h, w = images.shape
-    rows = int(np.ceil(k / columns))
-    gap_x, gap_y = 6, 16  # image pixels between images; more below each, for its caption (up to 2 lines)
-    grid = np.full((rows * (h + gap_y), columns * (w + gap_x) - gap_x), np.nan)
-    annotations = []
-    for i, (image, caption) in enumerate(zip(images, captions)):
-        r, c = divmod(i, columns)
-        top, left = r * (h + gap_y), c * (w + gap_x)
-        grid[top:top + h, left:left + w] = image
-        annotations.append({"text": caption, "x": left + (w - 1) / 2, "y": top + h + 0.5, "xref": "x", "yref": "y",
-                            "showarrow": False, "yanchor": "top", "font": {"size": 15}})
-    trace = {"type": "heatmap", "z": np.where(np.isfinite(grid), grid, None).tolist(), "colorscale": GREYS,
-             "zmin": 0, "zmax": 255, "showscale": False, "hoverinfo": "skip"}
-    layout = {"font": style.FONT, "height": height or 170 * rows + 10, "margin": {"l": 0, "r": 0, "t": 5, "b": 5},
-              "plot_bgcolor": "white", "paper_bgcolor": "white", "annotations": annotations,
-              "xaxis": {"visible": False, "range": [-0.5, grid.shape[1] - 0.5], "constrain": "domain"},
-              "yaxis": {"visible": False, "range": [grid.shape[0] - 0.5, -0.5], "scaleanchor": "x",
-                        "constrain": "domain"}}
-    return {"data": [trace], "layout": layout}
 
 
 # ---------------------------------------------------------------- images (uint8 arrays for st.image)

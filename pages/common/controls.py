@@ -104,8 +104,10 @@ class Lesson:
             value = type(value)(min(max(value, bounds[0]), bounds[1]))
         if name in self.hidden:
             return value
-        if st.session_state.get(key) != value:
-            st.session_state[key] = value  # clamped into a range that another setting narrowed
+        if st.session_state.get(key) != value or spec.kind in ("int", "float"):
+            # clamped into a range that another setting narrowed; and a slider whose range moved is a new widget
+            # to Streamlit (min/max are part of its identity) that would start over at its minimum: set it again
+            st.session_state[key] = value
         help_id = self.schema.text_id(name, "help")
         common = {"label": label or self.label(name), "key": key, "disabled": disabled,
                   "help": tr(help_id) if help_id in catalogue("en") else None, **kwargs}
@@ -131,12 +133,12 @@ class Lesson:
         return where.text_area(**common)
 
     def _option_text(self, name: str):
+        """Option labels looked up now, in this run's language: AppTest calls ``format_func`` again outside
+        the script run, where the session's language is unknown."""
         texts = catalogue("en")
-
-        def fmt(option) -> str:
-            text_id = f"{self.prefix}.{name}.{option}"
-            return tr(text_id) if text_id in texts else str(option)
-        return fmt
+        labels = {option: tr(f"{self.prefix}.{name}.{option}") for option in self.schema.specs()[name].options
+                  if f"{self.prefix}.{name}.{option}" in texts}
+        return lambda option: labels.get(option, str(option))
 
     def settings(self) -> Settings:
         """Read every value, validate it against the schema, remember it, and write the link."""
@@ -153,12 +155,17 @@ class Lesson:
         self._current = settings
         return settings
 
-    def link_control(self, where=st) -> None:
-        """"Copy link to this lesson", and a classroom link that hides controls or presents."""
+    def link_control(self, where=st, note: str | None = None) -> None:
+        """"Copy link to this lesson", and a classroom link that hides controls or presents.
+
+        ``note``: what the link cannot carry, said under the hint (an uploaded photo).
+        """
         with where.popover(tr("app.link.button"), icon=":material/link:"):
             base = (st.context.url or "").split("?")[0]
             params = st.query_params.to_dict() | {"lang": lang()}
             st.caption(tr("app.link.copy_hint"))
+            if note:
+                st.caption(note)
             st.code(f"{base}?{urlencode(params)}" if params else base, language=None, wrap_lines=True)
             st.markdown(f"**{tr('app.link.classroom')}**")
             hide = st.multiselect(tr("app.link.hide"), list(self.schema.specs()), format_func=self.label,

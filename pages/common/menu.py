@@ -52,6 +52,7 @@ PAGES = (
     PageInfo("pages/lessons/dense_as_conv.py", ":material/grid_view:", "networks"),
     PageInfo("pages/lessons/own_network.py", ":material/code:", "networks"),
     PageInfo("pages/lessons/training.py", ":material/model_training:", "training"),
+    PageInfo("pages/lessons/mlp_vs_cnn.py", ":material/compare_arrows:", "training"),
     PageInfo("pages/lessons/quiz.py", ":material/quiz:", "class"),
     PageInfo("pages/lessons/poll.py", ":material/how_to_vote:", "class"),
 )

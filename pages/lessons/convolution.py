@@ -10,12 +10,16 @@ import cnnviz
 from cnnviz.code_snippets import conv_snippets
 from cnnviz.examples import INPUTS, KERNELS, random_integers
 from cnnviz.matrix_text import format_matrix, parse_matrix
+from cnnviz.quiz import conv_cell_question, feature_map_question
 from cnnviz.viz.frames import convolution_animation
 from pages.common.code_panel import code_panel
 from pages.common.controls import Lesson, presenting
 from pages.common.player import gif_download, player, speed_of
+from pages.common.predict import predict_first, question_key
 from pages.common.text import error_text, lang, tr
 from pages.schemas.convolution import MAX_KERNEL, ConvSettings
+
+PREDICT_MAP_CELLS = 16  # up to 4×4 outputs a student types the whole feature map; beyond, one cell
 
 
 def _load_input() -> None:
@@ -46,6 +50,7 @@ def read_settings(lesson: Lesson) -> ConvSettings:
         lesson.widget("kernel_text", height=120)
         lesson.widget("bias")
         lesson.widget("flip")
+        lesson.widget("predict")
     with geometry:
         lesson.widget("padding_mode")
         explicit = lesson.current.padding_mode == "explicit"
@@ -113,6 +118,18 @@ def animate(x: np.ndarray, w: np.ndarray, s: ConvSettings, language: str):
     return trace, convolution_animation(trace, s.flip, language)
 
 
+def predicted(x: np.ndarray, w: np.ndarray, s: ConvSettings, trace) -> bool:
+    """Predict first: the whole feature map when it is small enough to type, else the chosen cell's value."""
+    stride, dilation = (s.stride_h, s.stride_w), (s.dilation_h, s.dilation_w)
+    if trace.output.size <= PREDICT_MAP_CELLS:
+        question = feature_map_question(x, w, s.bias, stride, s.padding, dilation, s.flip)
+        s = replace(s, step=1)  # the same question whatever cell the player shows
+    else:
+        cell = trace.steps[min(s.step, len(trace.steps)) - 1].index[-2:]
+        question = conv_cell_question(x, w, s.bias, stride, s.padding, dilation, cell, s.flip)
+    return predict_first(question, question_key("conv", s)) is not None
+
+
 def show(settings: ConvSettings, lesson: Lesson) -> None:
     """The formula, the animation and the arithmetic of the chosen output cell."""
     x, w = parse(settings)
@@ -122,6 +139,8 @@ def show(settings: ConvSettings, lesson: Lesson) -> None:
         st.error(tr("conv.error.geometry", message=error_text(err)), icon=":material/error:")
         return
 
+    if settings.predict and not predicted(x, w, settings, trace):
+        return  # the answer parts stay hidden until the guess is checked
     figure_first = presenting()  # on a projector the animation and its equation fill the first screen
     above, below = st.container(), st.container()
     with below if figure_first else above:

@@ -17,7 +17,8 @@ class ConvSettings(Settings):
     PAGE = "conv"
     SAMPLE = {"input_text": "1 2 3 4\n5 6 7 8\n9 10 11 12\n13 14 15 16\n17 18 19 20", "kernel_text": "1 0\n0 -1",
               "bias": 0.5, "flip": True, "padding_mode": "full", "pad_h": 1, "pad_w": 2, "stride_h": 2,
-              "stride_w": 3, "dilation_h": 2, "dilation_w": 2, "step": 3}
+              "stride_w": 3, "dilation_h": 2, "dilation_w": 2, "step": 3,
+              "predict": True}
     input_text: str = text(format_matrix(INPUTS["step_edge_6x6"]), check=parse_matrix, matrix=True)
     kernel_text: str = text(format_matrix(KERNELS["vertical_edge"]),
                             check=lambda s: parse_matrix(s, max_size=MAX_KERNEL), matrix=True)
@@ -31,6 +32,7 @@ class ConvSettings(Settings):
     dilation_h: int = integer(1, 1, 5)
     dilation_w: int = integer(1, 1, 5)
     step: int = integer(1, 1, 10_000, widget="slider")  # the output cell shown (1-based)
+    predict: bool = flag(False)  # "Predict first": the output stays hidden until the student has guessed
 
     @property
     def padding(self):

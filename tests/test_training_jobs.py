@@ -1,4 +1,5 @@
-"""The training job (cnnviz.training_job): worker thread, pause/resume/stop/reset, slots, held-out checks.
+"""Training jobs in the app layer (pages/common/training): worker thread, pause/resume/stop/reset, step, pace,
+slots, held-out checks.
 
 Small, fast settings: a few hundred bundled MNIST images, small batches, a few seconds at most.
 """
@@ -10,25 +11,21 @@ import pytest
 
 from cnnviz import nn
 from cnnviz.mnist import load_mnist
-from cnnviz.training_job import (
-    FAILED,
-    FINISHED,
-    PAUSED,
-    READY,
-    RUNNING,
-    STOPPED,
-    WAITING,
-    Dataset,
-    SlotManager,
-    TrainingConfig,
-    TrainingJob,
-    TrainingSession,
-    confident_mistakes,
-    held_out_sample,
-    max_training_runs,
+from cnnviz.nn.training import confident_mistakes, held_out_sample
+from pages.common.training.job import (
+    FAILED, FINISHED, PAUSED, READY, RUNNING, STOPPED, WAITING, Dataset, TrainingConfig, TrainingJob, lower_priority,
 )
+from pages.common.training.session import TrainingSession
+from pages.common.training.slots import SlotManager, max_training_runs
 
 TIMEOUT = 30
+
+
+@pytest.fixture(autouse=True)
+def _normal_priority(monkeypatch):
+    """Workers here run at the test's own priority: on a shared machine a niced worker could wait for minutes
+    (the lowered priority itself is tested below, and measured in bench/training_priority.py)."""
+    monkeypatch.setattr("pages.common.training.job.WORKER_NICENESS", 0)
 
 
 @pytest.fixture(scope="module")
@@ -325,3 +322,83 @@ def test_confident_mistakes_lists_wrong_answers_most_confident_first():
     labels = np.array([3, 1, 2, 6, 0])  # rows 1, 2 and 4 are wrong
     assert confident_mistakes(p, labels).tolist() == [4, 2, 1]
     assert confident_mistakes(p, labels, k=1).tolist() == [4]
+
+
+# ---------------------------------------------------------------- pace a lecturer can narrate
+def test_step_trains_exactly_one_batch_and_pauses_showing_that_batch(data):
+    job = TrainingJob(small(), data, SlotManager(1))
+    job.step()
+    status = wait_for(job, lambda s: s.state == PAUSED and s.step == 1)
+    batch = job.last_batch()
+    assert batch.step == 1 and batch.images.shape == (32, 28, 28) and batch.images.dtype == np.uint8
+    assert batch.probabilities.shape == (32, 10) and batch.labels.shape == (32,)
+    expected = -np.mean(np.log(batch.probabilities[np.arange(32), batch.labels]))  # the loss of those answers
+    assert batch.loss == pytest.approx(expected, rel=1e-4)
+    job.step()
+    wait_for(job, lambda s: s.state == PAUSED and s.step == 2)
+    assert job.last_batch().step == 2 and status.step == 1
+
+
+def test_stepping_batch_by_batch_gives_the_same_run_as_straight_through(data):
+    stepped, straight = TrainingJob(small(), data, SlotManager(2)), TrainingJob(small(), data, SlotManager(2))
+    for n in range(1, 5):
+        stepped.step()
+        wait_for(stepped, lambda s, n=n: s.state == PAUSED and s.step == n)
+    straight.start(batches=4)
+    wait_for(straight, lambda s: s.state == PAUSED and s.step == 4)
+    np.testing.assert_array_equal(stepped.status().loss, straight.status().loss)
+    assert_same_weights(stepped.model_snapshot()[1], straight.model_snapshot()[1])
+
+
+def test_a_slow_pace_waits_between_batches_and_pause_cuts_the_wait_short(data):
+    job = TrainingJob(small(epochs=50), data, SlotManager(1))
+    job.set_delay(30)  # far longer than the test: only the first batch can run before the pause
+    job.start()
+    wait_for(job, lambda s: s.step == 1)
+    job.pause()
+    status = job.status()
+    assert status.state == PAUSED and status.step == 1  # pause() returns once the worker left
+    job.set_delay(0)
+    job.start()
+    wait_for(job, lambda s: s.step >= 5)
+    job.stop()
+
+
+def test_the_worker_thread_runs_at_a_lower_priority_than_the_server(monkeypatch):
+    import os
+
+    monkeypatch.setattr("pages.common.training.job.WORKER_NICENESS", 10)  # the shipped value
+    seen = {}
+
+    def worker():
+        lower_priority()
+        seen["worker"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    if not hasattr(os, "getpriority"):
+        pytest.skip("no thread priorities on this system")
+    assert seen["worker"] == min(19, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + 10)
+
+
+def test_a_job_trains_a_network_with_batchnorm_and_dropout_by_its_name(data):
+    job = TrainingJob(small(variant="lenet5_mnist+bn+dropout"), data, SlotManager(1))
+    job.start(batches=3)
+    wait_for(job, lambda s: s.state == PAUSED and s.step == 3)
+    model = job.model_snapshot()[1]
+    assert model.variant == "lenet5_mnist+bn+dropout"
+    assert not np.allclose(model.layers[1].buffers["running_mean"], 0)  # the snapshot carries the statistics
+
+
+def test_a_held_out_check_that_a_pause_put_off_is_made_on_resuming(data):
+    job = TrainingJob(small(epochs=50, batch_size=320, eval_every=1), data, SlotManager(1))  # long batches
+    for k in range(6):  # most pauses land inside a batch: the check due after it is put off
+        before = job.status().step
+        job.start()
+        wait_for(job, lambda s, before=before: s.step > before)
+        time.sleep(0.004 * k)
+        job.pause()
+    job.start(batches=1)
+    status = wait_for(job, lambda s: s.state == PAUSED)
+    assert status.eval_steps.tolist() == list(range(status.step + 1))  # every step checked once, none lost

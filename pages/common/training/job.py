@@ -15,89 +15,24 @@ import math
 import os
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
 
-from . import nn
+from cnnviz import nn
+from cnnviz.nn.training import held_out_sample
 
-MAX_RUNS_ENV = "CNNVIZ_MAX_TRAINING_RUNS"
-DEFAULT_MAX_RUNS = 2
-EVAL_SEED = 20240607  # fixes which test images form the held-out sample, whatever the training seed
+from .slots import SlotManager
+
 POLL_S = 0.1  # how often a waiting worker re-checks its pause/stop flags
 MIN_EVAL_EVERY = 25  # batches: held-out checks cost a forward pass over the sample, so not more often
 SNAPSHOT_EVERY_S = 0.4  # a fresh model copy for the page at most this often while running
+WORKER_NICENESS = 10  # training threads yield the cores to interactive sessions (bench/training_priority.py)
 
 READY, LOADING, WAITING, RUNNING, PAUSED, FINISHED, STOPPED, FAILED = (
     "ready", "loading", "waiting", "running", "paused", "finished", "stopped", "failed")
 ACTIVE = (LOADING, WAITING, RUNNING)  # states in which a worker thread is alive
-
-
-def max_training_runs(environ=os.environ) -> int:
-    """The server-wide cap on simultaneous runs: ``$CNNVIZ_MAX_TRAINING_RUNS``, default 2."""
-    raw = environ.get(MAX_RUNS_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_RUNS
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{MAX_RUNS_ENV} must be a whole number of runs, got {raw!r}") from None
-    if value < 1:
-        raise ValueError(f"{MAX_RUNS_ENV} must be at least 1, got {value}")
-    return value
-
-
-class SlotManager:
-    """At most ``limit`` holders at once; the others queue, first come first served.
-
-    Like a ``BoundedSemaphore``, but fair, and it can tell a waiter its place in the queue.
-    """
-
-    def __init__(self, limit: int = DEFAULT_MAX_RUNS):
-        if int(limit) < 1:
-            raise ValueError(f"the number of training slots must be at least 1, got {limit}")
-        self.limit = int(limit)
-        self._cond = threading.Condition()
-        self._holders: set[object] = set()
-        self._queue: deque[object] = deque()
-
-    def acquire(self, owner: object, timeout: float | None = None) -> bool:
-        """Queue ``owner`` (if not queued yet) and wait up to ``timeout`` s for a slot. True once held.
-
-        A timed-out owner keeps its place in the queue; call :meth:`leave` to give it up.
-        """
-        with self._cond:
-            if owner in self._holders:
-                return True
-            if owner not in self._queue:
-                self._queue.append(owner)
-            if not self._cond.wait_for(lambda: self._queue[0] is owner and len(self._holders) < self.limit,
-                                       timeout):
-                return False
-            self._queue.popleft()
-            self._holders.add(owner)
-            self._cond.notify_all()
-            return True
-
-    def leave(self, owner: object) -> None:
-        """Give up a held slot or a place in the queue (no-op if neither)."""
-        with self._cond:
-            self._holders.discard(owner)
-            if owner in self._queue:
-                self._queue.remove(owner)
-            self._cond.notify_all()
-
-    def position(self, owner: object) -> int | None:
-        """1 for the first in the queue, 2 for the next, …; None when not queued."""
-        with self._cond:
-            return self._queue.index(owner) + 1 if owner in self._queue else None
-
-    @property
-    def in_use(self) -> int:
-        with self._cond:
-            return len(self._holders)
 
 
 @dataclass(frozen=True)
@@ -120,11 +55,11 @@ class Dataset:
 class TrainingConfig:
     """Everything that decides a run. Same config → same initial weights → same run."""
 
-    variant: str = "lenet5_mnist"
+    variant: str = "lenet5_mnist"  # a network name, see cnnviz.nn.build (e.g. "lenet5_mnist+bn", "mlp")
     epochs: int = 2
     batch_size: int = 64
     optimizer: str = "adam"
-    lr: float = 1e-3
+    lr: float = 3e-3
     seed: int = 0
     eval_every: int | None = None  # batches between held-out checks; None: about 8 per epoch, ≥ 25 apart
     eval_size: int = 1000  # images in the fixed held-out sample (fewer if the test split is smaller)
@@ -186,24 +121,6 @@ class _History:
     eval_accuracy: list = field(default_factory=list)
 
 
-def held_out_sample(images: np.ndarray, labels: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """A fixed random sample of ``size`` test images (all of them if fewer), the same for every run."""
-    n = len(labels)
-    order = np.sort(np.random.default_rng(EVAL_SEED).permutation(n)[:min(size, n)])
-    return images[order], labels[order]
-
-
-def confident_mistakes(probabilities: np.ndarray, labels: np.ndarray, k: int = 12) -> np.ndarray:
-    """Indices of up to ``k`` wrongly classified images, most confident first.
-
-    ``probabilities`` ``(N, 10)``, ``labels`` ``(N,)``; confidence is the predicted class's probability.
-    """
-    predicted = probabilities.argmax(axis=1)
-    wrong = np.flatnonzero(predicted != labels)
-    confidence = probabilities[wrong, predicted[wrong]]
-    return wrong[np.argsort(-confidence, kind="stable")[:k]]
-
-
 class TrainingJob:
     """One training run on ``data``: a :class:`Dataset`, or ``load_data(progress)`` returning one, which
     the worker calls first (a download, say) while ``progress(fraction)`` reports 0…1.
@@ -221,6 +138,8 @@ class TrainingJob:
         self._thread: threading.Thread | None = None
         self._halt = threading.Event()  # ask the worker to leave at the next batch boundary
         self._halt_state = PAUSED
+        self._budget: int | None = None  # batches left before pausing by itself (None: no limit)
+        self._delay = 0.0
         self._data: Dataset | None = None
         self._sample: tuple[np.ndarray, np.ndarray] | None = None
         if isinstance(data, Dataset):
@@ -228,19 +147,32 @@ class TrainingJob:
         self._new_run()
 
     # ------------------------------------------------------------------ controls
-    def start(self) -> None:
-        """Begin (from ready) or continue (from paused). No-op while a worker is alive or after the end."""
+    def start(self, batches: int | None = None) -> None:
+        """Begin (from ready) or continue (from paused); with ``batches``, pause again after that many.
+        No-op while a worker is alive or after the end."""
         with self._control:
             with self._lock:
                 if self._state not in (READY, PAUSED):
                     return
                 self._halt = threading.Event()  # each worker has its own: a late old one can't resume
+                self._halt_state = PAUSED
+                self._budget = batches
                 self._state = LOADING if self._data is None else WAITING
                 self._thread = threading.Thread(target=self._work, args=(self._halt,), name="cnnviz-training",
                                                 daemon=True)
                 self._thread.start()
 
     resume = start
+
+    def step(self) -> None:
+        """Train exactly one batch, then pause (see :meth:`last_batch` for what it did)."""
+        self.start(batches=1)
+
+    def set_delay(self, seconds: float) -> None:
+        """Wait ``seconds`` after every batch (0: as fast as possible) — a pace a lecturer can narrate.
+        Takes effect at the next batch; a pause still comes within one batch, the wait is cut short."""
+        with self._lock:
+            self._delay = max(float(seconds), 0.0)
 
     def pause(self, timeout: float = 5.0) -> None:
         """Stop at the next batch boundary, keeping the model and the data; resume continues."""
@@ -294,6 +226,11 @@ class TrainingJob:
                 queue_position=self._slots.position(self._halt) if self._state == WAITING else None,
                 error=self._error, snapshot_version=self._snapshot_version, from_file=self._from_file)
 
+    def last_batch(self) -> nn.Progress | None:
+        """The record of the most recent batch — its images, labels, answers and loss (None before one)."""
+        with self._lock:
+            return self._last
+
     def model_snapshot(self):
         """``(version, model)``: a copy of the model between two batches, safe to use from any thread.
 
@@ -316,7 +253,7 @@ class TrainingJob:
     # ------------------------------------------------------------------ internals
     def _new_run(self, model: nn.Model | None = None) -> None:
         c = self.config
-        self._model = model.copy() if model is not None else nn.lenet(variant=c.variant, seed=c.seed)
+        self._model = model.copy() if model is not None else nn.build(c.variant, seed=c.seed)
         self._from_file = model is not None
         self._generator = None
         self._state = READY
@@ -368,6 +305,7 @@ class TrainingJob:
             thread.join(timeout)
 
     def _work(self, halt: threading.Event) -> None:
+        lower_priority()
         try:
             if self._data is None and not self._load(halt):
                 return
@@ -410,8 +348,9 @@ class TrainingJob:
     def _train(self, halt: threading.Event) -> None:
         if self._generator is None:
             self._generator = self._make_generator()
-        if not self._history.eval_steps:
-            self._evaluate()  # step 0: the untrained network, at chance level
+        evaluated = self._history.eval_steps
+        if not evaluated or (self._step % self._eval_every == 0 and evaluated[-1] != self._step):
+            self._evaluate()  # step 0: the untrained network, at chance level; or a check a pause put off
         while not halt.is_set():
             record = next(self._generator, None)
             if record is None:
@@ -427,10 +366,19 @@ class TrainingJob:
                 h.loss.append(float(record.loss))
                 h.running_loss.append(float(record.running_loss))
                 h.accuracy.append(float(record.accuracy))
-            if self._step % self._eval_every == 0:
+            if self._step % self._eval_every == 0 and not halt.is_set():  # paused: check on resuming (≤ 0.5 s)
                 self._evaluate()
             elif time.perf_counter() - self._snapshot_time >= SNAPSHOT_EVERY_S:
                 self._take_snapshot()
+            with self._lock:
+                if self._budget is not None:
+                    self._budget -= 1
+                    if self._budget <= 0:
+                        break
+                delay = self._delay
+            if delay:
+                self._take_snapshot()  # at a slow pace the page shows every batch's network
+                halt.wait(delay)  # a pause or stop cuts the wait short
         self._take_snapshot()
 
     def _finish(self) -> None:
@@ -453,29 +401,13 @@ class TrainingJob:
         return f"TrainingJob({self.config}, state={self._state!r}, step={self._step})"
 
 
+def lower_priority() -> None:
+    """Raise the calling thread's nice value so that interactive sessions get the cores first.
 
-class TrainingSession:
-    """A browser session's training: at most one job at a time; replacing it stops the old one.
-
-    ``tag`` is whatever the caller wants to remember about how the job was made (e.g. page settings).
+    On Linux ``setpriority`` with a thread id applies to that one thread; elsewhere this does nothing.
     """
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._job: TrainingJob | None = None
-        self.tag = None
-
-    @property
-    def job(self) -> TrainingJob | None:
-        return self._job
-
-    def replace(self, job: TrainingJob | None, tag=None) -> TrainingJob | None:
-        with self._lock:
-            old, self._job, self.tag = self._job, job, tag
-        if old is not None and old is not job:
-            old.stop()
-        return job
-
-    def stop(self) -> None:
-        """The session ended (tab closed): stop its run and free its slot."""
-        self.replace(None)
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + WORKER_NICENESS))
+    except (AttributeError, OSError):  # not Linux, or not allowed: training simply keeps normal priority
+        pass

@@ -52,3 +52,19 @@ def test_the_lesson_link_arrives_and_no_label_is_cut_off(browser, streamlit_url,
         screenshot(page, f"{stem}-{lang}-below")
     finally:
         page.close()
+
+
+def test_the_default_why_page_shows_the_course_numbers_and_the_sparsity_player(browser, streamlit_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(f"{streamlit_url}/why_convolutions", timeout=60_000)
+        wait_idle(page)
+        metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+        assert metrics[:2] == ["456", "14,455,392"]
+        page.wait_for_selector(".player[data-step]", timeout=30_000)
+        page.locator(".player").scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        assert _cut_labels(page) == []
+        screenshot(page, "why_convolutions-default-player")
+    finally:
+        page.close()

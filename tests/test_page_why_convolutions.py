@@ -48,3 +48,9 @@ def test_predict_first_hides_the_counts_until_checked():
     at.button[0].click().run()
     assert_no_exception(at)
     assert at.success and [m.value for m in at.metric][0] == "456"
+
+
+def test_with_padding_a_corner_cell_reads_only_the_real_inputs_under_its_window():
+    at = run_page(PAGE, **{"why.kernel": 3, "why.padding": 1, "why.demo_size": 6})
+    assert_no_exception(at)
+    assert any("reads 4 of the 36" in m.value for m in at.markdown)  # a 3×3 window at the corner: 2×2 real cells

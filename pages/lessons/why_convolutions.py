@@ -74,7 +74,8 @@ def show_sparsity(s: WhySettings) -> None:
         return
     step = player(animation, key="why.player", step=min(s.step, len(trace.steps)), on_step=_remember_step)
     cell = trace.steps[step - 1]
-    st.markdown(tr("why.cell", row=cell.index[0] + 1, col=cell.index[1] + 1, reads=s.kernel * s.kernel,
+    reads = int(trace.real[np.ix_(cell.rows, cell.cols)].sum())  # padding cells are not inputs
+    st.markdown(tr("why.cell", row=cell.index[0] + 1, col=cell.index[1] + 1, reads=reads,
                    total=s.demo_size * s.demo_size))
 
 

@@ -33,7 +33,7 @@ for page in PAGES:
 # (they live in pages/lessons/, see pages/common/menu.py) and announces "Page not found" before this script
 # opens the requested page itself: take that false alarm off the screen.
 first_run_on_fresh_server = bool(PagesManager.uses_pages_directory)
-navigation = st.navigation(sections)
+navigation = st.navigation(sections, expanded=True)  # all pages listed: no English "View N more" folding them away
 if first_run_on_fresh_server:
     st.html(DISMISS_FALSE_PAGE_NOT_FOUND, unsafe_allow_javascript=True)
 language_control()

@@ -33,7 +33,10 @@ for page in PAGES:
 # (they live in pages/lessons/, see pages/common/menu.py) and announces "Page not found" before this script
 # opens the requested page itself: take that false alarm off the screen.
 first_run_on_fresh_server = bool(PagesManager.uses_pages_directory)
-navigation = st.navigation(sections, expanded=True)  # all pages listed: no English "View N more" folding them away
+# Streamlit's uploader writes "Limit 20MB per file • PNG, JPG, …" in English only, cut off in a narrow column;
+# each page's own caption says the limit and the formats in the reader's language instead.
+st.html("<style>[data-testid='stFileUploaderDropzoneInstructions'] { display: none; }</style>")
+navigation = st.navigation(sections, expanded=True)  # all pages listed: no English "View more" fold
 if first_run_on_fresh_server:
     st.html(DISMISS_FALSE_PAGE_NOT_FOUND, unsafe_allow_javascript=True)
 language_control()

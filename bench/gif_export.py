@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cnnviz  # noqa: E402
-from cnnviz.examples import INPUTS, KERNELS  # noqa: E402
+from cnnviz.course import INPUTS, KERNELS  # noqa: E402
 from cnnviz.viz.fonts import font_source  # noqa: E402
 from cnnviz.viz.frames import convolution_animation  # noqa: E402
 from cnnviz.viz.player_payload import payload  # noqa: E402

@@ -1,41 +1,28 @@
-"""Server CPU per rerun with and without Streamlit's post-run garbage collection.
+"""Server CPU per interactive rerun.
 
-Starts `streamlit run app.py` twice (runner.postScriptGC true / false), opens the convolution page
-in headless Chromium, triggers N reruns by changing a widget, and reads the server process's CPU
-time from /proc. Prints ms of server CPU per rerun for each setting and their ratio.
+Default: for each interactive lesson, a protocol-level student (bench/st_client.py) moves one slider / number box
+one step N times; prints ms of server CPU per rerun (from /proc) and the bytes over the wire per rerun, with
+``server.enableWebsocketCompression`` off and on (the CPU that compression costs, the bytes it saves).
+Target (issue 15): ≤ 15 ms of server CPU per interactive rerun.
 
-    python bench/rerun_cost.py [N]
+``--gc``: the older comparison of ``runner.postScriptGC`` true / false, driving headless Chromium.
+
+    python bench/rerun_cost.py [N] [--gc]
 """
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-TICKS = os.sysconf("SC_CLK_TCK")
+sys.path.insert(0, str(ROOT))
 
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
-
-
-def rss_mb(pid: int) -> float:
-    line = next(ln for ln in Path(f"/proc/{pid}/status").read_text().splitlines() if ln.startswith("VmRSS"))
-    return int(line.split()[1]) / 1024
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from bench.classroom_load import cpu_seconds, rss_mb  # noqa: E402
+from deploy.serve import free_port, wait_ok  # noqa: E402
 
 
 def measure(gc_after_run: bool, reruns: int, browser) -> tuple[float, float, float]:
@@ -46,16 +33,11 @@ def measure(gc_after_run: bool, reruns: int, browser) -> tuple[float, float, flo
                              "--runner.postScriptGC", str(gc_after_run).lower()],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(200):
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.2)
+        wait_ok(f"http://127.0.0.1:{port}/_stcore/health")
         page = browser.new_page(viewport={"width": 1400, "height": 1600})
         page.goto(f"http://127.0.0.1:{port}/convolution")
         idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
-        page.wait_for_selector(".updatemenu-button", timeout=60_000)
+        page.wait_for_selector(".st-key-conv-bias", timeout=60_000)  # the player is SVG now, no Plotly buttons
         bias = page.locator(".st-key-conv-bias button").last  # the "+" of the bias input
         for _ in range(3):  # warm up
             bias.click()
@@ -75,8 +57,54 @@ def measure(gc_after_run: bool, reruns: int, browser) -> tuple[float, float, flo
         proc.wait()
 
 
+def per_page(reruns: int, compression: bool) -> dict[str, tuple[float, float, float]]:
+    """Page → (ms of server CPU per rerun, KB over the wire per rerun, ms wall per rerun)."""
+    import asyncio
+    import random
+
+    from bench.classroom_load import PAGES, Servers
+    from bench.st_client import Student
+    from bench.wire_bytes import Relay
+
+    servers = Servers(1, compression)
+    relay = Relay(servers.base)
+    figures = {}
+
+    async def run() -> None:
+        for page in PAGES:
+            s, rng = Student(relay.url, page), random.Random(1)
+            await s.open()
+            for _ in range(5):  # warm up: caches filled, modules imported
+                await s.nudge(rng)
+            cpu0, down0, wall = servers.cpu(), relay.down, 0.0
+            for _ in range(reruns):
+                wall += (await s.nudge(rng))[1].seconds
+            await asyncio.sleep(0.3)
+            figures[page] = ((servers.cpu() - cpu0) / reruns * 1000, (relay.down - down0) / reruns / 1024,
+                             wall / reruns * 1000)
+            await s.close()
+    try:
+        asyncio.run(run())
+    finally:
+        servers.stop()
+    return figures
+
+
 def main() -> None:
-    reruns = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    reruns = int(next((a for a in sys.argv[1:] if a.isdigit()), 30))
+    if "--gc" not in sys.argv:
+        print(f"server CPU per interactive rerun ({reruns} one-step moves of a random control per page, "
+              f"load average {os.getloadavg()[0]:.2f})")
+        off, on = per_page(reruns, False), per_page(reruns, True)
+        for page in off:
+            print(f"  {page:15s} compression off: {off[page][0]:5.1f} ms CPU, {off[page][1]:5.1f} KB, "
+                  f"{off[page][2]:4.0f} ms wall | on: {on[page][0]:5.1f} ms CPU, {on[page][1]:5.1f} KB")
+        mean_off = sum(v[0] for v in off.values()) / len(off)
+        mean_on = sum(v[0] for v in on.values()) / len(on)
+        print(f"  mean: {mean_off:.1f} ms CPU per rerun without compression, {mean_on:.1f} ms with "
+              f"(target ≤ 15 ms: {'MET' if mean_off <= 15 else 'NOT MET'}); bytes × "
+              f"{sum(v[1] for v in on.values()) / sum(v[1] for v in off.values()):.2f} with compression")
+        return
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium",
                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])

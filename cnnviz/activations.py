@@ -51,3 +51,18 @@ def activate(z, name: str, slope: float = 0.01) -> np.ndarray:
     if name == "tanh":
         return tanh(z)
     raise CnnvizError("not_one_of", name=Term("activation"), options=", ".join(ACTIVATIONS), value=repr(name))
+
+
+_LATEX = {
+    "relu": r"\mathrm{ReLU}(z) = \max(z,\,0)",
+    "leaky_relu": r"\mathrm{Leaky\,ReLU}(z) = \begin{cases} z & z > 0 \\ SLOPE\,z & z \le 0 \end{cases}",
+    "sigmoid": r"\sigma(z) = \dfrac{1}{1 + e^{-z}}",
+    "tanh": r"\tanh(z) = \dfrac{e^{z} - e^{-z}}{e^{z} + e^{-z}}",
+}
+
+
+def activation_latex(name: str, slope: float = 0.01) -> str:
+    """The definition of the activation ``name`` as LaTeX (leaky ReLU with its ``slope`` written in)."""
+    if name not in _LATEX:
+        raise CnnvizError("not_one_of", name=Term("activation"), options=", ".join(ACTIVATIONS), value=repr(name))
+    return _LATEX[name].replace("SLOPE", f"{slope:g}")

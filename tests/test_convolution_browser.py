@@ -3,7 +3,7 @@ and the step it stops on goes into the lesson link."""
 import pytest
 
 import cnnviz
-from cnnviz.examples import INPUTS, KERNELS
+from cnnviz.course import INPUTS, KERNELS
 from tests.conftest import error_elements, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser

@@ -15,19 +15,17 @@ import cnnviz
 from cnnviz.activations import activate
 from cnnviz.conv import conv2d, conv2d_loop
 from cnnviz.errors import CnnvizError, Term
-from cnnviz.examples import random_integers
+from cnnviz.course import random_filters, random_integers, value_grid, with_more_channels
 from cnnviz.kernels import parse_kernel
 from cnnviz.layer import channel_contributions, conv_layer, conv_vs_dense
 from cnnviz.locales import t
 from cnnviz.padding import pad2d
 from cnnviz.params import conv2d_params
 from cnnviz.pool import pool2d
-from cnnviz.pool_examples import random_image, with_more_channels
 from cnnviz.shapes import (conv_geometry, conv_output_size, conv_transpose_output_size, pool_output_size,
                            resolve_padding, torch_same_padding)
 from cnnviz.trace import conv2d_steps, pool2d_steps
 from cnnviz.transpose import conv_transpose2d, conv_transpose2d_stamps
-from cnnviz.volume_demo import random_filters
 
 ONES = np.ones
 
@@ -94,12 +92,14 @@ CASES = [
     ("first channel", lambda: with_more_channels(ONES((1, 2, 2)), 2, 0), "first_channel_not_an_image",
      ["(1, 2, 2)"]),
     ("more channels", lambda: with_more_channels(ONES((2, 2)), 0, 0), "too_small", ["1", "0"]),
-    ("random image seed", lambda: random_image(1.5, 3, 3), "not_whole_number", ["1.5"]),
+    ("random seed", lambda: random_integers((3, 3), seed=1.5), "not_whole_number", ["1.5"]),
+    ("random shape", lambda: random_integers((3, -1)), "too_small", ["0", "-1"]),
     ("range", lambda: random_integers((2, 2), 5, 1), "empty_range", ["5", "1"]),
+    ("grid values", lambda: value_grid("banana", 2), "not_one_of", ["from_one, from_zero, ones, random", "'banana'"]),
 ]
 HANGUL = re.compile("[\uac00-\ud7a3]")
 MODULES = ("shapes", "conv", "pool", "padding", "trace", "transpose", "layer", "params", "kernels", "activations",
-           "examples", "pool_examples", "volume_demo")
+           "course")
 
 
 def _raised(call) -> CnnvizError:

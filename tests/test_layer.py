@@ -1,5 +1,5 @@
 """One CNN layer as data: activations vs their definitions, conv → bias → activation vs a naive loop,
-parameter comparisons vs the course's numbers, and the built-in demo volumes."""
+and parameter comparisons vs the course's numbers."""
 import math
 
 import numpy as np
@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import expit
 
-from cnnviz.activations import ACTIVATIONS, activate, leaky_relu, relu, sigmoid, tanh
+from cnnviz.activations import ACTIVATIONS, activate, activation_latex, leaky_relu, relu, sigmoid, tanh
 from cnnviz.layer import bottleneck, channel_contributions, conv_layer, conv_vs_dense
-from cnnviz.volume_demo import random_filters, random_volume, rgb_picture
+from cnnviz.course import random_filters, random_volume
 
 finite = st.floats(-50, 50, allow_nan=False)
 values = st.lists(finite, min_size=1, max_size=30).map(np.array)
@@ -174,25 +174,6 @@ def test_a_wide_bottleneck_costs_more_and_says_so_with_a_negative_saving():
     assert bottleneck(32, 128, 32, 3).saving < 0
 
 
-# ---------------------------------------------------------------- demo volumes
-def test_random_volume_and_filters_use_the_demo_ranges_and_are_seedable():
-    x, bank = random_volume(7, 3, 5), random_filters(7, 2, 3, 3)
-    assert x.shape == (3, 5, 5) and set(np.unique(x)) <= {0, 1, 2}
-    assert bank.w.shape == (2, 3, 3, 3) and set(np.unique(bank.w)) <= {-1, 0, 1}
-    assert bank.b.tolist() == [1, 0]
-    np.testing.assert_array_equal(x, random_volume(7, 3, 5))
-    assert not np.array_equal(x, random_volume(8, 3, 5))
-
-
-def test_rgb_picture_is_a_small_colour_image_with_a_yellow_sun_top_right():
-    img = rgb_picture(8)
-    assert img.shape == (3, 8, 8) and img.min() >= 0 and img.max() <= 255
-    r, g, b = img[:, 1, 6]
-    assert r > 200 and g > 180 and b < 120  # sun
-    r, g, b = img[:, 7, 7]
-    assert g > r and g > b  # grass
-
-
 # ---------------------------------------------------------------- channel contributions
 @settings(max_examples=20, deadline=None)
 @given(st.integers(0, 10_000), st.integers(1, 4), st.integers(1, 3), st.integers(1, 2), st.integers(0, 1))
@@ -207,3 +188,11 @@ def test_channel_contributions_are_per_channel_convolutions_that_sum_to_the_filt
 def test_channel_contributions_reject_a_filter_with_the_wrong_depth():
     with pytest.raises(ValueError, match="channel"):
         channel_contributions(np.zeros((3, 4, 4)), np.zeros((2, 2, 2)))
+
+
+def test_each_activation_has_its_definition_as_latex_with_the_leaky_slope_written_in():
+    assert activation_latex("leaky_relu", 0.2).count("0.2") == 1
+    assert r"\max(z,\,0)" in activation_latex("relu") and "e^{-z}" in activation_latex("sigmoid")
+    assert len({activation_latex(name) for name in ACTIVATIONS}) == len(ACTIVATIONS)
+    with pytest.raises(ValueError, match="relu"):
+        activation_latex("banana")

@@ -4,10 +4,9 @@ import re
 import numpy as np
 import pytest
 
+from cnnviz.course import POOL_EXAMPLES, POOL_STREAM, random_filters, random_integers, with_more_channels
 from cnnviz.shapes import pool_geometry
-from cnnviz.pool_examples import POOL_EXAMPLES, random_image, with_more_channels
 from cnnviz.viz import style
-from cnnviz.volume_demo import random_filters
 from tests import reference
 from tests.conftest import assert_no_exception, chart, error_elements, heatmap_z, run_page, screenshot
 
@@ -92,7 +91,7 @@ def test_padding_and_ceil_mode_follow_pytorch_semantics(mode):
              "pool.size": 3, "pool.stride": 2, "pool.padding": 1, "pool.ceil": True}
     at = run_page(PAGE, **state)
     assert_no_exception(at)
-    x = random_image(4, 7, 5)[0]
+    x = random_integers((7, 5), seed=4, stream=POOL_STREAM)
     expected = reference.pool2d(x, (3, 3), (2, 2), ((1, 1), (1, 1)), mode, ceil_mode=True)
     np.testing.assert_allclose(final_output(chart(at, "pool.figure")), expected)
     assert any("⌈" in m.value for m in at.markdown)
@@ -184,7 +183,7 @@ def test_a_large_input_with_a_1x1_window_steps_on_the_server():
     assert_no_exception(at)
     fig = chart(at, "pool.figure")
     assert "frames" not in fig
-    x = random_image(9999, 16, 16)[0]
+    x = random_integers((16, 16), seed=9999, stream=POOL_STREAM)
     assert fig["layout"]["annotations"][-1]["text"] == f"max({x[15, 15]}) = {x[15, 15]}"
     at.number_input(key="pool.height").set_value(15).run()  # fewer cells: the step slider stays in range
     assert_no_exception(at)
@@ -195,7 +194,7 @@ def test_extreme_window_and_stride_on_the_largest_input():
                            "pool.stride": 5, "pool.padding": 2, "pool.ceil": True, "pool.channels": 4})
     assert_no_exception(at)
     assert not at.error
-    x = random_image(0, 16, 16)[0]
+    x = random_integers((16, 16), seed=0, stream=POOL_STREAM)
     np.testing.assert_allclose(final_output(chart(at, "pool.figure")),
                                reference.pool2d(x, (5, 5), (5, 5), ((2, 2), (2, 2)), "max", ceil_mode=True))
 

@@ -1,6 +1,7 @@
 """Transposed convolution page: AppTest at defaults, examples and extremes; the numbers it shows equal
 the engine's; a browser run of the scatter animation."""
 import json
+import re
 
 import numpy as np
 import pytest
@@ -33,19 +34,31 @@ def click(at, label: str):
     return at.run()
 
 
-def test_default_is_the_textbook_stride_2_example():
+def test_default_counts_from_one_so_the_first_stamp_is_the_kernel_itself():
     at = run_page(PAGE)
     assert_no_exception(at)
     assert not at.error
+    x = np.array([[1, 2], [3, 4]])
+    # the four 2×2 stamps 1·K, 2·K, 3·K, 4·K side by side, worked by hand
+    expected = np.array([[1, 2, 2, 4], [3, 4, 6, 8], [3, 6, 4, 8], [9, 12, 12, 16]])
+    np.testing.assert_array_equal(conv_transpose2d(x, x, stride=2), expected)
+    direct = figure(at, "transposed.direct")
+    np.testing.assert_array_equal(cells(direct["data"][2]), expected)
+    first = cells(figure(at, "transposed.stamps")["frames"][0]["data"][0])  # the first contribution
+    np.testing.assert_array_equal(first, x)  # 1 × kernel: not all zeros
+    assert metric(at, "Output size") == "4 × 4"
+    assert any("o = 2·(2 − 1) + 2 = 4" in m.value for m in at.markdown)
+    assert metric(at, "Stretched input") == "3" and metric(at, "Implicit padding") == "1"
+
+
+def test_the_textbook_example_is_d2l_stride_2_counting_from_zero():
+    at = run_page(PAGE)
+    click(at, "textbook, s 2")
     x = np.array([[0, 1], [2, 3]])
     # d2l.ai §14.10, worked by hand: the four 2×2 stamps side by side
     expected = np.array([[0, 0, 0, 1], [0, 0, 2, 3], [0, 2, 0, 3], [4, 6, 6, 9]])
     np.testing.assert_array_equal(conv_transpose2d(x, x, stride=2), expected)
-    direct = figure(at, "transposed.direct")
-    np.testing.assert_array_equal(cells(direct["data"][2]), expected)
-    assert metric(at, "Output size") == "4 × 4"
-    assert any("o = 2·(2 − 1) + 2 = 4" in m.value for m in at.markdown)
-    assert metric(at, "Stretched input") == "3" and metric(at, "Implicit padding") == "1"
+    np.testing.assert_array_equal(cells(figure(at, "transposed.direct")["data"][2]), expected)
 
 
 def test_direct_view_numbers_are_the_engine_view():
@@ -84,16 +97,24 @@ def test_checkerboard_example_shows_uneven_overlap():
     assert set(np.unique(out)) == {1.0, 2.0, 4.0}  # 3-wide stamps, 2 apart: 1, 2 or 2×2 overlaps
 
 
-@pytest.mark.parametrize("state, message", [
-    ({"stride": 1, "output_padding": 1}, "output padding 1 must be smaller than the stride 1 or the dilation 1"),
-    ({"size": 1, "kernel": 1, "padding": 1}, "crops away the whole output"),
+@pytest.mark.parametrize("state, name, top", [
+    ({"stride": 1, "output_padding": 1}, "output_padding", 0),  # a < max(s, d) = 1
+    ({"stride": 3, "dilation": 2, "output_padding": 3}, "output_padding", 2),
+    ({"size": 1, "kernel": 1, "padding": 1}, "padding", 0),  # o = 1 − 2p ≥ 1
+    ({"size": 2, "kernel": 3, "stride": 1, "padding": 4}, "padding", 1),  # o = 1 + 3 − 2p ≥ 1
 ])
-def test_impossible_settings_show_an_error_and_keep_the_controls(state, message):
+def test_impossible_geometry_cannot_be_chosen_the_range_narrows_instead(state, name, top):
     at = run_page(PAGE, **{KEY + k: v for k, v in state.items()})
     assert_no_exception(at)
-    assert len(at.error) == 1 and message in at.error[0].value
-    assert len(at.slider) == 6
-    assert at.slider(key=KEY + "stride").value == state.get("stride", 2)
+    assert not at.error
+    control = next(w for w in [*at.slider, *at.number_input] if w.key == KEY + name)  # one value: fixed
+    assert control.max == top and control.value == top
+    assert at.slider(key=KEY + "stride").value == state.get("stride", 2)  # the other choices are kept
+    p, a = (next(w for w in [*at.slider, *at.number_input] if w.key == KEY + n).value
+            for n in ("padding", "output_padding"))
+    geo = transpose_geometry(state.get("size", 2), state.get("kernel", 2), state.get("stride", 2), p, a,
+                             state.get("dilation", 1))
+    assert metric(at, "Output size") == f"{geo.rows.out} × {geo.cols.out}"
 
 
 @pytest.mark.parametrize("state", [
@@ -119,7 +140,8 @@ def test_extreme_settings_match_the_engine(state):
 
 def test_padding_beyond_the_kernel_reports_a_negative_implicit_padding():
     """p > k − 1: the direct view crops the stretched input; the page says so with a negative number."""
-    at = run_page(PAGE, **{KEY + "size": 4, KEY + "kernel": 2, KEY + "padding": 2})
+    at = run_page(PAGE, **{KEY + "size": 4, KEY + "kernel": 2, KEY + "padding": 2, KEY + "input_values": "from_zero",
+                           KEY + "kernel_values": "from_zero"})
     assert_no_exception(at)
     assert metric(at, "Implicit padding") == "-1"
     x = np.arange(16).reshape(4, 4)
@@ -137,14 +159,15 @@ def test_scatter_animation_plays_in_chromium(open_page):
     chart = page.locator(".st-key-transposed-stamps")  # key dots become dashes
     chart.locator("g.updatemenu-button").first.click()  # ▶ Play
     page.wait_for_timeout(3000)
-    playing = chart.locator("text.slider-label").first.text_content()  # "Pixel i,j"
-    assert playing.strip() not in ("", "Pixel 0,0")  # the frames advanced in the browser
+    playing = chart.locator("text.slider-label").first.text_content()  # "Pixel row,column", from 1
+    assert playing.strip() not in ("", "Pixel 1,1")  # the frames advanced in the browser
     assert error_elements(page) == []
     screenshot(page, "transposed-scatter")
 
 
 def test_too_many_stamps_to_animate_step_on_the_server_instead():
-    state = {"size": 8, "kernel": 5, "stride": 4, "padding": 0, "output_padding": 3, "dilation": 3}
+    state = {"size": 8, "kernel": 5, "stride": 4, "padding": 0, "output_padding": 3, "dilation": 3,
+             "input_values": "from_zero", "kernel_values": "from_zero"}
     at = run_page(PAGE, **{KEY + k: v for k, v in state.items()})
     assert_no_exception(at)
     fig = figure(at, "transposed.stamps")
@@ -158,3 +181,23 @@ def test_too_many_stamps_to_animate_step_on_the_server_instead():
     pick.set_value(1).run()
     fig = figure(at, "transposed.stamps")
     assert np.nansum(cells(fig["data"][2])) == 0  # x[0, 0] = 0 stamps only zeros
+    assert "pixel (row 1, column 1) = 0" in fig["layout"]["annotations"][-1]["text"]
+
+
+def test_an_impossible_lesson_link_is_narrowed_with_a_korean_notice_naming_the_parameters():
+    link = {"lang": "ko", "stride": "1", "output_padding": "3", "size": "1", "kernel": "1", "padding": "2"}
+    at = run_page(PAGE, query=link)
+    assert_no_exception(at)
+    assert not at.error  # nothing impossible can be chosen: the ranges narrowed instead
+    notice = next(c.value for c in at.caption if "output_padding" in c.value)
+    assert re.search(r"[\uac00-\ud7a3]", notice) and "padding" in notice.replace("output_padding", "")
+    assert at.session_state[KEY + "output_padding"] == 0 and at.session_state[KEY + "padding"] == 0
+    assert metric(at, "출력 크기") == "1 × 1"  # s(i − 1) + k = 1, by hand
+
+
+def test_a_classroom_link_hiding_the_controls_hides_the_examples_too_but_keeps_the_figures():
+    at = run_page(PAGE, query={"hide": "all", "size": "3"})
+    assert_no_exception(at)
+    assert not at.slider and not [b for b in at.button if b.key and b.key.startswith(KEY + "example")]
+    assert metric(at, "Output size") == "6 × 6"  # the hidden setting still applies: 2·(3 − 1) + 2
+    assert figure(at, "transposed.direct") and figure(at, "transposed.stamps")

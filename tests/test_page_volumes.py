@@ -1,15 +1,15 @@
 """The "Convolution over volumes" page, driven like a user would; numbers checked against references."""
+import re
 
 import numpy as np
 import pytest
 
-from cnnviz.volume_demo import random_filters, random_volume, rgb_picture
+from cnnviz.course import random_filters, random_volume, rgb_picture
 from tests import reference
 from tests.conftest import assert_no_exception, chart, heatmap_z, run_page
 
 PAGE = "pages/lessons/volumes.py"
-
-
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def expected_output(x, bank, stride, padding) -> np.ndarray:
@@ -86,7 +86,7 @@ def test_bottleneck_shows_the_course_numbers_by_default():
 
 def test_bottleneck_follows_its_inputs_and_can_count_biases():
     at = run_page(PAGE, **{"volumes.bn_in": 192, "volumes.bn_reduced": 16, "volumes.bn_out": 32,
-                           "volumes.bn_kernel": 5, "volumes.bn_bias": True})
+                           "volumes.bn_kernel": "5", "volumes.bn_bias": True})
     assert_no_exception(at)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["5×5 conv, 192 → 32"] == f"{5 * 5 * 192 * 32 + 32:,}"
@@ -157,7 +157,7 @@ def test_one_layer_shows_conv_then_bias_then_the_activation(activation):
 def test_extreme_small_settings_run_without_errors():
     at = run_page(PAGE, **{"volumes.size": 3, "volumes.channels": 1, "volumes.filters": 1, "volumes.kernel": 1,
                            "volumes.stride": 3, "volumes.padding": 0, "volumes.seed": 9999,
-                           "volumes.bn_in": 1, "volumes.bn_reduced": 1, "volumes.bn_out": 1, "volumes.bn_kernel": 1,
+                           "volumes.bn_in": 1, "volumes.bn_reduced": 1, "volumes.bn_out": 1, "volumes.bn_kernel": "1",
                            "volumes.bn_size": 1})
     assert_no_exception(at)
     assert not at.error
@@ -174,8 +174,44 @@ def test_a_wider_bottleneck_reports_extra_parameters():
 
 def test_the_largest_bottleneck_inputs_are_counted_exactly():
     at = run_page(PAGE, **{"volumes.bn_in": 4096, "volumes.bn_reduced": 4096, "volumes.bn_out": 4096,
-                           "volumes.bn_kernel": 7, "volumes.bn_size": 512, "volumes.bn_bias": True})
+                           "volumes.bn_kernel": "7", "volumes.bn_size": 512, "volumes.bn_bias": True})
     assert_no_exception(at)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["7×7 conv, 4096 → 4096"] == f"{7 * 7 * 4096 * 4096 + 4096:,}"
     assert any(f"{7 * 7 * 4096 * 4096 * 512 * 512:,} directly" in m.value for m in at.markdown)
+
+
+def _numbers(text: str) -> list[str]:
+    return sorted(re.findall(r"\d+", text))
+
+
+def test_an_impossible_lesson_link_reads_in_korean_with_the_same_numbers_as_in_english():
+    link = {"size": "3", "kernel": "5", "padding": "0"}  # a 5×5 filter on a 3×3 input without padding
+    en, ko = (run_page(PAGE, query=link | {"lang": lang}) for lang in ("en", "ko"))
+    for at in (en, ko):
+        assert_no_exception(at)
+        assert len(at.error) == 1
+        assert chart(at, "volumes.bottleneck")  # the part that does not depend on it keeps working
+    english, korean = en.error[0].value, ko.error[0].value
+    assert "larger than the padded input 3 + 2·0 = 3" in english
+    assert HANGUL.search(korean) and not re.search(r"[A-Za-z]{3,}", korean)
+    assert _numbers(korean) == _numbers(english) and "5" in _numbers(korean)
+
+
+def test_a_broken_link_value_gets_a_korean_notice_naming_the_parameter():
+    at = run_page(PAGE, query={"lang": "ko", "size": "banana", "bn_kernel": "4"})
+    assert_no_exception(at)
+    notice = next(c.value for c in at.caption if "size" in c.value)
+    assert HANGUL.search(notice) and "bn_kernel" in notice
+    assert at.slider(key="volumes.size").value == 5  # the default
+
+
+def test_changing_the_activation_redraws_the_layer_and_writes_the_link():
+    at = run_page(PAGE)
+    before = chart(at, "volumes.layer")
+    at.radio(key="volumes.activation").set_value("tanh").run()
+    assert_no_exception(at)
+    after = chart(at, "volumes.layer")
+    np.testing.assert_array_equal(heatmap_z(after["data"][1]), heatmap_z(before["data"][1]))  # z + b unchanged
+    np.testing.assert_allclose(heatmap_z(after["data"][2]), np.tanh(heatmap_z(before["data"][1])), rtol=1e-12)
+    assert at.query_params["activation"] == "tanh"

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 import cnnviz
-from cnnviz.examples import INPUTS, KERNELS
+from cnnviz.course import INPUTS, KERNELS
 from tests.conftest import screenshot, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser

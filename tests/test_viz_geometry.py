@@ -1,11 +1,14 @@
 """Figure builders of the padding & stride and transposed-convolution pages: valid Plotly figures that
 draw exactly what the engine computed."""
+import re
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
 from cnnviz.shapes import conv_geometry, coverage, resolve_padding
 from cnnviz.transpose import as_direct_convolution, conv_transpose2d, conv_transpose2d_stamps, transpose_geometry
+from cnnviz.viz.board import axis_name
 from cnnviz.viz.geometry import (Panel, coverage_figure, padded_grid_figure, panel_layout, same_padding_figure,
                                  stretched_input_figure)
 from cnnviz.viz.stamps import stamps_figure
@@ -89,3 +92,17 @@ def test_panel_titles_wrap_to_fit_narrow_grids_instead_of_overlapping():
     assert layout["width"] <= 620 + 40
     kernel_title = layout["annotations"][1]["text"]
     assert kernel_title.count("<br>") >= 1
+
+
+@pytest.mark.parametrize("titles", [("Stretched, padded input 3×3", "Kernel rotated 180°", "Output 4×4"),
+                                    ("늘리고 패딩한 입력 10×10", "180° 뒤집은 커널", "출력 6×6"),
+                                    ("x", "a very long title over a grid of one single column", "y")])
+def test_panel_titles_are_centred_over_their_grids_on_two_lines_at_most(titles):
+    panels = [Panel(title, n, n) for title, n in zip(titles, (3, 1, 4))]
+    layout, _ = panel_layout(panels)
+    for k, (panel, note) in enumerate(zip(panels, layout["annotations"])):
+        assert note["xanchor"] == "center"  # 'auto' anchors paper titles at their closest side: off-centre
+        domain = layout[f"xaxis{axis_name(k)}"]["domain"]
+        assert note["x"] == pytest.approx(sum(domain) / 2)
+        lines = note["text"].split("<br>")
+        assert len(lines) <= 2 and " ".join(re.sub("</?b>", "", line) for line in lines) == panel.title

@@ -6,12 +6,12 @@ import plotly.graph_objects as go
 import pytest
 
 import cnnviz
+from cnnviz.course import random_filters, random_volume
 from cnnviz.layer import bottleneck, channel_contributions, conv_layer
 from cnnviz.viz import style
 from cnnviz.viz.board import Board, Slot, cell_texts
 from cnnviz.viz.pooling import channels_figure, winners_figure
-from cnnviz.viz.volumes import MAX_FRAMES, bottleneck_figure, layer_figure, volume_figure
-from cnnviz.volume_demo import random_filters, random_volume
+from cnnviz.viz.volumes import MAX_FRAMES, VolumeLabels, bottleneck_figure, layer_figure, volume_figure
 
 
 def _volume(size=5, c=3, k=2, f=3, stride=2, padding=1, **kw):
@@ -108,3 +108,17 @@ def test_signed_values_get_a_diverging_scale_centred_at_zero():
     _, fig = _volume()
     kernel = fig["data"][2]
     assert kernel["colorscale"] == style.DIVERGING and kernel["zmin"] == -kernel["zmax"]
+
+
+def test_longer_translated_player_buttons_push_the_step_slider_right_instead_of_under_its_label():
+    x, bank = random_volume(2), random_filters(2)
+    trace = cnnviz.conv2d_trace(x, bank.w, bank.b, 2, 1)
+
+    def slider_x(labels: VolumeLabels) -> float:
+        fig = volume_figure(trace.padded, trace.real, trace.steps, trace.output.shape, "RGB", labels)
+        return fig["layout"]["sliders"][0]["x"]
+
+    english = slider_x(VolumeLabels())
+    assert english >= 0.32  # at least where the figure asks for it
+    longer = slider_x(VolumeLabels(play="▶ 재생하기", fast="▶▶ 아주 빠르게", pause="❚❚ 잠시 멈추기"))
+    assert english < longer < 0.6

@@ -3,8 +3,7 @@ import numpy as np
 import pytest
 
 import cnnviz
-from cnnviz.pool_examples import POOL_EXAMPLES
-from cnnviz.volume_demo import random_filters, random_volume
+from cnnviz.course import POOL_EXAMPLES, random_filters, random_volume
 from tests.conftest import error_elements, screenshot
 
 pytestmark = pytest.mark.browser

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import unicodedata
+
 import numpy as np
 
 from ..shapes import Geometry2D
@@ -22,7 +24,8 @@ INSERTED_COLOUR = "#fff3b0"  # zeros inserted between input pixels (transposed c
 OUTPUT_PADDING_COLOUR = "#dadaf0"
 NEVER_USED_COLOUR = "#f6c9c9"  # the unreached tint of style.UNREACHED_COLOUR on white, opaque
 TITLE_SIZE = 18
-TITLE_CHAR_PX = 11  # roughly, for bold titles at TITLE_SIZE
+TITLE_CHAR_PX = 11  # roughly, for bold Latin titles at TITLE_SIZE
+WIDE_CHAR_PX = 19  # Hangul and other wide (East Asian) characters at TITLE_SIZE
 TITLE_LINE_PX = 24
 LEGEND_SIZE = 16
 LEGEND_LINE_PX = 21
@@ -37,15 +40,26 @@ class Panel:
     cols: int
 
 
+def _text_px(text: str) -> float:
+    """The rough width of a bold title text at TITLE_SIZE."""
+    return sum(WIDE_CHAR_PX if unicodedata.east_asian_width(ch) in "WF" else TITLE_CHAR_PX for ch in text)
+
+
 def _wrap(title: str, width_px: float) -> list[str]:
     """Break a title into lines of at most ``width_px`` (at least one word per line)."""
     lines: list[str] = []
     for word in title.split():
-        if lines and (len(lines[-1]) + 1 + len(word)) * TITLE_CHAR_PX <= width_px:
+        if lines and _text_px(f"{lines[-1]} {word}") <= width_px + 0.5:  # + 0.5: float slack of the fit
             lines[-1] += " " + word
         else:
             lines.append(word)
     return lines or [""]
+
+
+def _two_lines_px(title: str) -> float:
+    """The narrowest width at which ``title`` wraps onto at most two lines."""
+    words = title.split() or [""]
+    return min(max(_text_px(" ".join(words[:k])), _text_px(" ".join(words[k:]))) for k in range(1, len(words) + 1))
 
 
 def panel_layout(panels: list[Panel], gap: float = 1.5, max_cell_px: float = 60, max_width_px: float = 620,
@@ -53,11 +67,12 @@ def panel_layout(panels: list[Panel], gap: float = 1.5, max_cell_px: float = 60,
     """Side-by-side grids with square cells; grid ``k`` draws on axes ``x{k+1}``/``y{k+1}``.
 
     Returns the layout and the cell size in pixels (as large as fits in ``max_width_px``). Titles
-    wrap to their grid's width (a grid narrower than its longest word gets a wider slot); the
+    wrap to their grid's width, centred over it, onto two lines at most (a grid narrower than that gets a
+    wider slot); the
     ``legend_items`` ``(colour, word)`` go above the titles, in ``legend_rows`` lines.
     """
     rows_max = max(p.rows for p in panels)
-    words = [max(len(w) for w in (p.title.split() or [""])) * TITLE_CHAR_PX + 10 for p in panels]
+    words = [_two_lines_px(p.title) + 10 for p in panels]
     cell = max_cell_px
     for _ in range(40):  # word-wide slots depend on the cell size and it on them: settle to the fixed point
         slots = [max(p.cols, w / cell) for p, w in zip(panels, words)]
@@ -81,7 +96,8 @@ def panel_layout(panels: list[Panel], gap: float = 1.5, max_cell_px: float = 60,
         layout[f"yaxis{a}"] = {"domain": [1 - p.rows / rows_max, 1], "range": [p.rows - 0.5, -0.5], "visible": False,
                                "fixedrange": True, "anchor": f"x{a}"}
         layout["annotations"].append({"text": "<br>".join(f"<b>{line}</b>" for line in lines), "x": (left + right) / 2,
-                                      "y": 1, "xref": "paper", "yref": "paper", "yanchor": "bottom", "yshift": 4,
+                                      "y": 1, "xref": "paper", "yref": "paper", "xanchor": "center",
+                                      "yanchor": "bottom", "yshift": 4,
                                       "showarrow": False, "font": {"size": TITLE_SIZE, "color": TEXT_COLOUR}})
         left = right + gap / total
     if legend_items:

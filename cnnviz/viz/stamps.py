@@ -32,7 +32,7 @@ class StampLabels:
     cropped: str = "cropped by padding"
     output: str = "the output"
     stamp: str = "this stamp"
-    caption: str = "x[{i}, {j}] = {v}: adds {v} × kernel to rows {r0}–{r1}, columns {c0}–{c1}"
+    caption: str = "pixel (row {i}, column {j}) = {v}: adds {v} × kernel to rows {r0}–{r1}, columns {c0}–{c1}"
     play: str = "▶ Play"
     pause: str = "❚❚ Pause"
     step: str = "Pixel "
@@ -97,8 +97,8 @@ def stamps_figure(x, stamps: Sequence[Stamp], geometry: TransposeGeometry,
         if rows.dilation > 1 or cols.dilation > 1:
             shapes += [rect(r, c, r, c, 2, style.WINDOW_COLOUR, 2) for r in s.rows for c in s.cols]
         v = format_number(s.value)
-        caption = {"text": labels.caption.format(i=i, j=j, v=v, r0=s.rows[0], r1=s.rows[-1], c0=s.cols[0],
-                                                 c1=s.cols[-1]),
+        caption = {"text": labels.caption.format(i=i + 1, j=j + 1, v=v, r0=s.rows[0] + 1, r1=s.rows[-1] + 1,
+                                                 c0=s.cols[0] + 1, c1=s.cols[-1] + 1),  # counted from 1
                    "x": 0.5, "y": 0, "xref": "paper", "yref": "paper", "yanchor": "top", "yshift": -14,
                    "showarrow": False, "font": {"size": 19}}
         return [contribution, canvas], {"shapes": shapes, "annotations": titles + [caption]}
@@ -115,7 +115,7 @@ def stamps_figure(x, stamps: Sequence[Stamp], geometry: TransposeGeometry,
         traces, frame_layout = state(n)
         frames.append({"name": str(n), "data": traces, "traces": [moving, moving + 1], "layout": frame_layout})
     figure["frames"] = frames
-    add_player(layout, [f"{s.index[0]},{s.index[1]}" for s in stamps], 0,
+    add_player(layout, [f"{s.index[0] + 1},{s.index[1] + 1}" for s in stamps], 0,
                PlayerLabels(play=labels.play, pause=labels.pause, step=labels.step), durations=(1200, None),
                buttons_pad=56, slider_pad=100, slider_x=0.0)
     return figure

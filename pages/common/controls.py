@@ -158,9 +158,15 @@ class Lesson:
     def link_control(self, where=st, note: str | None = None) -> None:
         """"Copy link to this lesson", and a classroom link that hides controls or presents.
 
-        ``note``: what the link cannot carry, said under the hint (an uploaded photo).
+        ``note``: what the link cannot carry, said under the hint (an uploaded photo). Drawn only while open (a
+        closed popover's contents cost every rerun of the lesson ~7 elements: bench/rerun_cost.py); the
+        classroom choices start afresh each time it opens.
         """
-        with where.popover(tr("app.link.button"), icon=":material/link:"):
+        popover = where.popover(tr("app.link.button"), icon=":material/link:", key=f"_link.{self.prefix}.open",
+                                on_change="rerun")
+        if not popover.open:
+            return
+        with popover:
             base = (st.context.url or "").split("?")[0]
             params = st.query_params.to_dict() | {"lang": lang()}
             st.caption(tr("app.link.copy_hint"))

@@ -8,7 +8,7 @@ import streamlit as st
 
 import cnnviz
 from cnnviz.code_snippets import conv_snippets
-from cnnviz.examples import INPUTS, KERNELS, random_integers
+from cnnviz.course import INPUTS, KERNELS, random_integers
 from cnnviz.matrix_text import format_matrix, parse_matrix
 from cnnviz.quiz import conv_cell_question, feature_map_question
 from cnnviz.viz.frames import convolution_animation

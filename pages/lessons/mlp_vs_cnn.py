@@ -65,7 +65,7 @@ def live_view(jobs: list[TrainingJob], busy: bool) -> None:
         for column, job, s in zip(st.columns(len(jobs)), jobs, statuses):
             with column.container(border=True):
                 st.markdown(f"**{network_label(job.config.variant)}**")
-                left, right = st.columns(2)
+                left, right = st.columns([3, 2])  # the parameter count is the widest number
                 left.metric(tr("compare.parameters"), f"{job.model_snapshot()[1].parameter_count:,}")
                 right.metric(tr("train.metric.test"),
                              f"{100 * s.eval_accuracy[-1]:.1f}%" if len(s.eval_accuracy) else "–")

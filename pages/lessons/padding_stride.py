@@ -37,12 +37,13 @@ def _load_example(changes: dict) -> None:
 
 def read_settings(lesson: Lesson) -> PaddingStrideSettings:
     """Draw the controls (one column per quantity); return the settings they hold."""
-    switches = st.columns([1.4, 2, 3.2], vertical_alignment="center")
+    switches = st.columns([2, 3], vertical_alignment="center")  # wide enough for the labels at 1280 px
     lesson.widget("square", switches[0], on_change=_square_changed)
     lesson.widget("padding_mode", switches[1])
     if not lesson.hidden & set().union(*EXAMPLES.values()):  # a lesson link that hides these keeps them fixed
-        switches[2].markdown(tr("padstride.examples"))
-        for column, (example, changes) in zip(switches[2].columns(len(EXAMPLES)), EXAMPLES.items()):
+        label, *buttons = st.columns([1.6] + [1] * len(EXAMPLES), vertical_alignment="center")
+        label.markdown(tr("padstride.examples"))
+        for column, (example, changes) in zip(buttons, EXAMPLES.items()):
             column.button(tr(f"padstride.example.{example}"), on_click=_load_example, args=(changes,),
                           key=f"padstride.example.{example}", width="stretch")
     square, explicit = lesson.current.square, lesson.current.padding_mode == "explicit"

@@ -5,8 +5,7 @@ import streamlit as st
 
 import cnnviz
 from cnnviz.layer import channel_contributions
-from cnnviz.pool_examples import POOL_EXAMPLES, random_image, with_more_channels
-from cnnviz.volume_demo import random_filters
+from cnnviz.course import POOL_EXAMPLES, POOL_STREAM, random_filters, random_integers, with_more_channels
 from cnnviz.viz.pooling import ChannelLabels, WinnerLabels, channels_figure, winners_figure
 from cnnviz.viz.slide import MAX_FRAMES, SlideLabels, slide_figure
 from pages.common.charts import show_figure
@@ -48,7 +47,7 @@ def read_settings(lesson: Lesson) -> PoolSettings:
 def input_image(s: PoolSettings):
     """The (H, W) image being pooled."""
     if s.example == "random":
-        return random_image(s.seed, s.height, s.width)[0]
+        return random_integers((s.height, s.width), seed=s.seed, stream=POOL_STREAM)
     return POOL_EXAMPLES[s.example].x
 
 

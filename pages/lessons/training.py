@@ -86,19 +86,19 @@ def press_reset() -> None:
 def buttons(job: TrainingJob, state: str, pace: str) -> None:
     busy = state in (LOADING, WAITING, RUNNING)
     stepping = pace == "step"
-    cols = st.columns([1, 1, 1, 1.6, 1])
-    cols[0].button(tr("train.button.start"), icon=":material/play_arrow:", key="train.start", on_click=job.start,
-                   disabled=state != READY or stepping, type="primary", width="stretch")
-    cols[1].button(tr("train.button.pause"), icon=":material/pause:", key="train.pause", on_click=job.pause,
-                   disabled=not busy, width="stretch")
-    cols[2].button(tr("train.button.resume"), icon=":material/resume:", key="train.resume", on_click=job.start,
-                   disabled=state != PAUSED or stepping, type="primary" if state == PAUSED and not stepping
-                   else "secondary", width="stretch")
-    cols[3].button(tr("train.button.step"), icon=":material/skip_next:", key="train.step", on_click=job.step,
-                   disabled=state not in (READY, PAUSED), type="primary" if stepping else "secondary",
-                   width="stretch", help=tr("train.button.step_help"))
-    cols[4].button(tr("train.button.reset"), icon=":material/restart_alt:", key="train.reset", on_click=press_reset,
-                   width="stretch", help=tr("train.button.reset_help"))
+    row = st.container(horizontal=True, gap="small")  # buttons as wide as their words; they wrap, never cut
+    row.button(tr("train.button.start"), icon=":material/play_arrow:", key="train.start", on_click=job.start,
+               disabled=state != READY or stepping, type="primary", width="content")
+    row.button(tr("train.button.pause"), icon=":material/pause:", key="train.pause", on_click=job.pause,
+               disabled=not busy, width="content")
+    row.button(tr("train.button.resume"), icon=":material/resume:", key="train.resume", on_click=job.start,
+               disabled=state != PAUSED or stepping, type="primary" if state == PAUSED and not stepping
+               else "secondary", width="content")
+    row.button(tr("train.button.step"), icon=":material/skip_next:", key="train.step", on_click=job.step,
+               disabled=state not in (READY, PAUSED), type="primary" if stepping else "secondary",
+               width="content", help=tr("train.button.step_help"))
+    row.button(tr("train.button.reset"), icon=":material/restart_alt:", key="train.reset", on_click=press_reset,
+               width="content", help=tr("train.button.reset_help"))
 
 
 def live_view(job: TrainingJob, busy: bool, pace: str) -> None:

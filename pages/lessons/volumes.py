@@ -1,98 +1,38 @@
 """Convolution over volumes: C input channels, K filters of C×f×f, one output map per filter."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 import streamlit as st
 
 import cnnviz
-from cnnviz.activations import ACTIVATIONS
+from cnnviz.activations import ACTIVATIONS, activation_latex
+from cnnviz.course import random_filters, random_volume, rgb_picture
 from cnnviz.layer import bottleneck, conv_layer, conv_vs_dense
-from cnnviz.volume_demo import random_filters, random_volume, rgb_picture
+from cnnviz.param_formulas import FormulaWords, conv_latex, dense_latex
 from cnnviz.viz.volumes import (MAX_FRAMES, BottleneckLabels, LayerLabels, VolumeLabels, bottleneck_figure,
                                 layer_figure, volume_figure)
 from pages.common.charts import show_figure
-from pages.common.stepping import pick_step
+from pages.common.controls import Lesson
+from pages.common.text import error_text, tr
+from pages.schemas.volumes import VolumeSettings
 
-
-SOURCES = {"random": "Random 0…2", "picture": "RGB picture 0…255"}
-ACTIVATION_NAMES = {"relu": "ReLU", "leaky_relu": "Leaky ReLU", "sigmoid": "Sigmoid", "tanh": "tanh"}
-ACTIVATION_FORMULAS = {
-    "relu": r"\mathrm{ReLU}(z) = \max(z,\,0)",
-    "leaky_relu": r"\mathrm{leaky}(z) = \begin{cases} z & z > 0 \\ SLOPE\,z & z \le 0 \end{cases}",
-    "sigmoid": r"\sigma(z) = \dfrac{1}{1 + e^{-z}}",
-    "tanh": r"\tanh(z) = \dfrac{e^{z} - e^{-z}}{e^{z} + e^{-z}}",
-}
 BIG_IMAGE = 224  # "and on a real photo?": the parameter comparison at ImageNet size
 
 
-@dataclass(frozen=True)
-class VolumeSettings:
-    """Everything that defines what this page shows."""
-
-    source: str = "random"
-    size: int = 5
-    channels: int = 3
-    filters: int = 2
-    kernel: int = 3
-    stride: int = 2
-    padding: int = 1
-    seed: int = 0
-    step: int = 1  # output cell shown when there are too many to animate (1-based)
-    activation: str = "relu"
-    slope: float = 0.01
-    bn_in: int = 128
-    bn_reduced: int = 32
-    bn_out: int = 128
-    bn_kernel: int = 3
-    bn_size: int = 28
-    bn_bias: bool = False
-
-    @property
-    def input_channels(self) -> int:
-        return 3 if self.source == "picture" else self.channels
-
-    def volume_part(self) -> "VolumeSettings":
-        """Only what the input volume and its filters depend on (the rest at defaults): a cache key."""
-        return replace(DEFAULTS, source=self.source, size=self.size, channels=self.channels, filters=self.filters,
-                       kernel=self.kernel, stride=self.stride, padding=self.padding, seed=self.seed)
-
-
-DEFAULTS = VolumeSettings()
-
-
-def _init_state() -> None:
-    for name, value in DEFAULTS.__dict__.items():
-        st.session_state.setdefault(f"volumes.{name}", value)
-
-
-def read_settings() -> VolumeSettings:
+def read_settings(lesson: Lesson) -> VolumeSettings:
     """Draw the controls for the volume; return all the page's settings."""
     data, filters, geometry = st.columns(3, gap="large")
     with data:
-        st.segmented_control("Input", list(SOURCES), format_func=SOURCES.get, key="volumes.source", required=True)
-        st.slider("Input size H = W", 3, 10, key="volumes.size")
-        st.slider("Input channels C", 1, 4, key="volumes.channels",
-                  disabled=st.session_state["volumes.source"] == "picture",
-                  help="A colour picture always has 3 channels: red, green, blue.")
+        lesson.widget("source")
+        lesson.widget("size")
+        lesson.widget("channels", disabled=lesson.current.source == "picture")
     with filters:
-        st.slider("Filters K", 1, 4, key="volumes.filters")
-        st.slider("Filter size f (each filter is C×f×f)", 1, 5, key="volumes.kernel")
-        st.number_input("Random seed (weights, and the random input)", 0, 9999, key="volumes.seed")
+        lesson.widget("filters")
+        lesson.widget("kernel")
+        lesson.widget("seed")
     with geometry:
-        st.slider("Padding p", 0, 3, key="volumes.padding")
-        st.slider("Stride s", 1, 3, key="volumes.stride")
-    return current_settings()
-
-
-def current_settings() -> VolumeSettings:
-    """The settings as the widgets hold them now (defaults for widgets not drawn yet)."""
-    return VolumeSettings(**{name: st.session_state.get(f"volumes.{name}", value)
-                             for name, value in DEFAULTS.__dict__.items()})
-
-
-def channel_names(s: VolumeSettings) -> tuple[str, ...]:
-    return ("R", "G", "B") if s.source == "picture" else tuple(f"ch {c + 1}" for c in range(s.channels))
+        lesson.widget("padding")
+        lesson.widget("stride")
+    return lesson.settings()
 
 
 def example(s: VolumeSettings):
@@ -103,137 +43,123 @@ def example(s: VolumeSettings):
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def compute_volume(s: VolumeSettings):
-    """Trace every output cell. Raises ValueError with a readable message for impossible settings."""
+    """Trace every output cell. Raises CnnvizError for impossible settings."""
     x, bank = example(s)
-    return cnnviz.conv2d_trace(x, bank.w, bank.b, s.stride, s.padding), bank
+    return cnnviz.conv2d_trace(x, bank.w, bank.b, s.stride, s.padding)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def volume_spec(s: VolumeSettings, pick: int, animate: bool) -> dict:
-    trace, _ = compute_volume(s)
-    return volume_figure(trace.padded, trace.real, trace.steps, trace.output.shape, channel_names(s),
-                         VolumeLabels(), start=pick, animate=animate)
+def volume_spec(s: VolumeSettings, labels: VolumeLabels, channels: tuple, pick: int, animate: bool) -> dict:
+    trace = compute_volume(s)
+    return volume_figure(trace.padded, trace.real, trace.steps, trace.output.shape, channels, labels,
+                         start=pick, animate=animate)
 
 
 def show_shapes(s: VolumeSettings, trace) -> None:
-    geo, c = trace.geometry, s.input_channels
-    k, ho, wo = trace.output.shape
-    st.markdown(
-        f"<div style='font-size:1.25rem'>Input <b>{s.size}×{s.size}×{c}</b> → padded "
-        f"<b>{geo.rows.padded}×{geo.cols.padded}×{c}</b> · <b>{k}</b> filter{'s' if k > 1 else ''} of "
-        f"<b>{s.kernel}×{s.kernel}×{c}</b> · stride {s.stride} → output <b>{ho}×{wo}×{k}</b></div>",
-        unsafe_allow_html=True)
-    st.markdown(f"Output size: {geo.rows.formula()}. Each filter spans **all {c} channels**; the channel "
-                f"sums add up to **one** number per position, so every filter makes one output map.")
+    geo, (k, ho, wo) = trace.geometry, trace.output.shape
+    shapes = tr("volumes.shapes", n=s.size, c=s.input_channels, hp=geo.rows.padded, wp=geo.cols.padded, k=k,
+                f=s.kernel, s=s.stride, ho=ho, wo=wo)
+    st.markdown(f"<div style='font-size:1.25rem'>{shapes}</div>", unsafe_allow_html=True)
+    st.markdown(tr("volumes.shapes_why", formula=geo.rows.formula(), c=s.input_channels))
 
 
-def show_cells(s: VolumeSettings, trace) -> None:
-    pick, animate = pick_step(len(trace.steps), MAX_FRAMES, "volumes.step")
-    show_figure(volume_spec(s.volume_part(), pick, animate), key="volumes.figure", width="content")
+def show_cells(lesson: Lesson, s: VolumeSettings, trace) -> None:
+    n_steps = len(trace.steps)
+    animate = n_steps <= MAX_FRAMES
+    st.caption(tr("app.player.hint_browser" if animate else "app.player.hint_server", n=n_steps))
+    pick = lesson.widget("step", bounds=(1, n_steps)) - 1 if n_steps > 1 else 0
+    channels = ("R", "G", "B") if s.source == "picture" else \
+        tuple(tr("volumes.fig.channel", c=c + 1) for c in range(s.channels))
+    labels = VolumeLabels(**{name: tr(f"volumes.fig.{name}") for name in ("input", "kernel", "products", "output",
+                                                                           "caption")},
+                          play=tr("app.player.play"), fast=tr("app.player.fast"), pause=tr("app.player.pause"),
+                          step=tr("volumes.step.player"))
+    show_figure(volume_spec(s.volume_part(), labels, channels, pick, animate), key="volumes.figure", width="content")
 
 
 def show_parameters(s: VolumeSettings) -> None:
-    c = s.input_channels
-    here = conv_vs_dense((c, s.size, s.size), s.filters, s.kernel, s.stride, s.padding)
-    k, f = s.filters, s.kernel
+    c, k = s.input_channels, s.filters
+    here = conv_vs_dense((c, s.size, s.size), k, s.kernel, s.stride, s.padding)
+    words = FormulaWords(*(tr(f"volumes.params.word.{w}") for w in ("filters", "kernel", "channels", "biases",
+                                                                     "inputs", "outputs")))
     conv_col, dense_col = st.columns(2, gap="large")
-    with conv_col:
-        st.metric("Convolution layer", f"{here.conv.total:,} parameters")
-        st.latex(rf"\underbrace{{{k}}}_{{K\text{{ filters}}}}\cdot"
-                 rf"(\underbrace{{{f}\cdot{f}}}_{{f\cdot f\text{{ kernel}}}}"
-                 rf"\cdot\underbrace{{{c}}}_{{C\text{{ channels}}}}) + \underbrace{{{k}}}_{{K\text{{ biases}}}}"
-                 rf" = {here.conv.total:,}".replace(",", "{,}"))
-    ci, hi, wi = here.input_shape
-    ko, ho, wo = here.output_shape
-    n_in, n_out = ci * hi * wi, ko * ho * wo
-    with dense_col:
-        st.metric("Dense layer, same input and output sizes", f"{here.dense.total:,} parameters")
-        st.latex(rf"\underbrace{{{hi}\cdot{wi}\cdot{ci}}}_{{{n_in:,}\text{{ inputs}}}}\cdot"
-                 rf"\underbrace{{{ho}\cdot{wo}\cdot{ko}}}_{{{n_out:,}\text{{ outputs}}}} + "
-                 rf"\underbrace{{{n_out:,}}}_{{\text{{biases}}}} = {here.dense.total:,}".replace(",", "{,}"))
-    big = conv_vs_dense((c, BIG_IMAGE, BIG_IMAGE), s.filters, s.kernel, s.stride, s.padding)
-    st.info(f"The dense layer needs **{here.ratio:,.1f}×** as many parameters. The filters' count does not "
-            f"depend on the image size: on a {BIG_IMAGE}×{BIG_IMAGE}×{c} image the same {k} filters still have "
-            f"**{big.conv.total:,}** parameters, while a dense layer to their "
-            f"{big.output_shape[1]}×{big.output_shape[2]}×{k} output would need **{big.dense.total:,}**.",
-            icon=":material/lightbulb:")
+    conv_col.metric(tr("volumes.params.conv"), tr("volumes.params.count", n=f"{here.conv.total:,}"))
+    conv_col.latex(conv_latex(here, words))
+    dense_col.metric(tr("volumes.params.dense"), tr("volumes.params.count", n=f"{here.dense.total:,}"))
+    dense_col.latex(dense_latex(here, words))
+    big = conv_vs_dense((c, BIG_IMAGE, BIG_IMAGE), k, s.kernel, s.stride, s.padding)
+    st.info(tr("volumes.params.insight", ratio=f"{here.ratio:,.1f}", n=BIG_IMAGE, c=c, k=k,
+               conv=f"{big.conv.total:,}", ho=big.output_shape[1], wo=big.output_shape[2],
+               dense=f"{big.dense.total:,}"), icon=":material/lightbulb:")
 
 
 @st.fragment
-def show_layer() -> None:
+def show_layer(lesson: Lesson) -> None:
     """Its own fragment: changing the activation does not resend (and restart) the animation above."""
-    s = current_settings()
-    choice, slope, formula = st.columns([1.6, 1, 1.4], gap="large", vertical_alignment="center")
-    choice.radio("Activation", ACTIVATIONS, format_func=ACTIVATION_NAMES.get, key="volumes.activation",
-                 horizontal=True)
-    if s.activation == "leaky_relu":
-        slope.slider("Slope for z < 0", 0.0, 0.5, step=0.01, key="volumes.slope")
-    s = current_settings()
-    formula.latex(ACTIVATION_FORMULAS[s.activation].replace("SLOPE", f"{s.slope:g}"))
+    lesson.settings()  # a fragment rerun: catch up with the values just changed
+    choice, slope, formula = st.columns([1.3, 0.9, 1.8], gap="large", vertical_alignment="center")
+    lesson.widget("activation", choice)
+    if lesson.current.activation == "leaky_relu":
+        lesson.widget("slope", slope)
+    s = lesson.settings()
+    formula.latex(activation_latex(s.activation, s.slope))
     x, bank = example(s)
     maps = conv_layer(x, bank.w, bank.b, s.stride, s.padding, s.activation, s.slope)
-    show_figure(layer_figure(maps, bank.b, LayerLabels()), key="volumes.layer", width="content")
+    labels = LayerLabels(conv=tr("volumes.layer.conv"), biased=tr("volumes.layer.biased"),
+                         activated=tr("volumes.layer.activated"),
+                         names=tuple((a, tr(f"volumes.activation.{a}")) for a in ACTIVATIONS))
+    show_figure(layer_figure(maps, bank.b, labels), key="volumes.layer", width="content")
 
 
 @st.fragment
-def show_bottleneck() -> None:
+def show_bottleneck(lesson: Lesson) -> None:
     """Its own fragment: these inputs do not touch the figures above."""
+    lesson.settings()
     controls, result = st.columns([1, 2.4], gap="large")
-    with controls:
-        st.number_input("Input channels C", 1, 4096, key="volumes.bn_in")
-        st.number_input("1×1 conv reduces to R channels", 1, 4096, key="volumes.bn_reduced")
-        st.number_input("Output channels K", 1, 4096, key="volumes.bn_out")
-        st.slider("Kernel of the expensive conv", 1, 7, step=2, key="volumes.bn_kernel")
-        st.number_input("Map size H = W", 1, 512, key="volumes.bn_size")
-        st.checkbox("Count biases too", key="volumes.bn_bias",
-                    help="The course counts weights only: 3×3×128×128 = 147,456.")
-    s = current_settings()
-    try:
-        bn = bottleneck(s.bn_in, s.bn_reduced, s.bn_out, s.bn_kernel, s.bn_size, s.bn_bias)
-    except ValueError as err:
-        result.error(f"These numbers do not make a layer: {err}", icon=":material/error:")
-        return
-    f = f"{s.bn_kernel}×{s.bn_kernel}"
+    for name in ("bn_in", "bn_reduced", "bn_out", "bn_kernel", "bn_size", "bn_bias"):
+        lesson.widget(name, controls)
+    s = lesson.settings()
+    bn = bottleneck(s.bn_in, s.bn_reduced, s.bn_out, int(s.bn_kernel), s.bn_size, s.bn_bias)
+    words = {"f": f"{s.bn_kernel}×{s.bn_kernel}", "c": bn.in_channels, "r": bn.reduced, "k": bn.out_channels}
     with result:
         a, b, c = st.columns(3)
-        a.metric(f"{f} conv, {bn.in_channels} → {bn.out_channels}", f"{bn.direct.total:,}")
-        b.metric(f"1×1 to {bn.reduced}, then {f}", f"{bn.bottleneck_params:,}",
+        a.metric(tr("volumes.bn.direct", **words), f"{bn.direct.total:,}")
+        b.metric(tr("volumes.bn.through", **words), f"{bn.bottleneck_params:,}",
                  f"{bn.reduce.total:,} + {bn.expand.total:,}", delta_color="off", delta_arrow="off")
-        verdict = "saved" if bn.saving >= 0 else "extra"
-        c.metric(f"Parameters {verdict}", f"{abs(bn.saving):.1%}",
-                 f"{bn.direct.total / bn.bottleneck_params:.1f}× fewer" if bn.saving >= 0 else
-                 f"{bn.bottleneck_params / bn.direct.total:.1f}× more", delta_color="off", delta_arrow="off")
-        show_figure(bottleneck_figure(bn, BottleneckLabels()), key="volumes.bottleneck")
+        saved = bn.saving >= 0
+        ratio = bn.direct.total / bn.bottleneck_params if saved else bn.bottleneck_params / bn.direct.total
+        c.metric(tr("volumes.bn.saved" if saved else "volumes.bn.extra"), f"{abs(bn.saving):.1%}",
+                 tr("volumes.bn.fewer" if saved else "volumes.bn.more", times=f"{ratio:.1f}"),
+                 delta_color="off", delta_arrow="off")
+        labels = BottleneckLabels(**{name: tr(f"volumes.bn.fig.{name}") for name in ("direct", "bottleneck",
+                                                                                     "reduce", "expand")})
+        show_figure(bottleneck_figure(bn, labels), key="volumes.bottleneck")
         h, w = bn.spatial
-        st.markdown(f"**Multiplications** for one {h}×{w} map (stride 1, 'same' padding): "
-                    f"{bn.direct_mults:,} directly vs {bn.reduce_mults:,} + {bn.expand_mults:,} = "
-                    f"**{bn.bottleneck_mults:,}** through the bottleneck.")
+        st.markdown(tr("volumes.bn.mults", h=h, w=w, direct=f"{bn.direct_mults:,}", reduce=f"{bn.reduce_mults:,}",
+                       expand=f"{bn.expand_mults:,}", total=f"{bn.bottleneck_mults:,}"))
 
 
-st.title("Convolution over volumes")
-st.caption("A colour image has channels. A filter has the same number of channels as its input: at every "
-           "position it multiplies each channel by its own slice, adds all the products and a bias, and "
-           "writes one number. K filters make K output maps: the output's depth.")
-_init_state()
-settings = read_settings()
-try:
-    volume, _ = compute_volume(settings.volume_part())
-except ValueError as err:
-    st.error(f"These settings cannot be drawn: {err}. Try a smaller filter, more padding or a larger input.",
-             icon=":material/error:")
-    volume = None
-
-if volume is not None:
-    show_shapes(settings, volume)
-    show_cells(settings, volume)
-    st.header("How many parameters?")
-    show_parameters(settings)
-    st.header("One layer of a CNN: convolution → + bias → activation")
-    show_layer()
-
-st.header("1×1 convolution: fewer channels, far fewer parameters")
-st.markdown("A 1×1 filter looks at one pixel at a time and mixes its C channel values, "
-            "$w_1 x_1 + w_2 x_2 + \\dots + w_C x_C + b$ — a small dense layer applied at every pixel. "
-            "With R < C filters it shrinks the "
-            "depth from C to R, so the expensive f×f convolution that follows works on R channels instead of C.")
-show_bottleneck()
+st.title(tr("nav.volumes.title"))
+lesson = Lesson(VolumeSettings)
+lesson.notices()
+controls, body = lesson.areas()
+with controls:
+    st.caption(tr("volumes.intro"))
+    settings = read_settings(lesson)
+    lesson.link_control()
+with body:
+    try:
+        volume = compute_volume(settings.volume_part())
+    except ValueError as err:
+        st.error(tr("volumes.error.geometry", message=error_text(err)), icon=":material/error:")
+        volume = None
+    if volume is not None:
+        show_shapes(settings, volume)
+        show_cells(lesson, settings, volume)
+        st.header(tr("volumes.params.heading"))
+        show_parameters(settings)
+        st.header(tr("volumes.layer.heading"))
+        show_layer(lesson)
+    st.header(tr("volumes.bn.heading"))
+    st.markdown(tr("volumes.bn.intro"))
+    show_bottleneck(lesson)

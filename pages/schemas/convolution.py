@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cnnviz.examples import INPUTS, KERNELS
+from cnnviz.course import INPUTS, KERNELS
 from cnnviz.matrix_text import format_matrix, parse_matrix
 from pages.common.schema import Settings, choice, flag, integer, number, text
 

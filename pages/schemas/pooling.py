@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cnnviz.pool_examples import POOL_EXAMPLES
+from cnnviz.course import POOL_EXAMPLES
 from pages.common.schema import Settings, choice, flag, integer
 
 

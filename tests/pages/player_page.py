@@ -13,7 +13,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import cnnviz  # noqa: E402
-from cnnviz.examples import INPUTS, KERNELS  # noqa: E402
+from cnnviz.course import INPUTS, KERNELS  # noqa: E402
 from cnnviz.transpose import conv_transpose2d_stamps, transpose_geometry  # noqa: E402
 from cnnviz.viz import frames  # noqa: E402
 from pages.common.player import gif_download, player, speed_of  # noqa: E402

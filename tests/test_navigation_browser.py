@@ -20,7 +20,8 @@ def test_no_page_script_sits_directly_in_pages_folder():
 
 
 def _conv_link() -> str:
-    return "convolution?" + urlencode(write_link(CONV.build(CONV.SAMPLE)))
+    """The sample lesson with the animation shown (not hidden behind Predict first)."""
+    return "convolution?" + urlencode(write_link(CONV.build(CONV.SAMPLE | {"predict": False})))
 
 
 def _value(page, key: str) -> str:
@@ -56,11 +57,11 @@ def test_changing_a_setting_writes_it_into_the_address_bar_and_a_new_tab_restore
     try:
         page.goto(f"{streamlit_url}/convolution", timeout=60_000)
         wait_idle(page)
-        field = page.locator(".st-key-conv-stride_h input")
+        field = page.locator(".st-key-conv-stride_h input").last  # a rerun can leave a stale copy for a moment
         field.fill("2")
         field.press("Enter")
+        page.wait_for_url("**stride_h=2**", timeout=60_000)  # the rerun writes the setting into the address
         wait_idle(page)
-        assert "stride_h=2" in page.url
         other = browser.new_page(viewport={"width": 1280, "height": 720})
         other.goto(page.url, timeout=60_000)
         wait_idle(other)
@@ -92,6 +93,7 @@ def test_the_classroom_link_hides_the_controls_and_the_presenter_layout_puts_the
         wait_idle(page)
         assert page.locator(".st-key-conv-stride_w").count() == 0
         assert page.locator("[data-testid='stSidebar'][aria-expanded='true']").count() == 0
+        page.wait_for_selector(".player svg.board", timeout=90_000)  # the player draws once its script has loaded
         box = page.locator(".player svg.board").bounding_box()
         assert box is not None and box["y"] < 720 * 0.5, box  # the figure starts on the first screen
         equation = page.locator(".player .equation").bounding_box()

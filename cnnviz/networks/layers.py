@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..errors import CnnvizError, Term
 from ..params import conv2d_params, dense_params
 from ..shapes import PADDING_MODES, Geometry2D, check_int, conv_geometry, pair, pool_geometry, split_padding_2d
 
@@ -51,7 +52,7 @@ def _check_padding(padding) -> None:
     """Validate a padding argument without an input size: int, pair, per-side pairs or a mode."""
     if isinstance(padding, str):
         if padding.lower() not in PADDING_MODES:
-            raise ValueError(f"padding mode must be one of {', '.join(PADDING_MODES)}, got {padding!r}")
+            raise CnnvizError("layer_padding_mode", modes=", ".join(PADDING_MODES), value=repr(padding))
         return
     for part in split_padding_2d(padding):
         if isinstance(part, (tuple, list)):
@@ -62,8 +63,7 @@ def _check_padding(padding) -> None:
 
 def _spatial(shape: Shape, what: str) -> tuple[int, int, int]:
     if len(shape) != 3:
-        raise ValueError(f"{what} needs a C×H×W feature map, but its input is already flat "
-                         f"({shape[0]} features); put it before the Flatten layer")
+        raise CnnvizError("layer_needs_feature_map", layer=Term(what), features=shape[0])
     return shape
 
 
@@ -95,14 +95,14 @@ class Conv2d:
         if self.in_channels is not None:
             check_int("input channels", self.in_channels, 1)
         if self.out_channels % self.groups:
-            raise ValueError(f"groups {self.groups} must divide the output channels {self.out_channels}")
+            raise CnnvizError("layer_groups_out", groups=self.groups, channels=self.out_channels)
 
     def apply(self, shape: Shape) -> Step:
         c, h, w = _spatial(shape, "a convolution")
         if self.in_channels is not None and self.in_channels != c:
-            raise ValueError(f"it expects {self.in_channels} input channels but receives {c}")
+            raise CnnvizError("layer_in_channels", expected=self.in_channels, got=c)
         if c % self.groups:
-            raise ValueError(f"groups {self.groups} must divide the input channels {c}")
+            raise CnnvizError("layer_groups_in", groups=self.groups, channels=c)
         geo = conv_geometry((h, w), self.kernel_size, self.stride, self.padding, self.dilation)
         kh, kw = pair("kernel size", self.kernel_size)
         out = (self.out_channels, *geo.out_shape)
@@ -203,7 +203,7 @@ class BatchNorm2d:
 
     def apply(self, shape: Shape) -> Step:
         if self.num_features is not None and self.num_features != shape[0]:
-            raise ValueError(f"it normalises {self.num_features} channels but receives {shape[0]}")
+            raise CnnvizError("layer_norm_channels", expected=self.num_features, got=shape[0])
         return Step(shape, params=(self.center + self.scale) * shape[0], non_trainable=2 * shape[0])
 
 
@@ -299,10 +299,9 @@ class Dense:
 
     def apply(self, shape: Shape) -> Step:
         if len(shape) != 1:
-            raise ValueError(f"a dense layer needs a flat input but receives a {'×'.join(map(str, shape))} "
-                             "feature map; add a Flatten layer before it")
+            raise CnnvizError("layer_dense_needs_flat", shape="×".join(map(str, shape)))
         if self.in_features is not None and self.in_features != shape[0]:
-            raise ValueError(f"it expects {self.in_features} input features but receives {shape[0]}")
+            raise CnnvizError("layer_in_features", expected=self.in_features, got=shape[0])
         return Step((self.out_features,), dense_params(shape[0], self.out_features, self.bias),
                     shape[0] * self.out_features)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from ..errors import CnnvizError
 from .layers import IRREGULAR, SHORT_NAMES, Concat, Residual, Sequential, Shape, kind
 from ..shapes import check_int
 from .receptive_field import ReceptiveField, union
@@ -286,10 +287,10 @@ def _walk_under(seq: Sequential, path: str, shape, rf, walk: _Walk):
 
 def _check_input_shape(input_shape) -> Shape:
     if input_shape is None:
-        raise ValueError("give an input shape (C, H, W), e.g. (1, 28, 28) for an MNIST digit")
+        raise CnnvizError("summary_no_input_shape")
     shape = tuple(input_shape)
     if len(shape) not in (1, 3):
-        raise ValueError(f"input shape must be (C, H, W) or (features,), got {input_shape!r}")
+        raise CnnvizError("summary_bad_input_shape", value=repr(input_shape))
     names = ("channels", "height", "width") if len(shape) == 3 else ("features",)
     return tuple(check_int(f"input {n}", v, 1) for n, v in zip(names, shape))
 

@@ -21,8 +21,9 @@ CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stWidgetLabel
 
 
 def lesson(schema, lang: str) -> str:
+    """The schema's sample lesson with its answers shown (predict first has its own tests)."""
     page = {"chain": "layer_chain", "arch": "architectures"}[schema.PAGE]
-    return f"{page}?{urlencode(write_link(schema.build(schema.SAMPLE)) | {'lang': lang})}"
+    return f"{page}?{urlencode(write_link(schema.build(schema.SAMPLE | {'predict': False})) | {'lang': lang})}"
 
 
 def open_small(browser, streamlit_url, path: str):

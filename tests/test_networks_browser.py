@@ -69,7 +69,7 @@ def test_an_architectures_link_opens_the_edited_network_and_nothing_cut_off(brow
     try:
         assert [number_value(page, f"arch.{k}") for k in ("channels", "height", "width")] == ["1", "64", "48"]
         assert page.locator(".st-key-arch-edit input").is_checked()
-        selected = page.locator("[role='tab'][aria-selected='true']")
+        selected = page.locator("[role='tab'][aria-selected='true']").first  # (the code panel below has tabs too)
         assert selected.inner_text().strip() == t("arch.compare.bottleneck.tab", lang)  # the linked tab is open
         page.get_by_role("tab", name=t("arch.compare.grouping.tab", lang)).click()
         page.wait_for_function("() => location.search.includes('compare=grouping')", timeout=30_000)

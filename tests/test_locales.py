@@ -78,3 +78,25 @@ def test_every_term_passed_as_a_literal_in_the_engine_has_a_term_entry():
     for lang in LANGUAGES:
         missing = sorted(word for word in words if Term(word).text_id not in catalogue(lang))
         assert missing == [], lang
+
+
+def test_every_text_id_is_used_somewhere():
+    """An id is used when the code names it, builds it from a named prefix (``tr(f"conv.input.{k}")``), or
+    derives it: schema labels, menu entries, error codes and the words inside errors."""
+    import re
+    from pathlib import Path
+
+    from pages.common.menu import PAGES
+    from pages.schemas import SCHEMAS
+
+    root = Path(cnnviz.__file__).parent.parent
+    files = [*(root / "cnnviz").rglob("*.py"), *(root / "pages").rglob("*.py"), root / "app.py"]
+    source = "\n".join(p.read_text(encoding="utf-8") for p in files)
+    named = set(re.findall(r'["\']([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)+)["\']', source))
+    prefixes = tuple(set(re.findall(r'f["\']([a-z_][a-z0-9_.]*)\{', source)))
+    derived = {f"{schema.PAGE}.{name}." for schema in SCHEMAS.values() for name in schema.specs()}
+    derived |= {f"error.{code}" for code in re.findall(r'(?:CnnvizError|ImageError)\(\s*"(\w+)"', source)}
+    menu = {text_id for p in PAGES for text_id in (p.title_id, p.blurb_id, f"nav.group.{p.group}")}
+    unused = sorted(i for i in catalogue(DEFAULT) if i not in named and i not in menu and not i.startswith("term.")
+                    and not i.startswith(prefixes) and not i.startswith(tuple(derived)) and i not in derived)
+    assert unused == []

@@ -262,3 +262,13 @@ def test_failed_block_names_the_error_and_the_skipped_blocks_at_the_shown_depth(
     failed, skipped = s.failed_block(2)
     assert failed == "block5.maxpool" and skipped[:2] == ("avgpool", "flatten") and "classifier.fc1" in skipped
     assert summarize("vgg16").failed_block(1) == (None, ())
+
+
+def test_a_residual_or_concat_that_cannot_join_says_why_in_english_and_korean():
+    res = Residual(Sequential([Conv2d(2, 3)]), None, name="r")  # body 2×6×6 + identity 1×8×8
+    cause = summarize(res, (1, 8, 8), strict=False).error.cause
+    assert cause.code == "add_shapes_differ" and "an addition needs equal shapes" in str(cause)
+    assert "더하려면" in cause.message("ko") and "6" in cause.message("ko")
+    cat = Concat([Sequential([Conv2d(2, 3)]), Sequential([Conv2d(2, 1)])], name="c")
+    cause = summarize(cat, (1, 8, 8), strict=False).error.cause
+    assert cause.code == "concat_shapes_differ" and "이어 붙이기" in cause.message("ko")

@@ -244,10 +244,8 @@ def _walk(layer, path: str, shape, rf, walk: _Walk):
             walk.skipped.append(add)
             shape, rf = None, None
         elif main != skip:
-            shape, rf = walk.fail(add, "Add", shape_in,
-                                  f"the main path gives {_fmt(main)} but the skip connection gives {_fmt(skip)}; "
-                                  "an addition needs equal shapes (use a projection shortcut, e.g. a 1×1 conv "
-                                  "with the same stride)")
+            err = CnnvizError("add_shapes_differ", main=_fmt(main), skip=_fmt(skip))
+            shape, rf = walk.fail(add, "Add", shape_in, str(err), err)
         else:
             shape, rf = main, union([main_rf, skip_rf]) if len(main) == 3 else None
             walk.rows.append(Row(add, "Add", shape_in, shape, 0, 0, rf, layer))
@@ -268,9 +266,8 @@ def _walk(layer, path: str, shape, rf, walk: _Walk):
             return None, None
         shapes = [s for s, _ in outs]
         if len({len(s) for s in shapes}) > 1 or len({s[1:] for s in shapes}) > 1:
-            return walk.fail(cat, "Concat", shape,
-                             f"the branches give {', '.join(_fmt(s) for s in shapes)}; concatenation stacks "
-                             "channels and needs equal height and width in every branch")
+            err = CnnvizError("concat_shapes_differ", shapes=", ".join(_fmt(s) for s in shapes))
+            return walk.fail(cat, "Concat", shape, str(err), err)
         out = (sum(s[0] for s in shapes), *shapes[0][1:])
         new_rf = union([r for _, r in outs]) if len(out) == 3 else None
         walk.rows.append(Row(cat, "Concat", shape, out, 0, 0, new_rf, layer))

@@ -7,6 +7,7 @@ reconnect to the survivor), and that a live-poll room opened through one replica
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 import shutil
 import urllib.request
@@ -22,6 +23,12 @@ pytestmark = [
     pytest.mark.skipif(nginx_binary() is None or shutil.which("redis-server") is None,
                        reason="needs Debian's nginx and redis-server (see .ci/run)"),
 ]
+
+
+def run_in_own_loop(coroutine) -> None:
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps an event loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +103,7 @@ def test_a_poll_room_opened_on_one_replica_is_answered_through_the_other(school)
         assert sum(RedisStore(redis_url).tally(code, 1).values()) == 1
         await asyncio.gather(teacher.close(), student.close())
 
-    asyncio.run(poll())
+    run_in_own_loop(poll())
 
 
 def test_students_stay_on_one_replica_and_survive_the_other_one_dying(school):
@@ -128,4 +135,4 @@ def test_students_stay_on_one_replica_and_survive_the_other_one_dying(school):
                 assert s.replica != victim and s.replica in replicas
         await asyncio.gather(*(s.close() for s in students))
 
-    asyncio.run(lesson())
+    run_in_own_loop(lesson())

@@ -8,6 +8,7 @@ Target (issue 15): ≤ 15 ms of server CPU per interactive rerun.
 ``--gc``: the older comparison of ``runner.postScriptGC`` true / false, driving headless Chromium.
 
     python bench/rerun_cost.py [N] [--gc]
+    python bench/rerun_cost.py [N] --page edges      # one lesson, compression off: while working on a page
 """
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def measure(gc_after_run: bool, reruns: int, browser) -> tuple[float, float, flo
         proc.wait()
 
 
-def per_page(reruns: int, compression: bool) -> dict[str, tuple[float, float, float]]:
+def per_page(reruns: int, compression: bool, pages=None) -> dict[str, tuple[float, float, float]]:
     """Page → (ms of server CPU per rerun, KB over the wire per rerun, ms wall per rerun)."""
     import asyncio
     import random
@@ -71,7 +72,7 @@ def per_page(reruns: int, compression: bool) -> dict[str, tuple[float, float, fl
     figures = {}
 
     async def run() -> None:
-        for page in PAGES:
+        for page in pages or PAGES:
             s, rng = Student(relay.url, page), random.Random(1)
             await s.open()
             for _ in range(5):  # warm up: caches filled, modules imported
@@ -92,6 +93,12 @@ def per_page(reruns: int, compression: bool) -> dict[str, tuple[float, float, fl
 
 def main() -> None:
     reruns = int(next((a for a in sys.argv[1:] if a.isdigit()), 30))
+    if "--page" in sys.argv:
+        page = sys.argv[sys.argv.index("--page") + 1]
+        ms, kb, wall = per_page(reruns, False, [page])[page]
+        print(f"{page}: {ms:.1f} ms of server CPU, {kb:.1f} KB, {wall:.0f} ms wall per rerun ({reruns} one-step moves, "
+              f"load average {os.getloadavg()[0]:.2f})")
+        return
     if "--gc" not in sys.argv:
         print(f"server CPU per interactive rerun ({reruns} one-step moves of a random control per page, "
               f"load average {os.getloadavg()[0]:.2f})")

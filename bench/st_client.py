@@ -87,6 +87,7 @@ class Student:
         self.submit_button = ""  # the id of the last form's submit button drawn
         self.ranges: dict[str, tuple[float, float, float]] = {}  # numeric widget id → (min, max, step)
         self.auto: dict[str, float] = {}  # fragment id → seconds between its automatic reruns (run_every)
+        self.fragment_of: dict[str, str] = {}  # widget id → the fragment it was drawn in (its changes rerun that)
         self.page_hash = ""
         self.cached: list[str] = []
         self.ws = None
@@ -132,14 +133,17 @@ class Student:
         ci.url, ci.is_embedded, ci.color_scheme = f"{self.base}/{self.page}", False, "light"
         return msg
 
-    async def rerun(self, first: bool = False, trigger: str | None = None, fragment: str = "") -> Run:
-        """A full rerun (or, with ``fragment``, that fragment's automatic rerun), as the frontend sends it."""
+    async def rerun(self, first: bool = False, trigger: str | None = None, fragment: str = "",
+                    auto: bool = True) -> Run:
+        """A full rerun, or with ``fragment`` that fragment's rerun (automatic, or ``auto=False``: a widget in it
+        changed), as the frontend sends it."""
         msg = self.request(first)
-        if fragment:
-            msg.rerun_script.fragment_id, msg.rerun_script.is_auto_rerun = fragment, True
         if trigger:
             wid = next(i for i in self.kinds if key_of(i) == trigger)
             msg.rerun_script.widget_states.widgets.add(id=wid, trigger_value=True)
+            fragment, auto = fragment or self.fragment_of.get(wid, ""), False
+        if fragment:
+            msg.rerun_script.fragment_id, msg.rerun_script.is_auto_rerun = fragment, auto
         start = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         return await self._until_finished(start)
@@ -159,7 +163,7 @@ class Student:
         else:
             state.double_array_value.data.extend(value)
         self.states[wid] = state
-        return await self.rerun()
+        return await self.rerun(fragment=self.fragment_of.get(wid, ""), auto=False)
 
     async def nudge(self, rng) -> tuple[str, Run]:
         """A student moves one slider / number box one step (``rng``: random.Random); (widget key, run)."""
@@ -177,6 +181,7 @@ class Student:
         """Press the form's submit button (the form's widgets go with it, as set by :meth:`change`)."""
         msg = self.request()
         msg.rerun_script.widget_states.widgets.add(id=self.submit_button, trigger_value=True)
+        msg.rerun_script.fragment_id = self.fragment_of.get(self.submit_button, "")
         start = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         return await self._until_finished(start)
@@ -218,6 +223,7 @@ class Student:
                 wid = getattr(el, "id", "")
                 if isinstance(wid, str) and wid.startswith("$$ID-"):
                     self.kinds[wid] = el_kind
+                    self.fragment_of[wid] = fm.delta.fragment_id
                     if el_kind == "button" and el.is_form_submitter:
                         self.submit_button = wid
                     if ((el_kind == "slider" and not el.options and len(el.default) == 1)

@@ -14,6 +14,7 @@ the presenter layout, ``lang=ko|en`` the language (pages/common/text.py).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -184,3 +185,26 @@ class Lesson:
             if present:
                 classroom["present"] = "1"
             st.code(f"{base}?{urlencode(classroom)}", language=None, wrap_lines=True)
+
+
+def lesson_page(schema: type[Settings], intro_id: str, read_settings: Callable[[Lesson], Settings],
+                show: Callable[[Settings, Lesson], None]) -> None:
+    """The lesson of a concept page under its title: link notices, then the controls (``read_settings``) and
+    the figures (``show``) in the order the layout wants.
+
+    All of it is one fragment: moving a control reruns the lesson, not the app around it (the menu, the
+    language control, the page config), and sends only the lesson's elements (bench/rerun_cost.py).
+    """
+    @st.fragment
+    def lesson_fragment() -> None:
+        lesson = Lesson(schema)
+        lesson.notices()
+        controls, body = lesson.areas()
+        with controls:
+            st.caption(tr(intro_id))
+            settings = read_settings(lesson)
+            lesson.link_control()
+        with body:
+            show(settings, lesson)
+
+    lesson_fragment()

@@ -13,7 +13,7 @@ from cnnviz.viz.style import shape_text
 from pages.common.charts import show_figure
 from cnnviz.locales import catalogue
 from pages.common.code_panel import code_panel
-from pages.common.controls import Lesson
+from pages.common.controls import Lesson, lesson_page
 from pages.common.network_views import show_comparisons, show_table
 from pages.common.predict import predict_first, question_key, show_question
 from pages.common.table_codec import editor_key
@@ -151,12 +151,4 @@ def show(s: ArchSettings) -> None:
 
 
 st.title(tr("nav.architectures.title"))
-lesson = Lesson(ArchSettings)
-lesson.notices()
-controls, body = lesson.areas()
-with controls:
-    st.caption(tr("arch.intro"))
-    settings = read_settings(lesson)
-    lesson.link_control()
-with body:
-    show(settings)
+lesson_page(ArchSettings, "arch.intro", read_settings, lambda settings, _: show(settings))

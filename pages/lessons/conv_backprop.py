@@ -13,7 +13,7 @@ from cnnviz.viz.backward_frames import input_gradient_animation, weight_gradient
 from cnnviz.viz.quiz import grids_figure
 from pages.common.charts import show_figure
 from pages.common.code_panel import code_panel
-from pages.common.controls import Lesson
+from pages.common.controls import Lesson, lesson_page
 from pages.common.player import gif_download, player, speed_of
 from pages.common.predict import predict_first, question_key
 from pages.common.text import error_text, lang, tr
@@ -66,7 +66,7 @@ def _remember_step(n: int) -> None:
     st.session_state["backprop.step"] = n
 
 
-def show(s: BackpropSettings) -> None:
+def show(s: BackpropSettings, lesson: Lesson) -> None:
     x, w = parse(s)
     try:
         geo = cnnviz.conv_geometry(x.shape, w.shape, s.stride, s.padding)
@@ -95,12 +95,4 @@ def show(s: BackpropSettings) -> None:
 
 
 st.title(tr("backprop.title"))
-lesson = Lesson(BackpropSettings)
-lesson.notices()
-controls, body = lesson.areas()
-with controls:
-    st.caption(tr("backprop.intro"))
-    settings = read_settings(lesson)
-    lesson.link_control()
-with body:
-    show(settings)
+lesson_page(BackpropSettings, "backprop.intro", read_settings, show)

@@ -14,7 +14,7 @@ from cnnviz.quiz import conv_cell_question, feature_map_question
 from cnnviz.viz.board import html_grid
 from cnnviz.viz.frames import convolution_animation
 from pages.common.code_panel import code_panel
-from pages.common.controls import Lesson, presenting
+from pages.common.controls import Lesson, lesson_page, presenting
 from pages.common.player import gif_download, player, speed_of
 from pages.common.predict import predict_first, question_key
 from pages.common.text import error_text, lang, tr
@@ -160,12 +160,4 @@ def show(settings: ConvSettings, lesson: Lesson) -> None:
 
 
 st.title(tr("nav.convolution.title"))
-lesson = Lesson(ConvSettings)
-lesson.notices()
-controls, body = lesson.areas()
-with controls:
-    st.caption(tr("conv.intro"))
-    settings = read_settings(lesson)
-    lesson.link_control()
-with body:
-    show(settings, lesson)
+lesson_page(ConvSettings, "conv.intro", read_settings, show)

@@ -13,7 +13,7 @@ from cnnviz.lesson_snippets import fcn_snippets
 from cnnviz.viz.quiz import grids_figure
 from pages.common.charts import show_figure
 from pages.common.code_panel import code_panel
-from pages.common.controls import Lesson
+from pages.common.controls import Lesson, lesson_page
 from pages.common.predict import predict_first, question_key
 from pages.common.text import error_text, tr
 from pages.schemas.dense_as_conv import FcnSettings
@@ -51,7 +51,7 @@ def show_same(s: FcnSettings, head, conv) -> None:
     st.caption(tr("fcn.same.why"))
 
 
-def show_map(s: FcnSettings, head, conv) -> None:
+def show_map(s: FcnSettings, lesson: Lesson, head, conv) -> None:
     """Part 2: a larger input gives a map of scores; each cell is the dense head on one crop."""
     st.subheader(tr("fcn.map.heading"))
     try:
@@ -77,17 +77,13 @@ def show_map(s: FcnSettings, head, conv) -> None:
     code_panel(fcn_snippets(s.channels, s.height, s.width, s.units, s.classes, s.big_height, s.big_width, s.stride))
 
 
-st.title(tr("nav.dense_as_conv.title"))
-lesson = Lesson(FcnSettings)
-lesson.notices()
-controls, body = lesson.areas()
-with controls:
-    st.caption(tr("fcn.intro"))
-    settings = read_settings(lesson)
-    lesson.link_control()
-with body:
+def show(settings: FcnSettings, lesson: Lesson) -> None:
     dense_head = random_head(settings.channels, settings.height, settings.width, settings.units, settings.classes,
                              settings.seed)
     conv_head = convolutionalize(dense_head)
     show_same(settings, dense_head, conv_head)
-    show_map(settings, dense_head, conv_head)
+    show_map(settings, lesson, dense_head, conv_head)
+
+
+st.title(tr("nav.dense_as_conv.title"))
+lesson_page(FcnSettings, "fcn.intro", read_settings, show)

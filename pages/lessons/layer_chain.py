@@ -9,7 +9,7 @@ from cnnviz.networks.table import network_from_table, summarize_table
 from cnnviz.quiz import network_params_question
 from cnnviz.viz.chain_table import chain_table, shape_flow
 from pages.common.code_panel import code_panel
-from pages.common.controls import Lesson
+from pages.common.controls import Lesson, lesson_page
 from pages.common.predict import predict_first, question_key, show_question
 from pages.common.table_codec import editor_key
 from pages.common.text import error_text, lang, tr
@@ -89,12 +89,4 @@ def show_results(s: ChainSettings) -> None:
 
 
 st.title(tr("nav.layer_chain.title"))
-lesson = Lesson(ChainSettings)
-lesson.notices()
-controls, body = lesson.areas()
-with controls:
-    st.caption(tr("chain.intro"))
-    settings = read_settings(lesson)
-    lesson.link_control()
-with body:
-    show_results(settings)
+lesson_page(ChainSettings, "chain.intro", read_settings, lambda settings, _: show_results(settings))

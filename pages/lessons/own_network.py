@@ -20,7 +20,7 @@ from cnnviz.viz.networks import GroupLabels, layer_bars
 from cnnviz.viz.style import shape_text
 from pages.common.charts import show_figure
 from pages.common.code_panel import code_panel
-from pages.common.controls import Lesson
+from pages.common.controls import Lesson, lesson_page
 from pages.common.text import error_text, lang, tr
 from pages.schemas.own_network import OwnNetworkSettings
 
@@ -49,8 +49,9 @@ def _load_upload() -> None:
     st.session_state[CODE] = text
 
 
-def read_code(lesson: Lesson) -> str:
-    """Draw the example picker, the uploader, the code box and the input-shape fields; return the code."""
+def read_settings(lesson: Lesson) -> OwnNetworkSettings:
+    """Draw the example picker, the uploader, the code box (its text stays in session state under ``CODE``)
+    and the input-shape fields; return the settings."""
     st.session_state.setdefault(CODE, example_code(lesson.current.example))
     pick, upload = st.columns([1, 1.4], vertical_alignment="bottom")
     lesson.widget("example", pick, on_change=_load_example)
@@ -67,7 +68,7 @@ def read_code(lesson: Lesson) -> str:
         stated = False
     for column, name in zip(st.columns(3), ("channels", "height", "width")):
         lesson.widget(name, column, disabled=stated)  # the code's own input shape wins
-    return source
+    return lesson.settings()
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -170,13 +171,4 @@ def show(source: str, settings: OwnNetworkSettings) -> None:
 
 
 st.title(tr("nav.own_network.title"))
-lesson = Lesson(OwnNetworkSettings)
-lesson.notices()
-controls, body = lesson.areas()
-with controls:
-    st.caption(tr("own.intro"))
-    code = read_code(lesson)
-    settings = lesson.settings()
-    lesson.link_control()
-with body:
-    show(code, settings)
+lesson_page(OwnNetworkSettings, "own.intro", read_settings, lambda settings, _: show(st.session_state[CODE], settings))

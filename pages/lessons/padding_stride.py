@@ -10,7 +10,7 @@ from cnnviz.viz.geometry import (CoverageLabels, GridLabels, SameLabels, coverag
                                  same_padding_figure)
 from pages.common.charts import show_figure
 from pages.common.code_panel import code_panel
-from pages.common.controls import Lesson
+from pages.common.controls import Lesson, lesson_page
 from pages.common.formulas import unbroken
 from pages.common.predict import predict_first, question_key, show_question
 from pages.common.text import error_text, lang, tr
@@ -207,12 +207,4 @@ def show(settings: PaddingStrideSettings) -> None:
 
 
 st.title(tr("nav.padding_stride.title"))
-lesson = Lesson(PaddingStrideSettings)
-lesson.notices()
-controls, body = lesson.areas()
-with controls:
-    st.caption(tr("padstride.intro"))
-    settings = read_settings(lesson)
-    lesson.link_control()
-with body:
-    show(settings)
+lesson_page(PaddingStrideSettings, "padstride.intro", read_settings, lambda settings, _: show(settings))

@@ -14,7 +14,7 @@ from cnnviz.viz.frames import pooling_animation
 from cnnviz.viz.pooling import ChannelLabels, WinnerLabels, channels_figure, winners_figure
 from pages.common.charts import show_figure
 from pages.common.code_panel import code_panel
-from pages.common.controls import Lesson, presenting
+from pages.common.controls import Lesson, lesson_page, presenting
 from pages.common.formulas import unbroken
 from pages.common.player import gif_download, player, speed_of
 from pages.common.predict import predict_first, question_key, show_question
@@ -180,12 +180,4 @@ def show(settings: PoolSettings, lesson: Lesson) -> None:
 
 
 st.title(tr("nav.pooling.title"))
-lesson = Lesson(PoolSettings)
-lesson.notices()
-controls, body = lesson.areas()
-with controls:
-    st.caption(tr("pool.intro"))
-    settings = read_settings(lesson)
-    lesson.link_control()
-with body:
-    show(settings, lesson)
+lesson_page(PoolSettings, "pool.intro", read_settings, show)

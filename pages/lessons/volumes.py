@@ -16,7 +16,7 @@ from cnnviz.viz.frames import volume_animation
 from cnnviz.viz.volumes import BottleneckLabels, LayerLabels, bottleneck_figure, layer_figure
 from pages.common.charts import show_figure
 from pages.common.code_panel import code_panel
-from pages.common.controls import Lesson, presenting
+from pages.common.controls import Lesson, lesson_page, presenting
 from pages.common.player import gif_download, player, speed_of
 from pages.common.predict import predict_first, question_key, show_question
 from pages.common.text import error_text, lang, tr
@@ -156,15 +156,7 @@ def show_bottleneck(lesson: Lesson) -> None:
                        expand=f"{bn.expand_mults:,}", total=f"{bn.bottleneck_mults:,}"))
 
 
-st.title(tr("nav.volumes.title"))
-lesson = Lesson(VolumeSettings)
-lesson.notices()
-controls, body = lesson.areas()
-with controls:
-    st.caption(tr("volumes.intro"))
-    settings = read_settings(lesson)
-    lesson.link_control()
-with body:
+def show(settings: VolumeSettings, lesson: Lesson) -> None:
     try:
         volume = compute_volume(settings.volume_part())
     except ValueError as err:
@@ -182,3 +174,7 @@ with body:
     st.header(tr("volumes.bn.heading"))
     st.markdown(tr("volumes.bn.intro"))
     show_bottleneck(lesson)
+
+
+st.title(tr("nav.volumes.title"))
+lesson_page(VolumeSettings, "volumes.intro", read_settings, show)

@@ -12,7 +12,7 @@ from cnnviz.viz.frames import convolution_animation
 from cnnviz.viz.quiz import grids_figure
 from pages.common.charts import show_figure
 from pages.common.code_panel import code_panel
-from pages.common.controls import Lesson
+from pages.common.controls import Lesson, lesson_page
 from pages.common.player import player
 from pages.common.predict import predict_first, question_key
 from pages.common.text import error_text, lang, tr
@@ -79,7 +79,7 @@ def show_sparsity(s: WhySettings) -> None:
                    total=s.demo_size * s.demo_size))
 
 
-def show_translation(s: WhySettings) -> None:
+def show_translation(s: WhySettings, lesson: Lesson) -> None:
     """The picture and its shifted copy, both feature maps, and where they agree exactly."""
     st.caption(tr("why.translation_view"))
     left, right = st.columns(2)
@@ -102,17 +102,16 @@ def show_translation(s: WhySettings) -> None:
     st.caption(tr("why.border"))
 
 
-st.title(tr("nav.why_convolutions.title"))
-lesson = Lesson(WhySettings)
-lesson.notices()
-controls, body = lesson.areas()
-with controls:
-    st.caption(tr("why.intro"))
-    settings = read_settings(lesson)
-    lesson.link_control()
-with body:
+def show(settings: WhySettings, lesson: Lesson) -> None:
     show_counts(settings)
     st.divider()
     lesson.widget("view", label_visibility="collapsed")
     lesson.widget("demo_size")
-    (show_sparsity if settings.view == "sparsity" else show_translation)(settings)
+    if settings.view == "sparsity":
+        show_sparsity(settings)
+    else:
+        show_translation(settings, lesson)
+
+
+st.title(tr("nav.why_convolutions.title"))
+lesson_page(WhySettings, "why.intro", read_settings, show)

@@ -18,6 +18,7 @@ from pages.common.controls import Lesson, in_order, lesson_page, presenting
 from pages.common.player import gif_download, player, speed_of
 from pages.common.predict import predict_first, question_key
 from pages.common.text import error_text, lang, tr
+from pages.schemas import SETTINGS_HASH
 from pages.schemas.convolution import MAX_KERNEL, ConvSettings
 
 PREDICT_MAP_CELLS = 16  # up to 4×4 outputs a student types the whole feature map; beyond, one cell
@@ -74,7 +75,7 @@ def parse(s: ConvSettings):
     return arrays
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=SETTINGS_HASH)
 def compute(x: np.ndarray, w: np.ndarray, s: ConvSettings):
     """The trace of every output cell. Raises CnnvizError for impossible geometry."""
     stride, dilation = (s.stride_h, s.stride_w), (s.dilation_h, s.dilation_w)
@@ -113,7 +114,7 @@ def _remember_step(n: int) -> None:
     st.session_state["conv.step"] = n
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=SETTINGS_HASH)
 def animate(x: np.ndarray, w: np.ndarray, s: ConvSettings, language: str):
     """The trace and its frames, the same objects on every rerun (a step change costs nothing);
     ``s`` with its step left at 1, since the frames do not depend on it."""

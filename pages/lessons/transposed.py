@@ -17,6 +17,7 @@ from pages.common.controls import Lesson, presenting
 from pages.common.player import gif_download, player, speed_of
 from pages.common.predict import predict_first, question_key, show_question
 from pages.common.text import error_text, lang, tr
+from pages.schemas import SETTINGS_HASH
 from pages.schemas.transposed import EXAMPLES, GEOMETRY, TransposedSettings
 
 VIEWS = ("direct", "scatter")
@@ -37,7 +38,7 @@ def read_settings(lesson: Lesson) -> TransposedSettings:
     return lesson.settings()
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=SETTINGS_HASH)
 def compute(s: TransposedSettings, language: str):
     """Input, kernel, output, the direct-convolution view and the stamps' animation, the same objects on every
     rerun (``s`` with its step, view and predict left at their defaults); raises CnnvizError for impossible

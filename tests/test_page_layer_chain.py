@@ -140,7 +140,7 @@ def test_an_unknown_layer_type_reads_in_korean():
 
 
 def test_the_code_panel_writes_the_chain_as_pytorch_and_keras():
-    at = run_page(PAGE)
+    at = run_page(PAGE, **{"code_panel.open": True})
     assert_no_exception(at)
     code = [c.value for c in at.code if c.language == "python"]
     torch_code = next(c for c in code if "nn.Sequential" in c)
@@ -149,7 +149,7 @@ def test_the_code_panel_writes_the_chain_as_pytorch_and_keras():
 
 
 def test_predict_first_hides_the_table_until_the_parameter_count_is_guessed():
-    at = run_page(PAGE, **{"chain.predict": True})
+    at = run_page(PAGE, **{"chain.predict": True, "code_panel.open": True})
     assert_no_exception(at)
     assert not [c for c in at.code if c.language == "python"] and not [d for d in at.dataframe
                                                                           if d.proto.id.endswith("chain.results")]

@@ -34,7 +34,7 @@ def test_the_course_keras_lenet_shows_47154_parameters_and_every_shape():
 
 
 def test_the_network_is_written_back_as_pytorch_and_keras_code():
-    at = run_page(PAGE)
+    at = run_page(PAGE, **{"code_panel.open": True})
     codes = [c.value for c in at.code]
     assert any("nn.Conv2d(1, 6, kernel_size=5)" in c for c in codes)
     assert any("layers.Conv2D(6, 5, padding='valid', activation='relu')" in c for c in codes)

@@ -20,10 +20,11 @@ def browser_lang() -> str:
 
 
 def lang() -> str:
-    if KEY not in st.session_state:
+    language = st.session_state.get(KEY)  # one look-up: tr() asks for every text of every rerun
+    if language is None:
         asked = st.query_params.get("lang")
-        st.session_state[KEY] = asked if asked in LANGUAGES else browser_lang()
-    return st.session_state[KEY]
+        language = st.session_state[KEY] = asked if asked in LANGUAGES else browser_lang()
+    return language
 
 
 def tr(text_id: str, **params) -> str:

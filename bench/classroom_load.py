@@ -220,8 +220,14 @@ def validate() -> bool:
             browser.close()
         requests = [BackMsg.FromString(f) for f in sent if isinstance(f, bytes)]
         browser_ids = {w.id for w in requests[-1].rerun_script.widget_states.widgets}
+        browser_fragment = requests[-1].rerun_script.fragment_id
         runs = [0]  # new elements per script run, Chromium's last run (the bias change) last
+        drawn_in = ""  # the fragment Chromium was told the bias box is drawn in
         for m in map(ForwardMsg.FromString, received):
+            if m.WhichOneof("type") == "delta" and m.delta.WhichOneof("type") == "new_element":
+                element = m.delta.new_element
+                if key_of(getattr(getattr(element, element.WhichOneof("type")), "id", "") or "") == "conv.bias":
+                    drawn_in = m.delta.fragment_id
             if m.WhichOneof("type") == "script_finished":
                 runs.append(0)
             elif m.WhichOneof("type") == "ref_hash" or (
@@ -235,8 +241,9 @@ def validate() -> bool:
             run = await s.change("conv.bias", 1.0)
             ids = {w.id for w in s.request().rerun_script.widget_states.widgets}
             await s.close()
-            return run.elements, ids, s.kinds
-        client_elements, client_ids, kinds = asyncio.run(client())
+            bias = next(i for i in ids if key_of(i) == "conv.bias")
+            return run.elements, ids, s.kinds, s.fragment_of[bias], s.request_fragment
+        client_elements, client_ids, kinds, client_drawn_in, client_fragment = asyncio.run(client())
     finally:
         servers.stop()
     only_browser, only_client = browser_ids - client_ids, client_ids - browser_ids
@@ -249,7 +256,13 @@ def validate() -> bool:
         print(f"    only Chromium sends {key_of(wid)}{note}")
     for wid in sorted(only_client):
         print(f"    only the client sends {key_of(wid)}")
-    same = browser_elements == client_elements and not only_client and only_browser == components
+    # fragment ids depend on each session's own first run: compare the rule, not the ids
+    print(f"    the rerun asks for the fragment the box was drawn in: Chromium "
+          f"{'yes' if browser_fragment == drawn_in else 'no'} ({browser_fragment or 'the whole page'}), the client "
+          f"{'yes' if client_fragment == client_drawn_in else 'no'} ({client_fragment or 'the whole page'})")
+    same = (browser_elements == client_elements and not only_client and only_browser == components
+            and browser_fragment == drawn_in and client_fragment == client_drawn_in
+            and bool(browser_fragment) == bool(client_fragment))
     print("    VALID" if same else "    NOT VALID: the client does not send what Chromium sends")
     return same
 

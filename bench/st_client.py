@@ -88,6 +88,7 @@ class Student:
         self.ranges: dict[str, tuple[float, float, float]] = {}  # numeric widget id → (min, max, step)
         self.auto: dict[str, float] = {}  # fragment id → seconds between its automatic reruns (run_every)
         self.fragment_of: dict[str, str] = {}  # widget id → the fragment it was drawn in (its changes rerun that)
+        self.request_fragment = ""  # the fragment the last rerun request asked for ("": the whole page)
         self.page_hash = ""
         self.cached: list[str] = []
         self.ws = None
@@ -144,6 +145,7 @@ class Student:
             fragment, auto = fragment or self.fragment_of.get(wid, ""), False
         if fragment:
             msg.rerun_script.fragment_id, msg.rerun_script.is_auto_rerun = fragment, auto
+        self.request_fragment = fragment
         start = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         return await self._until_finished(start)

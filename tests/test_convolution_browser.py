@@ -32,3 +32,21 @@ def test_play_moves_the_window_and_keys_step_into_the_lesson_link(open_page):
     assert any("(row 1, column 2)" in h for h in page.locator("h3").all_inner_texts())  # the detail follows
     screenshot(page, "convolution-player")
     assert error_elements(page) == []
+
+
+def test_a_control_change_reruns_the_lesson_and_the_folded_code_panel_opens_with_the_current_code(open_page):
+    """The lesson is a fragment: changing the stride redraws the formula and the animation (the menu and the
+    language control stay); the code panel draws its code only once opened, for the settings of the moment."""
+    page = open_page("convolution")
+    page.wait_for_selector(".player[data-step]", timeout=30_000)
+    assert page.locator("[data-testid='stCode']").count() == 0  # folded: nothing drawn inside
+    page.locator(".st-key-conv-stride_w button").last.click()  # stride ↔ 1 → 2
+    wait_idle(page)
+    page.wait_for_function("() => location.search.includes('stride_w=2')", timeout=30_000)
+    assert any("⌊(6 − 3)/2⌋ + 1 = 2" in t for t in page.locator("[data-testid='stMarkdownContainer']").all_inner_texts())
+    assert page.locator("[data-testid='stSidebarNav']").count() == 1  # the app around the lesson is still there
+    page.get_by_text("The code: PyTorch and Keras").click()
+    page.wait_for_selector("[data-testid='stCode']", timeout=30_000)
+    assert "stride=(1, 2)" in page.locator("[data-testid='stCode']").first.inner_text()
+    screenshot(page, "convolution-code-panel")
+    assert error_elements(page) == []

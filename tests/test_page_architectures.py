@@ -283,7 +283,8 @@ def test_edit_a_cell_in_chromium_marks_the_row(open_page):
 
 
 def test_the_code_panel_writes_the_preset_as_pytorch_and_keras():
-    at = run_page(PAGE, **{"arch.preset": "lenet5_mnist", "arch.channels": 1, "arch.height": 28, "arch.width": 28})
+    at = run_page(PAGE, **{"arch.preset": "lenet5_mnist", "arch.channels": 1, "arch.height": 28, "arch.width": 28,
+                            "code_panel.open": True})
     assert_no_exception(at)
     code = [c.value for c in at.code if c.language == "python"]
     assert any("nn.Conv2d(1, 6, kernel_size=5)" in c for c in code)

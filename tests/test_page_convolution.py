@@ -122,7 +122,7 @@ def test_results_too_large_to_represent_are_announced_not_silently_blank():
 
 
 def test_the_code_panel_shows_pytorch_and_keras_for_the_current_settings():
-    at = run_page(PAGE, **{"conv.stride_h": 2, "conv.dilation_w": 2, "conv.padding_mode": "same"})
+    at = run_page(PAGE, **{"conv.stride_h": 2, "conv.dilation_w": 2, "conv.padding_mode": "same", "code_panel.open": True})
     assert_no_exception(at)
     code = [c.value for c in at.code]
     torch_code = [c for c in code if "F.conv2d" in c]

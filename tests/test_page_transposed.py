@@ -197,7 +197,8 @@ def test_many_stamps_play_in_the_player_and_the_lesson_step_opens_there():
 
 
 def test_the_code_panel_carries_the_output_padding_and_the_dilation():
-    at = run_page(PAGE, **{KEY + "size": 4, KEY + "kernel": 3, KEY + "padding": 1, KEY + "output_padding": 1})
+    at = run_page(PAGE, **{KEY + "size": 4, KEY + "kernel": 3, KEY + "padding": 1, KEY + "output_padding": 1,
+                            "code_panel.open": True})
     assert_no_exception(at)
     code = [c.value for c in at.code if c.language == "python"]
     torch_code = next(c for c in code if "conv_transpose2d" in c)
@@ -207,7 +208,8 @@ def test_the_code_panel_carries_the_output_padding_and_the_dilation():
 
 
 def test_predict_first_hides_the_sizes_and_views_until_the_output_size_is_guessed():
-    at = run_page(PAGE, **{KEY + "predict": True, KEY + "size": 4, KEY + "kernel": 3, KEY + "padding": 1})
+    at = run_page(PAGE, **{KEY + "predict": True, KEY + "size": 4, KEY + "kernel": 3, KEY + "padding": 1,
+                            "code_panel.open": True})
     assert_no_exception(at)
     assert not at.metric and not at.get("bidi_component") and not at.tabs
     assert not [c for c in at.code if c.language == "python"]

@@ -221,7 +221,7 @@ def test_changing_the_activation_redraws_the_layer_and_writes_the_link():
 
 
 def test_the_code_panel_shows_the_volume_its_filters_and_the_activation():
-    at = run_page(PAGE, **{"volumes.activation": "leaky_relu", "volumes.slope": 0.2})
+    at = run_page(PAGE, **{"volumes.activation": "leaky_relu", "volumes.slope": 0.2, "code_panel.open": True})
     assert_no_exception(at)
     code = [c.value for c in at.code if c.language == "python"]
     torch_code = next(c for c in code if "F.conv2d" in c)

@@ -7,7 +7,7 @@ PAGE = "pages/lessons/why_convolutions.py"
 
 
 def test_the_default_page_shows_the_course_numbers():
-    at = run_page(PAGE)
+    at = run_page(PAGE, **{"code_panel.open": True})
     assert_no_exception(at)
     assert [m.value for m in at.metric][:2] == ["456", "14,455,392"]
     assert any("6·(5·5·3) + 6 = 456" in c.value and "3,072·4,704 + 4,704 = 14,455,392" in c.value for c in at.code)

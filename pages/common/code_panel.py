@@ -3,6 +3,9 @@
 A concept page builds its ``cnnviz.code_snippets.Snippets`` from its own settings and calls::
 
     code_panel(conv_snippets(x, w, s.bias, stride, s.padding, dilation, s.flip))
+
+The panel starts folded, and its contents are drawn only while it is open: folded, it costs each rerun of the
+lesson one element instead of seven (bench/rerun_cost.py). It stays open across reruns and page switches.
 """
 from __future__ import annotations
 
@@ -12,9 +15,15 @@ from cnnviz.code_snippets import Snippets
 from pages.common.text import tr
 
 
-def code_panel(snippets: Snippets, expanded: bool = False, title: str | None = None) -> None:
+OPEN = "code_panel.open"  # session state: whether the reader opened the panel
+
+
+def code_panel(snippets: Snippets, title: str | None = None) -> None:
     """An expander with a PyTorch tab and a Keras tab; ``st.code`` blocks carry Streamlit's copy button."""
-    with st.expander(title or tr("code_panel.title"), icon=":material/code:", expanded=expanded):
+    panel = st.expander(title or tr("code_panel.title"), icon=":material/code:", key=OPEN, on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
         st.caption(tr("code_panel.hint"))
         torch_tab, keras_tab = st.tabs([tr("code_panel.torch"), tr("code_panel.keras")])
         for tab, code, framework in ((torch_tab, snippets.torch, "PyTorch"), (keras_tab, snippets.keras, "Keras")):

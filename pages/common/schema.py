@@ -13,9 +13,12 @@ Text ids: a field ``stride_h`` of a page ``conv`` is labelled ``conv.stride_h.la
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Callable, ClassVar
 
 MAX_URL_TEXT = 4000  # characters of one text setting in a link (a 20×20 matrix of fractions fits)
@@ -70,12 +73,14 @@ class Settings:
         return {}
 
     @classmethod
-    def specs(cls) -> dict[str, Spec]:
-        return {f.name: f.metadata["spec"] for f in dataclasses.fields(cls) if "spec" in f.metadata}
+    @functools.cache  # read on every widget of every rerun: worked out once per schema
+    def specs(cls) -> Mapping[str, Spec]:
+        return MappingProxyType({f.name: f.metadata["spec"] for f in dataclasses.fields(cls) if "spec" in f.metadata})
 
     @classmethod
-    def defaults(cls) -> dict[str, Any]:
-        return {f.name: f.default for f in dataclasses.fields(cls) if "spec" in f.metadata}
+    @functools.cache
+    def defaults(cls) -> Mapping[str, Any]:
+        return MappingProxyType({f.name: f.default for f in dataclasses.fields(cls) if "spec" in f.metadata})
 
     @classmethod
     def text_id(cls, name: str, part: str = "label") -> str:

@@ -16,6 +16,7 @@ from cnnviz.viz.style import shape_text
 from pages.common.text import lang, tr
 from pages.schemas.architectures import COMPARISONS
 
+THOUSANDS = ("params", "macs", "activations", "old_params", "new_params")  # counts: thousands separators
 SHADES = {"warning": "background-color: #fde2e1", "later": "color: #999"}  # the row that cannot fit, the rows after
 
 
@@ -29,17 +30,17 @@ def _styled(records: list[dict], note: str):
 def show_table(records: list[dict], key: str, layer_width: int | None = None) -> None:
     """Counts with thousands separators; the row that cannot fit shaded red, the rows after it grey.
 
-    Without notes the table goes to Streamlit as an Arrow table built directly: a pandas DataFrame costs ~10×
-    more to build and convert on every rerun, and only the shading needs it (pandas' Styler)."""
+    Without notes the table goes to Streamlit as an Arrow table built column by column: a pandas DataFrame
+    costs ~10× more to build and convert on every rerun, and only the shading needs it (pandas' Styler)."""
     names = titles(lang())
     note, records = names["note"], exact_counts(records)
-    if any(r.get(note) for r in records):
-        data = _styled(records, note)
-    else:  # no column of empty notes
-        data = pa.Table.from_pylist([{k: v for k, v in r.items() if k != note} for r in records])
+    shaded = any(r.get(note) for r in records)
+    columns = [k for k in (records[0] if records else ()) if shaded or k != note]  # no column of empty notes
+    data = _styled(records, note) if shaded else pa.table({k: [r[k] for r in records] for k in columns})
     count = st.column_config.NumberColumn(format="localized")
-    config = {names[c]: count for c in ("params", "macs", "activations", "old_params", "new_params")}
-    config[names["layer"]] = st.column_config.TextColumn(width=layer_width)
+    config = {names[c]: count for c in THOUSANDS if names[c] in columns}  # (each entry costs a deep copy)
+    if names["layer"] in columns:
+        config[names["layer"]] = st.column_config.TextColumn(width=layer_width)
     st.dataframe(data, hide_index=True, key=key, height=min(35 * (len(records) + 1) + 3, 640), column_config=config,
                  placeholder="—")
 

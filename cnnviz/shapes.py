@@ -23,7 +23,8 @@ def check_int(name: str, value, minimum: int | None) -> int:
 
     ``name`` is the English word of a ``term.*`` entry, e.g. ``"kernel size"`` → ``term.kernel_size``.
     """
-    if isinstance(value, bool) or not isinstance(value, Integral):
+    # a plain int skips the slow abstract-class check (a network summary asks ~100 times)
+    if type(value) is not int and (isinstance(value, bool) or not isinstance(value, Integral)):
         raise CnnvizError("not_whole_number", name=Term(name), value=repr(value))
     if minimum is not None and value < minimum:
         raise CnnvizError("too_small", name=Term(name), minimum=minimum, value=value)

@@ -73,6 +73,8 @@ def test_an_architectures_link_opens_the_edited_network_and_nothing_cut_off(brow
         assert selected.inner_text().strip() == t("arch.compare.bottleneck.tab", lang)  # the linked tab is open
         page.get_by_role("tab", name=t("arch.compare.grouping.tab", lang)).click()
         page.wait_for_function("() => location.search.includes('compare=grouping')", timeout=30_000)
+        # only the open tab is drawn: the one just opened gets its text from that rerun
+        page.locator("[data-testid='stMarkdownContainer']", has_text="60,965,224").wait_for(timeout=30_000)
         assert page.locator("[data-testid='stDataFrame']").count() >= 2  # the editor and its results
         screenshot(page, f"architectures-{lang}-1280x720")
         results = page.locator("[data-testid='stDataFrame']").nth(1)

@@ -180,13 +180,23 @@ def test_branching_networks_cannot_be_edited_as_a_table():
     assert not at.data_editor
 
 
-def test_comparisons_show_the_course_numbers():
-    at = open_with()
+@pytest.mark.parametrize("tab, words", [("dense", "**608** parameters instead of **19,273,856**"),
+                                        ("stacked", "**28% fewer**"),
+                                        ("bottleneck", "**147,456** → **40,960** weights, about **72% fewer**"),
+                                        ("grouping", "**60,965,224** (2012) vs **61,100,840**")])
+def test_comparisons_show_the_course_numbers(tab, words):
+    at = open_with(**{"arch.compare": tab})
     text = " ".join(m.value for m in at.markdown)
-    assert "**147,456** → **40,960** weights, about **72% fewer**" in text
-    assert "**28% fewer**" in text
-    assert "**608** parameters instead of **19,273,856**" in text
-    assert "**60,965,224** (2012) vs **61,100,840**" in text
+    assert words in text
+
+
+def test_only_the_open_comparison_tab_is_drawn():
+    at = open_with(**{"arch.compare": "grouping"})
+    text = " ".join(m.value for m in at.markdown)
+    assert "(2012) vs" in text and "parameters instead of" not in text and "fewer**" not in text
+    grouping = next(d.value for d in at.dataframe if "2012 parameters" in d.value.columns)
+    assert list(grouping["Layer"]) == ["conv1", "conv2", "conv3", "conv4", "conv5", "fc1", "fc2", "fc3"]
+    assert not [d for d in at.dataframe if "" in d.value.columns]  # no other comparison's table
 
 
 def test_conv_vs_dense_says_it_needs_a_valid_network_instead_of_showing_another_example():

@@ -6,6 +6,10 @@ Counts stay ints (the page formats them); a count beyond 64 bits becomes exact t
 """
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from ..errors import CnnvizError
 from ..locales import t
 from .networks import field_text
@@ -17,9 +21,11 @@ COUNTS = ("params", "macs", "activations")
 WARNING = "⚠ "  # a note that starts with it marks the row that cannot fit
 
 
-def titles(lang: str) -> dict[str, str]:
+@functools.cache  # every table of every rerun asks
+def titles(lang: str) -> Mapping[str, str]:
     """Column id → its title."""
-    return {c: t(f"arch.col.{c}", lang) for c in (*RESULT_COLUMNS, "type", "groups_2012", "old_params", "new_params")}
+    return MappingProxyType({c: t(f"arch.col.{c}", lang)
+                             for c in (*RESULT_COLUMNS, "type", "groups_2012", "old_params", "new_params")})
 
 
 def reason_text(reason: str, cause, lang: str) -> str:

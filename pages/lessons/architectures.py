@@ -1,6 +1,8 @@
 """Network architectures: the shape after every layer, parameters, MACs and receptive fields, LeNet to DenseNet."""
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from cnnviz.networks import PRESETS, summarize
@@ -11,7 +13,7 @@ from cnnviz.viz.network_tables import layer_records, reason_text, result_records
 from cnnviz.viz.networks import GroupLabels, layer_bars, short_number
 from cnnviz.viz.style import shape_text
 from pages.common.charts import show_figure
-from cnnviz.locales import catalogue
+from cnnviz.locales import catalogue, t
 from pages.common.code_panel import code_panel
 from pages.common.controls import Lesson, lesson_page
 from pages.common.network_views import show_comparisons, show_table
@@ -63,12 +65,12 @@ def layer_editor(s: ArchSettings) -> None:
     st.session_state["arch.layers"] = "" if layers == preset_text(s.preset) else layers
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)  # the same frozen Summary, not a pickled copy per rerun
 def preset_summary(name: str, shape: tuple[int, int, int]):
     return summarize(name, shape, strict=False)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def table_summary(rows: list[dict], shape: tuple[int, int, int]):
     return summarize_table(rows, shape)
 
@@ -86,11 +88,16 @@ def show_totals(summary, note: str) -> None:
         st.caption(note)
 
 
+@functools.cache
+def group_labels(language: str) -> GroupLabels:
+    return GroupLabels(**{g: t(f"arch.group.{g}", language) for g in GroupLabels.__dataclass_fields__})
+
+
 def show_charts(rows) -> None:
     if not rows:
         st.info(tr("arch.charts.none"), icon=":material/info:")
         return
-    groups = GroupLabels(**{g: tr(f"arch.group.{g}") for g in GroupLabels.__dataclass_fields__})
+    groups = group_labels(lang())
     for value in ("params", "activations"):  # full width: at 1280 px half a page wraps the legend over the title
         show_figure(layer_bars(rows, value, tr(f"arch.charts.{value}"), tr(f"arch.charts.{value}_axis"), groups),
                     key=f"arch.charts.{value}")
@@ -100,6 +107,13 @@ def show_charts(rows) -> None:
 def network(s: ArchSettings):
     """The network shown: the edited table's, or the preset's."""
     return network_from_table(s.rows) if s.editing else PRESETS[s.preset].network
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def code_snippets(preset: str, layers: str | None, shape: tuple[int, int, int], _network):
+    """``network_snippets`` (~1 ms) keyed on what defines the network: the preset and, when editing, ``layers``
+    (``_network`` is that network, left out of the key)."""
+    return network_snippets(_network, shape)
 
 
 def predicted(s: ArchSettings) -> bool:
@@ -147,7 +161,7 @@ def show(s: ArchSettings) -> None:
     show_charts(chart_rows)
     show_comparisons(summary, broken, s.compare)
     if not broken:
-        code_panel(network_snippets(network(s), s.input_shape))
+        code_panel(code_snippets(s.preset, s.layers if s.editing else None, s.input_shape, network(s)))
 
 
 st.title(tr("nav.architectures.title"))

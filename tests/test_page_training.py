@@ -63,11 +63,16 @@ def test_the_page_opens_ready_to_train_with_empty_curves_and_the_initial_filters
     assert curve(at)["x"] == [] and curves["layout"]["xaxis"]["range"] == [0, 5 * 71]
     filters = chart(at, "train.filters")
     assert len(filters["layout"]["xaxis"]["ticktext"]) == 6
-    assert any("class Im2colConv2d" in c.value and "col2im" in c.value for c in at.code)  # how it is computed
+    assert not at.code  # "how it is computed" is folded and draws nothing until opened
     activations = chart(at, "train.inside.activations")
     shapes = [a["text"].split("<br>")[0] for a in activations["layout"]["annotations"]]
     assert shapes == ["<b>28×28×1</b>", "<b>24×24×6</b>", "<b>12×12×6</b>", "<b>8×8×16</b>", "<b>4×4×16</b>",
                       "<b>256</b>", "<b>128</b>", "<b>84</b>", "<b>10</b>"]
+
+
+def test_how_it_is_computed_opens_on_the_readable_convolution_layer():
+    at = run_page(PAGE, **{"train.how_computed": True})
+    assert any("class Im2colConv2d" in c.value and "col2im" in c.value for c in at.code)
 
 
 def test_start_steps_pause_resume_reset_and_the_charts_follow():

@@ -15,6 +15,7 @@ the presenter layout, ``lang=ko|en`` the language (pages/common/text.py).
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -29,6 +30,11 @@ PRESENTER_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.75rem; max-width: 100%; }  /* clear of the header */
 h1 { font-size: 2rem !important; padding-top: 0 !important; }
 </style>"""
+
+
+def in_order():
+    """A place to draw with ``with`` that is simply where the page draws next (no container of its own)."""
+    return nullcontext()
 
 
 def link_flag(name: str) -> str:
@@ -61,13 +67,13 @@ class Lesson:
             st.html(PRESENTER_CSS)
 
     def areas(self):
-        """``(controls, body)`` containers in the order the layout wants: controls first normally; with the
-        presenter flag the body (figure, equation) first and the controls folded away below it."""
+        """``(controls, body)`` to draw into with ``with``, in the order the layout wants: with the presenter flag
+        the body (figure, equation) first and the controls folded away below it; otherwise controls first, as
+        drawn, so no containers are needed (each costs every rerun one element)."""
         if presenting():
             body = st.container()
             return st.expander(tr("app.controls"), icon=":material/tune:"), body
-        controls = st.container()
-        return controls, st.container()
+        return in_order(), in_order()
 
     def key(self, name: str) -> str:
         return f"{self.prefix}.{name}"

@@ -14,10 +14,11 @@ from cnnviz.quiz import conv_cell_question, feature_map_question
 from cnnviz.viz.board import html_grid
 from cnnviz.viz.frames import convolution_animation
 from pages.common.code_panel import code_panel
-from pages.common.controls import Lesson, lesson_page, presenting
+from pages.common.controls import Lesson, in_order, lesson_page, presenting
 from pages.common.player import gif_download, player, speed_of
 from pages.common.predict import predict_first, question_key
 from pages.common.text import error_text, lang, tr
+from pages.schemas import SETTINGS_HASH
 from pages.schemas.convolution import MAX_KERNEL, ConvSettings
 
 PREDICT_MAP_CELLS = 16  # up to 4×4 outputs a student types the whole feature map; beyond, one cell
@@ -56,9 +57,9 @@ def read_settings(lesson: Lesson) -> ConvSettings:
         lesson.widget("padding_mode")
         explicit = lesson.current.padding_mode == "explicit"
         for pair in ("pad", "stride", "dilation"):
-            left, right = st.columns(2)
-            lesson.widget(f"{pair}_h", left, disabled=pair == "pad" and not explicit)
-            lesson.widget(f"{pair}_w", right, disabled=pair == "pad" and not explicit)
+            both = st.container(horizontal=True)  # one block per pair, not three (a column each)
+            lesson.widget(f"{pair}_h", both, disabled=pair == "pad" and not explicit)
+            lesson.widget(f"{pair}_w", both, disabled=pair == "pad" and not explicit)
     return lesson.settings()
 
 
@@ -74,7 +75,7 @@ def parse(s: ConvSettings):
     return arrays
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=SETTINGS_HASH)
 def compute(x: np.ndarray, w: np.ndarray, s: ConvSettings):
     """The trace of every output cell. Raises CnnvizError for impossible geometry."""
     stride, dilation = (s.stride_h, s.stride_w), (s.dilation_h, s.dilation_w)
@@ -83,10 +84,10 @@ def compute(x: np.ndarray, w: np.ndarray, s: ConvSettings):
 
 def show_formula(geo) -> None:
     rows, cols = geo.rows, geo.cols
-    size, by_rows, by_cols = st.columns([1, 2, 2])
-    size.markdown(tr("conv.output_size", h=rows.out, w=cols.out))
-    by_rows.markdown(tr("conv.formula.rows", formula=rows.formula()))
-    by_cols.markdown(tr("conv.formula.cols", formula=cols.formula()))
+    line = st.container(horizontal=True, gap="large")
+    line.markdown(tr("conv.output_size", h=rows.out, w=cols.out), width="content")
+    line.markdown(tr("conv.formula.rows", formula=rows.formula()), width="content")
+    line.markdown(tr("conv.formula.cols", formula=cols.formula()), width="content")
     if geo.pads[0][0] != geo.pads[0][1] or geo.pads[1][0] != geo.pads[1][1]:
         st.caption(tr("conv.asymmetric_padding", top=geo.pads[0][0], bottom=geo.pads[0][1],
                       left=geo.pads[1][0], right=geo.pads[1][1]))
@@ -98,12 +99,14 @@ def show_formula(geo) -> None:
 
 
 def show_step(step, flip: bool) -> None:
-    st.markdown(tr("conv.cell.heading", row=step.index[-2] + 1, col=step.index[-1] + 1))
-    st.markdown(f"<div style='font-size:1.4rem'>{step.equation}</div>", unsafe_allow_html=True)
+    """The chosen cell's equation and its window, kernel and products side by side (few elements: each one
+    costs every rerun)."""
+    st.markdown(tr("conv.cell.heading", row=step.index[-2] + 1, col=step.index[-1] + 1)
+                + f"\n\n<div style='font-size:1.4rem'>{step.equation}</div>", unsafe_allow_html=True)
     names = ("conv.cell.window", "conv.cell.kernel_flipped" if flip else "conv.cell.kernel", "conv.cell.products")
-    for column, name, values in zip(st.columns(3), names, (step.patch, step.kernel, step.products)):
-        column.caption(tr(name))
-        column.markdown(html_grid(values), unsafe_allow_html=True)
+    grids = st.container(horizontal=True, gap="large")
+    for name, values in zip(names, (step.patch, step.kernel, step.products)):
+        grids.markdown(f":gray[:small[{tr(name)}]]\n\n{html_grid(values)}", unsafe_allow_html=True, width="stretch")
 
 
 def _remember_step(n: int) -> None:
@@ -111,7 +114,7 @@ def _remember_step(n: int) -> None:
     st.session_state["conv.step"] = n
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=SETTINGS_HASH)
 def animate(x: np.ndarray, w: np.ndarray, s: ConvSettings, language: str):
     """The trace and its frames, the same objects on every rerun (a step change costs nothing);
     ``s`` with its step left at 1, since the frames do not depend on it."""
@@ -143,7 +146,7 @@ def show(settings: ConvSettings, lesson: Lesson) -> None:
     if settings.predict and not predicted(x, w, settings, trace):
         return  # the answer parts stay hidden until the guess is checked
     figure_first = presenting()  # on a projector the animation and its equation fill the first screen
-    above, below = st.container(), st.container()
+    above, below = (st.container(), st.container()) if figure_first else (in_order(), in_order())
     with below if figure_first else above:
         with st.container(border=True):
             show_formula(trace.geometry)

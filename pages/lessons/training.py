@@ -123,8 +123,12 @@ def live_view(job: TrainingJob, busy: bool, pace: str) -> None:
 
 
 def how_it_is_computed() -> None:
-    """The readable convolution layer's source: the same numbers as the fast one that trains (a test checks)."""
-    with st.expander(tr("train.how.heading"), icon=":material/code:"):
+    """The readable convolution layer's source: the same numbers as the fast one that trains (a test checks).
+    Drawn only while open: folded, it costs each of the live view's polls one element, not three."""
+    panel = st.expander(tr("train.how.heading"), icon=":material/code:", key="train.how_computed", on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
         st.caption(tr("train.how.caption"))
         st.code(inspect.getsource(nn.conv_im2col), language="python", line_numbers=True)
 

@@ -17,6 +17,7 @@ from pages.common.controls import Lesson, presenting
 from pages.common.player import gif_download, player, speed_of
 from pages.common.predict import predict_first, question_key, show_question
 from pages.common.text import error_text, lang, tr
+from pages.schemas import SETTINGS_HASH
 from pages.schemas.transposed import EXAMPLES, GEOMETRY, TransposedSettings
 
 VIEWS = ("direct", "scatter")
@@ -37,7 +38,7 @@ def read_settings(lesson: Lesson) -> TransposedSettings:
     return lesson.settings()
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=SETTINGS_HASH)
 def compute(s: TransposedSettings, language: str):
     """Input, kernel, output, the direct-convolution view and the stamps' animation, the same objects on every
     rerun (``s`` with its step, view and predict left at their defaults); raises CnnvizError for impossible
@@ -108,15 +109,8 @@ def show_views(s: TransposedSettings, out, view, animation) -> None:
         gif_download(animation, key="transposed.gif", speed=speed_of("transposed.player"), name="transposed")
 
 
-st.title(tr("nav.transposed.title"))
-st.caption(tr("transposed.intro"))
-lesson = Lesson(TransposedSettings)
-lesson.notices()
-# the presenter layout puts the figures first and folds the controls away below them
-controls, main = lesson.areas() if presenting() else st.columns([1, 3.2], gap="large")
-with controls:
-    settings = read_settings(lesson)
-with main:
+def show(settings: TransposedSettings, lesson: Lesson) -> None:
+    """The example buttons and the link beside them, the sizes, both views and the code."""
     with st.container(horizontal=True, vertical_alignment="center"):
         if not lesson.hidden & set(GEOMETRY):  # a classroom link that hides the geometry hides its examples
             st.markdown(tr("transposed.examples"))
@@ -128,10 +122,28 @@ with main:
         x, w, out, view, animation = compute(replace(settings, step=1, view="direct", predict=False), lang())
     except ValueError as err:
         st.error(tr("transposed.error", message=error_text(err)), icon=":material/error:")
-        st.stop()
+        return
     if settings.predict and not predicted(settings):
-        st.stop()  # the sizes, the views and the code stay hidden until the guess is checked
+        return  # the sizes, the views and the code stay hidden until the guess is checked
     show_sizes(view)
     show_views(settings, out, view, animation)
     code_panel(transposed_snippets(x, w, settings.stride, settings.padding, settings.output_padding,
                                    settings.dilation))
+
+
+@st.fragment
+def lesson_view() -> None:
+    """One fragment, like every lesson (pages/common/controls.py: lesson_page), with the controls in a column
+    beside the figures; the presenter layout puts the figures first and folds the controls away below."""
+    lesson = Lesson(TransposedSettings)
+    lesson.notices()
+    controls, main = lesson.areas() if presenting() else st.columns([1, 3.2], gap="large")
+    with controls:
+        settings = read_settings(lesson)
+    with main:
+        show(settings, lesson)
+
+
+st.title(tr("nav.transposed.title"))
+st.caption(tr("transposed.intro"))
+lesson_view()

@@ -20,6 +20,7 @@ from pages.common.controls import Lesson, lesson_page, presenting
 from pages.common.player import gif_download, player, speed_of
 from pages.common.predict import predict_first, question_key, show_question
 from pages.common.text import error_text, lang, tr
+from pages.schemas import SETTINGS_HASH
 from pages.schemas.volumes import VolumeSettings
 
 BIG_IMAGE = 224  # "and on a real photo?": the parameter comparison at ImageNet size
@@ -49,14 +50,14 @@ def example(s: VolumeSettings):
     return x, random_filters(s.seed, s.filters, s.input_channels, s.kernel)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=SETTINGS_HASH)
 def compute_volume(s: VolumeSettings):
     """Trace every output cell. Raises CnnvizError for impossible settings."""
     x, bank = example(s)
     return cnnviz.conv2d_trace(x, bank.w, bank.b, s.stride, s.padding)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=SETTINGS_HASH)
 def animate(s: VolumeSettings, language: str):
     """The frames of the volume's trace, the same object on every rerun (``s`` is ``volume_part()``)."""
     channels = ("R", "G", "B") if s.source == "picture" else \

@@ -5,6 +5,7 @@ every cell the same size on screen, whatever the matrix. Everything returns plai
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -49,11 +50,11 @@ class Board:
         width, height = max(s.x + s.cols for s in slots), max(s.y + s.rows for s in slots)
         return cls(slots, min(max_cell_px, max_width_px / width, max_height_px / height), top_px, bottom_px)
 
-    @property
+    @functools.cached_property  # read by every title, text and line placed on the board
     def width(self) -> float:
         return max(s.x + s.cols for s in self.slots)
 
-    @property
+    @functools.cached_property
     def height(self) -> float:
         return max(s.y + s.rows for s in self.slots)
 

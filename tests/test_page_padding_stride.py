@@ -9,6 +9,7 @@ from cnnviz.locales import t
 from cnnviz.shapes import conv_geometry, coverage
 from tests.conftest import (assert_no_exception, error_elements, predict_check, predict_question_fits, run_page,
                             screenshot, wait_idle)
+from tests.test_pages_korean import english_words, shown_texts
 
 PAGE = "pages/lessons/padding_stride.py"
 KEY = "padstride."
@@ -42,20 +43,32 @@ def click(at, label: str):
     return at.run()
 
 
+def chart_keys(at) -> list[str]:
+    return [c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")]
+
+
+def open_tab(at, tab: str, lang: str = "en"):
+    """Select tab ``tab`` (size, coverage or odd) as a click would: only the open tab is drawn."""
+    at.session_state[KEY + "tab"] = t(f"padstride.tab.{tab}", lang)
+    return at.run()
+
+
 def test_defaults_show_the_course_example():
     at = run_page(PAGE)
     assert_no_exception(at)
     assert not at.error
     geo = conv_geometry(5, 3)
     assert metric(at, "Output size") == f"{geo.rows.out} × {geo.cols.out}" == "3 × 3"
+    assert any("(5 − 3) + 1 = 2 + 1 = 3" in plain(m.value) for m in at.markdown)
+    open_tab(at, "coverage")
+    assert_no_exception(at)
     # the course's point: the corner is used once, the centre nine times
     assert metric(at, "Corner pixel") == "1×" and metric(at, "Centre pixel") == "9×"
     np.testing.assert_array_equal(coverage_counts(at), coverage(5, 3))
-    assert any("(5 − 3) + 1 = 2 + 1 = 3" in plain(m.value) for m in at.markdown)
 
 
 def test_coverage_evens_out_with_padding_and_is_f_squared_with_full_padding():
-    at = run_page(PAGE)
+    at = open_tab(run_page(PAGE), "coverage")
     click(at, "5×5 · p 1")
     assert_no_exception(at)
     counts = coverage_counts(at)
@@ -64,7 +77,7 @@ def test_coverage_evens_out_with_padding_and_is_f_squared_with_full_padding():
     click(at, "5×5 · full")
     assert_no_exception(at)
     np.testing.assert_array_equal(coverage_counts(at), np.full((5, 5), 9))
-    assert metric(at, "Output size") == "7 × 7"
+    assert metric(open_tab(at, "size"), "Output size") == "7 × 7"
 
 
 def test_stride_that_does_not_divide_warns_about_unreached_rows():
@@ -95,11 +108,11 @@ def test_an_impossible_axis_leaves_every_tab_with_something_to_read():
     at = run_page(PAGE, **{KEY + "square": False, KEY + "size_h": 2, KEY + "kernel_h": 5, KEY + "size_w": 7})
     assert_no_exception(at)
     assert len(at.error) == 1 and "kernel 5 is larger than the padded input 2 + 2·0 = 2" in at.error[0].value
-    size_tab, coverage_tab, odd_tab = at.tabs
-    texts = [plain(m.value) for m in size_tab.markdown]
+    texts = [plain(m.value) for m in at.tabs[0].markdown]
     assert any("kernel 5 is larger than the padded input 2" in t for t in texts)  # the rows say why they fail
     assert any(conv_geometry(7, 3).rows.worked() in t for t in texts)  # the columns still work it out
-    assert len(coverage_tab.info) == 1  # says what it needs instead of staying blank
+    assert len(open_tab(at, "coverage").tabs[1].info) == 1  # says what it needs instead of staying blank
+    odd_tab = open_tab(at, "odd").tabs[2]
     assert any("TensorFlow / Keras" in m.value for m in odd_tab.markdown)  # does not depend on the kernel fitting
 
 
@@ -113,7 +126,8 @@ def test_formulas_break_only_between_the_steps_of_a_worked_formula():
     worked = conv_geometry(8, 3, 2).rows.worked()  # ⌊(8 − 3)/2⌋ + 1 = ⌊5/2⌋ + 1 = 2 + 1 = 3
     general = next(m.value for m in at.markdown if m.value.startswith("Output size of each axis:"))
     assert unbroken_parts(general) == ["⌊(n + 2p − d(f−1) − 1) / s⌋ + 1"]  # the general formula in one piece
-    parts = unbroken_parts(next(m.value for m in at.markdown if m.value.startswith("**Rows**")))
+    axes = next(m.value for m in at.markdown if "**Rows**" in m.value)  # rows and columns side by side
+    parts = unbroken_parts(axes.split("**Columns**")[0])
     assert " = ".join(parts) == worked and parts[0] == "⌊(8 − 3)/2⌋ + 1"
     assert all(" = " not in part for part in parts)
 
@@ -131,7 +145,28 @@ def test_the_page_and_its_errors_read_in_korean_with_the_same_numbers():
     assert_no_exception(at)
     assert not at.error
     assert metric(at, "출력 크기") == "2 × 2"
+    open_tab(at, "coverage", "ko")
     assert metric(at, "모서리 픽셀") == f"{coverage(2, 5, padding=2)[0, 0]}×" == "4×"
+
+
+@pytest.mark.parametrize("tab", ["coverage", "odd"])
+def test_the_tabs_drawn_when_opened_read_in_korean_too(tab):
+    """tests/test_pages_korean.py reads the tab open at first; the others are drawn only when opened."""
+    at = open_tab(run_page(PAGE, query={"lang": "ko"}), tab, "ko")
+    assert_no_exception(at)
+    assert len(at.get("plotly_chart")) >= 1  # the tab's figure is there to read
+    leaks = {text: english_words(text) for text in shown_texts(at) if english_words(text)}
+    assert leaks == {}
+
+
+def test_only_the_open_tab_is_drawn():
+    """A control change sends one tab's figures and words, not three (bench/rerun_cost.py)."""
+    at = run_page(PAGE)
+    assert chart_keys(at) == ["padstride.grid"] and not [m for m in at.markdown if "TensorFlow / Keras" in m.value]
+    open_tab(at, "coverage")
+    assert chart_keys(at) == ["padstride.coverage"] and metric(at, "Corner pixel") == "1×"
+    open_tab(at, "odd")
+    assert chart_keys(at) == ["padstride.same3", "padstride.same4"] and not at.metric
 
 
 def test_a_link_that_hides_the_controls_also_hides_the_example_buttons():
@@ -189,7 +224,7 @@ def test_unlinking_the_axes_gives_height_and_width_their_own_sliders():
 
 
 def test_odd_kernel_tab_compares_tensorflow_and_pytorch_same_padding():
-    at = run_page(PAGE, **{KEY + "size_h": 6, KEY + "kernel_h": 4})
+    at = open_tab(run_page(PAGE, **{KEY + "size_h": 6, KEY + "kernel_h": 4}), "odd")
     assert_no_exception(at)
     tables = [m.value for m in at.markdown if "TensorFlow / Keras" in m.value]
     assert len(tables) == 2  # the odd neighbour (3) and the even kernel (4)
@@ -200,7 +235,7 @@ def test_odd_kernel_tab_compares_tensorflow_and_pytorch_same_padding():
 
 
 def test_with_a_stride_tensorflow_pads_by_n_mod_s_and_pytorch_refuses():
-    at = run_page(PAGE, **{KEY + "size_h": 8, KEY + "kernel_h": 3, KEY + "stride_h": 2})
+    at = open_tab(run_page(PAGE, **{KEY + "size_h": 8, KEY + "kernel_h": 3, KEY + "stride_h": 2}), "odd")
     assert_no_exception(at)
     odd = next(m.value for m in at.markdown if "TensorFlow / Keras" in m.value)
     # ⌈8/2⌉ = 4 outputs need (4 − 1)·2 + 3 − 8 = 1 zero: none before, one after — even for an odd kernel
@@ -210,7 +245,7 @@ def test_with_a_stride_tensorflow_pads_by_n_mod_s_and_pytorch_refuses():
 
 def test_the_code_panel_shows_pytorch_and_keras_for_the_current_settings():
     at = run_page(PAGE, **{KEY + "square": False, KEY + "size_h": 9, KEY + "size_w": 7, KEY + "stride_h": 2,
-                           KEY + "dilation_w": 2})
+                           KEY + "dilation_w": 2, "code_panel.open": True})
     assert_no_exception(at)
     code = [c.value for c in at.code if c.language == "python"]
     torch_code = next(c for c in code if "F.conv2d" in c)
@@ -220,7 +255,7 @@ def test_the_code_panel_shows_pytorch_and_keras_for_the_current_settings():
 
 
 def test_an_impossible_setting_has_no_code_and_no_question():
-    at = run_page(PAGE, **{KEY + "size_h": 2, KEY + "kernel_h": 5, KEY + "predict": True})
+    at = run_page(PAGE, **{KEY + "size_h": 2, KEY + "kernel_h": 5, KEY + "predict": True, "code_panel.open": True})
     assert_no_exception(at)
     assert at.error and not [c for c in at.code if c.language == "python"]
     assert not [t for t in at.text_input if t.key and t.key.endswith(".answer")]
@@ -229,7 +264,7 @@ def test_an_impossible_setting_has_no_code_and_no_question():
 
 def test_predict_first_hides_every_tab_until_the_output_size_is_guessed():
     state = {KEY + "predict": True, KEY + "square": False, KEY + "size_h": 8, KEY + "size_w": 7,
-             KEY + "stride_h": 3, KEY + "stride_w": 2}
+             KEY + "stride_h": 3, KEY + "stride_w": 2, "code_panel.open": True}
     at = run_page(PAGE, **state)
     assert_no_exception(at)
     assert not at.tabs and not at.metric and not at.get("plotly_chart")  # nothing states the size
@@ -274,8 +309,9 @@ def test_every_tab_renders_in_chromium(open_page):
     wait_idle(page)
     screenshot(page, "padding_stride-floor")
     for tab, name in (("Coverage", "padding_stride-coverage"), ("Why odd kernel sizes?", "padding_stride-odd")):
-        page.get_by_role("tab", name=tab).click()
+        page.get_by_role("tab", name=tab).click()  # only the open tab is drawn: the click reruns the lesson
         page.wait_for_timeout(800)
+        wait_idle(page)
         assert error_elements(page) == []
         screenshot(page, name)
 

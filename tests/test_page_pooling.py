@@ -150,7 +150,7 @@ def test_the_output_formulas_never_break_inside_an_expression():
                            "pool.stride": 2, "pool.padding": 1, "pool.ceil": True})
     assert_no_exception(at)
     geo = pool_geometry((7, 5), 3, 2, 1, ceil_mode=True)
-    shown = next(m.value for m in at.markdown if m.value.startswith("rows:"))
+    shown = next(m.value for m in at.markdown if "\nrows:" in m.value)  # under the output size, one element
     parts = re.findall(r"<span style='white-space:nowrap'>([^<]*)</span>", shown)
     assert parts == [*geo.rows.formula().split(" = "), *geo.cols.formula().split(" = ")]
     assert parts[0] == "⌈(7 + 2·1 − 3)/2⌉ + 1"  # the line may break at its " = ", never inside
@@ -226,7 +226,8 @@ def test_pooling_keeps_channels_apart_while_convolution_sums_them(channels):
 
 def test_the_code_panel_shows_pytorch_and_keras_for_the_current_settings():
     at = run_page(PAGE, **{"pool.example": "random", "pool.height": 7, "pool.width": 5, "pool.mode": "avg",
-                           "pool.size": 3, "pool.stride": 2, "pool.padding": 1, "pool.ceil": True})
+                           "pool.size": 3, "pool.stride": 2, "pool.padding": 1, "pool.ceil": True,
+                           "code_panel.open": True})
     assert_no_exception(at)
     code = [c.value for c in at.code]
     torch_code = next(c for c in code if "F.avg_pool2d" in c)
@@ -235,7 +236,7 @@ def test_the_code_panel_shows_pytorch_and_keras_for_the_current_settings():
 
 
 def test_predict_first_hides_the_player_until_the_shown_cell_is_guessed():
-    at = run_page(PAGE, **{"pool.predict": True, "pool.step": 2})
+    at = run_page(PAGE, **{"pool.predict": True, "pool.step": 2, "code_panel.open": True})
     assert_no_exception(at)
     assert not at.get("bidi_component")  # no player: the answer stays hidden
     assert not [c for c in at.code if c.language == "python"]  # nor the code that prints it

@@ -1,9 +1,12 @@
 """Padding & stride explorer: output size, the floor, coverage and why kernels have odd sizes."""
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from cnnviz.code_snippets import output_size_snippets
+from cnnviz.locales import t
 from cnnviz.quiz import output_shape_question
 from cnnviz.shapes import axis_geometry, conv_geometry, coverage, torch_same_padding
 from cnnviz.viz.geometry import (CoverageLabels, GridLabels, SameLabels, coverage_figure, padded_grid_figure,
@@ -17,6 +20,7 @@ from pages.common.text import error_text, lang, tr
 from pages.schemas.padding_stride import PAIRS, PaddingStrideSettings
 
 GENERAL_FORMULA = "⌊(n + 2p − d(f−1) − 1) / s⌋ + 1"
+TAB = "padstride.tab"  # session state: the open tab's label
 # Classroom examples: text id padstride.example.<id> → settings that differ from the defaults
 EXAMPLES = {
     "p0": {},
@@ -46,41 +50,48 @@ def read_settings(lesson: Lesson) -> PaddingStrideSettings:
     lesson.widget("padding_mode", switches[1])
     lesson.widget("predict", switches[2])
     if not lesson.hidden & set().union(*EXAMPLES.values()):  # a lesson link that hides these keeps them fixed
-        label, *buttons = st.columns([1.6] + [1] * len(EXAMPLES), vertical_alignment="center")
-        label.markdown(tr("padstride.examples"))
-        for column, (example, changes) in zip(buttons, EXAMPLES.items()):
-            column.button(tr(f"padstride.example.{example}"), on_click=_load_example, args=(changes,),
-                          key=f"padstride.example.{example}", width="stretch")
+        row = st.container(horizontal=True, vertical_alignment="center")  # one element (six columns would be seven)
+        row.markdown(tr("padstride.examples"), width="content")
+        for example, changes in EXAMPLES.items():
+            row.button(tr(f"padstride.example.{example}"), on_click=_load_example, args=(changes,),
+                       key=f"padstride.example.{example}", width="stretch")
     square, explicit = lesson.current.square, lesson.current.padding_mode == "explicit"
-    for column, name in zip(st.columns(len(PAIRS)), PAIRS):
-        disabled = name == "pad" and not explicit
-        if square:
-            lesson.widget(f"{name}_h", column, disabled=disabled, label=tr(f"padstride.{name}.label"))
-        else:
-            lesson.widget(f"{name}_h", column, disabled=disabled)
-            lesson.widget(f"{name}_w", column, disabled=disabled)
+    for axis in ("h",) if square else ("h", "w"):  # a row of sliders per axis, one element (5 columns would be 6)
+        row = st.container(horizontal=True)
+        for name in PAIRS:
+            label = tr(f"padstride.{name}.label") if square else None
+            lesson.widget(f"{name}_{axis}", row, disabled=name == "pad" and not explicit, label=label)
     return lesson.settings()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def compute(s: PaddingStrideSettings, lang: str):
-    """Geometry, coverage and figures in ``lang``; raises CnnvizError for impossible settings."""
-    geo = conv_geometry(s.size, s.kernel, s.stride, s.padding, s.dilation)
-    counts = coverage(s.size, s.kernel, s.stride, s.padding, s.dilation)
-    grid = padded_grid_figure(geo, GridLabels(**_labels("grid", GridLabels)))
-    cover = coverage_figure(counts, geo.pads, CoverageLabels(**_labels("coverage", CoverageLabels)))
-    return geo, counts, grid, cover
+def _labels(group: str, labels_class, language: str):
+    """A figure's ``*Labels`` in ``language``: its field ``name`` reads ``padstride.<group>.<name>``."""
+    return labels_class(**{n: t(f"padstride.{group}.{n}", language) for n in labels_class.__dataclass_fields__})
 
 
-def _labels(group: str, labels_class) -> dict[str, str]:
-    return {name: tr(f"padstride.{group}.{name}") for name in labels_class.__dataclass_fields__}
+# Figures built once per problem and language (functools, not st.cache_*: their key costs ~0.2 ms of every rerun)
+@functools.lru_cache(maxsize=64)
+def grid_figure(problem: tuple, language: str) -> dict:
+    return padded_grid_figure(conv_geometry(*problem), _labels("grid", GridLabels, language))
 
 
-def _axes(s: PaddingStrideSettings, result) -> list:
+@functools.lru_cache(maxsize=64)
+def coverage_view(problem: tuple, language: str):
+    """``(counts, figure)``: how many windows use each input pixel."""
+    counts = coverage(*problem)
+    return counts, coverage_figure(counts, conv_geometry(*problem).pads, _labels("coverage", CoverageLabels, language))
+
+
+@functools.lru_cache(maxsize=64)
+def same_figure(size: tuple, pads: tuple, f: int, language: str) -> dict:
+    return same_padding_figure(size, pads, (f, f), _labels("same", SameLabels, language))
+
+
+def _axes(s: PaddingStrideSettings, geo) -> list:
     """Rows and columns as ``(AxisGeometry, None)``, or ``(None, message)`` for an axis that cannot work —
     each axis on its own, so a broken one leaves the other's formula on screen."""
-    if result is not None:
-        return [(result[0].rows, None), (result[0].cols, None)]
+    if geo is not None:
+        return [(geo.rows, None), (geo.cols, None)]
     axes = []
     for axis in (0, 1):
         padding = s.padding if isinstance(s.padding, str) else s.padding[axis]
@@ -91,37 +102,38 @@ def _axes(s: PaddingStrideSettings, result) -> list:
     return axes
 
 
-def show_output_size(s: PaddingStrideSettings, result) -> None:
+def show_output_size(s: PaddingStrideSettings, geo) -> None:
     st.markdown(f"{tr('padstride.out.general')} {unbroken(GENERAL_FORMULA)}", unsafe_allow_html=True)
-    size, rows, cols = st.columns([1, 2, 2])
-    if result is not None:
-        size.metric(tr("padstride.out.metric"), f"{result[0].rows.out} × {result[0].cols.out}")
-    for column, name, (ax, problem) in zip((rows, cols), ("rows", "cols"), _axes(s, result)):
+    size, axes = st.columns([1, 4])
+    if geo is not None:
+        size.metric(tr("padstride.out.metric"), f"{geo.rows.out} × {geo.cols.out}")
+    cells = []  # rows and columns side by side in one element (two columns would be three)
+    for name, (ax, message) in zip(("rows", "cols"), _axes(s, geo)):
         worked = f"<span style='font-size:1.5rem'>{unbroken(ax.worked())}</span>" if ax is not None else \
-            f":red[{problem}]"
-        column.markdown(f"**{tr(f'padstride.out.{name}')}**  \n{worked}", unsafe_allow_html=True)
-    if result is None:
+            f":red[{message}]"
+        cells.append(f"<div>\n\n**{tr(f'padstride.out.{name}')}**  \n{worked}\n\n</div>")
+    axes.markdown(f"<div style='display:grid;grid-template-columns:1fr 1fr;gap:1rem'>\n{''.join(cells)}\n</div>",
+                  unsafe_allow_html=True)
+    if geo is None:
         st.info(tr("padstride.needs_possible"), icon=":material/info:")
         return
-    geo, _, grid, _ = result
     if s.padding_mode != "explicit":
         (top, bottom), (left, right) = geo.pads
         st.info(tr("padstride.out.mode_pads", mode=s.padding_mode, top=top, bottom=bottom, left=left, right=right),
                 icon=":material/padding:")
-    for name, ax in (("rows", geo.rows), ("cols", geo.cols)):
-        missed = ax.unreached()
-        if missed:
-            st.warning(tr(f"padstride.out.unreached_{name}", remainder=ax.remainder,
-                          which=", ".join(str(m) for m in missed)), icon=":material/content_cut:")
-    show_figure(grid, key="padstride.grid", width="content")
+    missed = [tr(f"padstride.out.unreached_{name}", remainder=ax.remainder, which=", ".join(map(str, ax.unreached())))
+              for name, ax in (("rows", geo.rows), ("cols", geo.cols)) if ax.unreached()]
+    if missed:
+        st.warning("\n\n".join(missed), icon=":material/content_cut:")
+    show_figure(grid_figure(s.problem, lang()), key="padstride.grid", width="content")
     st.caption(tr("padstride.out.marks"))
 
 
-def show_coverage(result) -> None:
-    if result is None:
+def show_coverage(s: PaddingStrideSettings, geo) -> None:
+    if geo is None:
         st.info(tr("padstride.needs_possible"), icon=":material/info:")
         return
-    _, counts, _, figure = result
+    counts, figure = coverage_view(s.problem, lang())
     h, w = counts.shape
     corner, centre, note = st.columns([1, 1, 3])
     corner.metric(tr("padstride.coverage.corner"), tr("padstride.coverage.times", n=counts[0, 0]))
@@ -132,8 +144,8 @@ def show_coverage(result) -> None:
 
 def _pads(geo) -> str:
     """``0 / 1 · 0 / 1 → 8 × 8``: top / bottom · left / right → output."""
-    (t, b), (l, r) = geo.pads
-    return f"{t} / {b} · {l} / {r} → {geo.rows.out} × {geo.cols.out}"
+    (top, bottom), (left, right) = geo.pads
+    return f"{top} / {bottom} · {left} / {right} → {geo.rows.out} × {geo.cols.out}"
 
 
 def _same_case(s: PaddingStrideSettings, f: int) -> None:
@@ -146,8 +158,7 @@ def _same_case(s: PaddingStrideSettings, f: int) -> None:
     except ValueError as err:
         st.error(tr("padstride.odd.error", f=f, message=error_text(err)), icon=":material/error:")
         return
-    labels = SameLabels(**{name: tr(f"padstride.same.{name}") for name in SameLabels.__dataclass_fields__})
-    show_figure(same_padding_figure(s.size, geo.pads, (f, f), labels), key=f"padstride.same{f}", width="content")
+    show_figure(same_figure(s.size, geo.pads, f, lang()), key=f"padstride.same{f}", width="content")
     sh, sw = s.stride
     rows = [tr("padstride.odd.table_head"), "|---|---|", f"| {_pads(geo)} | {tr('padstride.odd.tensorflow')} |",
             f"| {_pads(torch_geo)} | {tr('padstride.odd.pytorch')} |"]
@@ -162,7 +173,8 @@ def _same_case(s: PaddingStrideSettings, f: int) -> None:
     st.markdown("\n".join(rows))
 
 
-def show_odd_kernels(s: PaddingStrideSettings) -> None:
+def show_odd_kernels(s: PaddingStrideSettings, _geo=None) -> None:
+    """Works out its own 'same' paddings: it has something to say even when the settings cannot work."""
     st.markdown(tr("padstride.odd.intro"))
     if s.stride != (1, 1):
         st.caption(tr("padstride.odd.strided"))
@@ -184,25 +196,21 @@ def predicted(s: PaddingStrideSettings) -> bool:
 
 def show(settings: PaddingStrideSettings) -> None:
     """The three tabs and the code; a setting that cannot work is explained where it matters and spares the
-    others (and has no size to predict)."""
+    others (and has no size to predict). Only the open tab is drawn: a control change sends one tab, not three."""
     try:
-        computed = compute(settings, lang())
+        geo = conv_geometry(*settings.problem)
     except ValueError as err:
         st.error(tr("padstride.impossible", message=error_text(err)), icon=":material/error:")
-        computed = None
-    if computed is not None and settings.predict and not predicted(settings):
+        geo = None
+    if geo is not None and settings.predict and not predicted(settings):
         return  # every tab states the size: they stay hidden until the guess is checked
-    size_tab, coverage_tab, odd_tab = st.tabs([tr("padstride.tab.size"), tr("padstride.tab.coverage"),
-                                               tr("padstride.tab.odd")])
-    with size_tab:
-        show_output_size(settings, computed)
-    with coverage_tab:
-        show_coverage(computed)
-    with odd_tab:
-        show_odd_kernels(settings)
-    if computed is not None:
-        code_panel(output_size_snippets(settings.size, settings.kernel, settings.stride, settings.padding,
-                                        settings.dilation))
+    tabs = st.tabs([tr(f"padstride.tab.{name}") for name in ("size", "coverage", "odd")], key=TAB, on_change="rerun")
+    for tab, draw in zip(tabs, (show_output_size, show_coverage, show_odd_kernels)):
+        if tab.open:
+            with tab:
+                draw(settings, geo)
+    if geo is not None:
+        code_panel(output_size_snippets(*settings.problem))
     st.page_link("pages/lessons/layer_chain.py", label=tr("padstride.layer_chain_link"), icon=":material/stacks:")
 
 

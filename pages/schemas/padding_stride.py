@@ -53,3 +53,8 @@ class PaddingStrideSettings(Settings):
     @property
     def dilation(self) -> tuple[int, int]:
         return self._pair("dilation")
+
+    @property
+    def problem(self) -> tuple:
+        """``(size, kernel, stride, padding, dilation)`` as the engine takes them: what every figure depends on."""
+        return self.size, self.kernel, self.stride, self.padding, self.dilation

@@ -21,8 +21,9 @@ from cnnviz import edges as engine  # looked up on every call: tests count the e
 from cnnviz.code_snippets import Snippets, edge_snippets
 from cnnviz.edges import BORDERS, EdgeMaps
 from cnnviz.images import SAMPLES, LoadedImage, channels
-from cnnviz.kernels import KERNELS
+from cnnviz.kernels import KERNELS, NamedKernel, custom_kernel
 from cnnviz.locales import t
+from cnnviz.matrix_text import format_matrix
 from cnnviz.viz import edges as fig
 
 COMPARED = ("prewitt", "difference", "custom")  # pairs drawn beside Sobel and Scharr when chosen
@@ -121,6 +122,14 @@ def _comparison(extra: str | None, weights: tuple, language: str) -> tuple[dict,
                       t("edges.compare.mean", language): [f"{e.mean_abs:.2f}°" for e in errors.values()],
                       t("edges.compare.largest", language): [f"{e.max_abs:.2f}°" for e in errors.values()]})
     return fig.direction_error_figure(errors, language), table
+
+
+@functools.lru_cache(maxsize=32)
+def chosen_kernel(kernel: str, custom_text: str = "", pair: bool = True) -> tuple[NamedKernel, tuple[str, ...]]:
+    """A kernel of ``KERNELS`` or, for ``"custom"``, the typed ``custom_text`` (its transpose the y kernel with
+    ``pair``; raises ValueError, not cached), and its matrices as text."""
+    named = custom_kernel(custom_text, pair) if kernel == "custom" else KERNELS[kernel]
+    return named, tuple(format_matrix(w) for w in named.weights)
 
 
 @functools.cache

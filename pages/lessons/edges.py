@@ -13,12 +13,10 @@ import streamlit as st
 
 from cnnviz.errors import CnnvizError
 from cnnviz.images import EXTENSIONS, MAX_BYTES, ImageError, LoadedImage, load_image
-from cnnviz.kernels import KERNELS, custom_kernel
-from cnnviz.matrix_text import format_matrix
 from cnnviz.quiz import edge_pixel_question
 from pages.common.code_panel import code_panel
 from pages.common.controls import Lesson
-from pages.common.edge_analysis import Analysis, analyse, sample
+from pages.common.edge_analysis import Analysis, analyse, chosen_kernel, sample
 from pages.common.edge_views import show_comparisons, show_downloads, show_maps, show_pixel
 from pages.common.predict import predict_first, question_key, show_question
 from pages.common.text import error_text, lang, tr
@@ -65,19 +63,18 @@ def choose_image(lesson: Lesson) -> tuple[str, LoadedImage, str]:
 
 def choose_kernel(lesson: Lesson) -> tuple | None:
     """Kernel picker (and the custom box); returns the weights, or None after showing what is wrong."""
-    kernel = lesson.widget("kernel")
+    kernel, typed = lesson.widget("kernel"), ()
     if kernel == "custom":
         lesson.widget("custom_text", height=140)
         lesson.widget("custom_pair")
-        try:
-            named = custom_kernel(lesson.current.custom_text, lesson.current.custom_pair)
-        except ValueError as err:
-            st.error(tr("edges.error.kernel", message=error_text(err)), icon=":material/edit:")
-            return None
-    else:
-        named = KERNELS[kernel]
+        typed = (lesson.current.custom_text, lesson.current.custom_pair)
+    try:
+        named, matrices = chosen_kernel(kernel, *typed)
+    except ValueError as err:
+        st.error(tr("edges.error.kernel", message=error_text(err)), icon=":material/edit:")
+        return None
     names = ("Gx", "Gy") if named.is_pair else (tr("edges.output"),)
-    st.code("\n\n".join(f"{n}:\n{format_matrix(w)}" for n, w in zip(names, named.weights)), language=None)
+    st.code("\n\n".join(f"{n}:\n{m}" for n, m in zip(names, matrices)), language=None)
     st.caption(tr("edges.source", source=tr("edges.source_custom") if kernel == "custom" else named.source))
     return named.weights
 

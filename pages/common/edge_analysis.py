@@ -30,7 +30,7 @@ COMPARED = ("prewitt", "difference", "custom")  # pairs drawn beside Sobel and S
 
 
 class Recent:
-    """The results of one view for its last ``size`` arguments (thread-safe: sessions share an analysis)."""
+    """The results of one view for the ``size`` arguments used last (thread-safe: sessions share an analysis)."""
 
     def __init__(self, size: int):
         self.size, self.items, self.lock = size, {}, threading.Lock()
@@ -38,12 +38,13 @@ class Recent:
     def get(self, arg, make: Callable):
         with self.lock:
             if arg in self.items:
+                self.items[arg] = self.items.pop(arg)  # now the most recently used
                 return self.items[arg]
         value = make()
         with self.lock:
             self.items[arg] = value
             if len(self.items) > self.size:
-                del self.items[next(iter(self.items))]  # the oldest
+                del self.items[next(iter(self.items))]  # the least recently used
         return value
 
 
@@ -72,7 +73,8 @@ class Analysis:
     strongest: tuple[int, int]  # 0-based (row, col) of the strongest edge
     border_figure: dict  # the top-left corner under every border rule
     snippets: Snippets
-    recent: dict[str, Recent] = field(default_factory=lambda: {"panels": Recent(32), "pixel": Recent(64),
+    # a few thresholds only: each keeps its binary edge map, as large as the image (a photo's: ~0.8 MB)
+    recent: dict[str, Recent] = field(default_factory=lambda: {"panels": Recent(8), "pixel": Recent(64),
                                                                "compare": Recent(4)}, repr=False)
 
     @property

@@ -10,7 +10,9 @@ import pytest
 from PIL import Image
 
 import cnnviz.edges
+import cnnviz.viz.edges
 from cnnviz.images import SAMPLES
+from pages.common.edge_analysis import Recent
 from tests.conftest import (assert_no_exception, chart, error_elements, predict_check, predict_question_fits,
                             run_page, screenshot, wait_idle)
 
@@ -246,6 +248,34 @@ def test_threshold_does_not_recompute_the_convolutions(monkeypatch):
         assert_no_exception(at)
     at.number_input(key="edges.row").set_value(5).run()
     assert len(calls) == first
+
+
+def test_threshold_and_pixel_steps_rebuild_only_what_they_change(monkeypatch):
+    """A threshold step redraws the edge map only; a pixel visited again reuses its arithmetic figure."""
+    calls = {"map_figures": 0, "pixel_figure": 0}
+    for name in calls:
+        original = getattr(cnnviz.viz.edges, name)
+
+        def counting(*args, _name=name, _original=original, **kwargs):
+            calls[_name] += 1
+            return _original(*args, **kwargs)
+        monkeypatch.setattr(cnnviz.viz.edges, name, counting)
+    at = run_page(PAGE)
+    assert calls == {"map_figures": 1, "pixel_figure": 1}
+    at.slider(key="edges.threshold").set_value(60).run()
+    at.number_input(key="edges.row").set_value(5).run()
+    at.number_input(key="edges.row").set_value(2).run()  # back to the first pixel
+    at.slider(key="edges.threshold").set_value(25).run()
+    assert_no_exception(at)
+    assert calls == {"map_figures": 1, "pixel_figure": 2}
+    assert chart(at, "edges.edges")["data"][0]["text"][0] == ["0", "0", "1", "1", "0", "0"]
+
+
+def test_an_analysis_keeps_only_its_most_recent_views():
+    recent, made = Recent(2), []
+    for threshold in (10, 20, 10, 30, 10):
+        recent.get(threshold, lambda t=threshold: made.append(t) or t)
+    assert made == [10, 20, 30] and list(recent.items) == [30, 10]  # 20, the least recently used, went
 
 
 def test_pixel_in_the_far_corner(page):

@@ -445,7 +445,7 @@ def test_the_predict_question_reads_in_korean_with_the_same_numbers():
 
 @pytest.mark.parametrize("border, padding", [("zeros", "mode='constant'"), ("reflect", "mode='reflect'")])
 def test_the_code_panel_shows_pytorch_and_keras_for_the_current_kernel_and_border(border, padding):
-    at = run_page(PAGE, **{"edges.border": border, "edges.kernel": "scharr"})
+    at = run_page(PAGE, **{"edges.border": border, "edges.kernel": "scharr", "code_panel.open": True})
     assert_no_exception(at)
     code = [c.value for c in at.code if c.language == "python"]
     torch_code = next(c for c in code if "F.conv2d" in c)

@@ -12,10 +12,12 @@ from tests.conftest import assert_no_exception, player_data
 PAGE = str(Path(__file__).resolve().parent / "pages" / "player_page.py")
 
 
-def _run(**query) -> AppTest:
+def _run(gif_open: bool = False, **query) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=60)
     for k, v in query.items():
         at.query_params[k] = v
+    if gif_open:
+        at.session_state["demo.gif.open"] = True  # the reader opened "GIF for slides"
     return at.run()
 
 
@@ -28,11 +30,16 @@ def test_the_step_asked_for_is_sent_clamped_and_returned(asked, shown):
     assert at.caption[0].value == f"python step: {shown}"
 
 
-def test_the_gif_button_is_offered_in_the_pages_language():
-    at = _run(lang="ko")
+def test_the_gif_choice_is_folded_until_opened_and_offered_in_the_pages_language():
+    folded = _run(lang="ko")
+    assert_no_exception(folded)
+    assert [p.proto.popover.label for p in folded.get("popover")] == ["슬라이드용 GIF"]
+    assert not folded.get("download_button") and not folded.radio  # folded: neither widget is drawn
+    at = _run(gif_open=True, lang="ko")
     assert_no_exception(at)
     (button,) = at.get("download_button")
     assert button.label == "GIF로 내려받기"
+    assert at.radio(key="demo.gif.size").label == "GIF 크기"
     assert player_data(at, "demo.player")["payload"]["words"]["play"] == "재생"
 
 
@@ -48,6 +55,6 @@ def test_the_gif_is_not_built_until_the_button_is_clicked(monkeypatch):
 
     built = []
     monkeypatch.setattr(player_module, "gif_bytes", lambda *args: built.append(args) or b"GIF89a")
-    at = _run()
+    at = _run(gif_open=True)
     assert_no_exception(at)
     assert at.get("download_button") and built == []  # drawing the page drew no GIF

@@ -116,6 +116,7 @@ def test_gif_download_is_built_on_click_with_the_players_speed(tab):
     page = tab()
     page.locator(".player select.speed").select_option("2")
     wait_idle(page)
+    page.locator(".st-key-demo-gif-open button").first.click()  # "GIF for slides" opens the choice
     with page.expect_download(timeout=60_000) as info:
         page.locator(".st-key-demo-gif-download button, .st-key-demo\\.gif\\.download button").first.click()
     gif = Image.open(io.BytesIO(Path(info.value.path()).read_bytes()))

@@ -58,6 +58,7 @@ class Lesson:
             st.session_state[store] = settings
             st.session_state[f"{store}.bad"] = bad
         self._store = store
+        self._drawn = st.session_state.setdefault(f"{store}.drawn", {})  # slider ranges as last drawn, by name
         for name, value in st.session_state[store].__dict__.items():
             st.session_state.setdefault(self.key(name), value)
         self._current = self._from_state()
@@ -111,10 +112,13 @@ class Lesson:
             value = type(value)(min(max(value, bounds[0]), bounds[1]))
         if name in self.hidden:
             return value
-        if st.session_state.get(key) != value or spec.kind in ("int", "float"):
+        moved = spec.widget == "slider" and self._drawn.get(name) != bounds
+        if moved or st.session_state.get(key) != value:
             # clamped into a range that another setting narrowed; and a slider whose range moved is a new widget
-            # to Streamlit (min/max are part of its identity) that would start over at its minimum: set it again
+            # to Streamlit (min/max are part of its identity) that would start over at its minimum: set it again.
+            # Only then: each write costs the rerun ~0.1 ms, and the widget sends its value back to the browser.
             st.session_state[key] = value
+            self._drawn[name] = bounds
         help_id = self.schema.text_id(name, "help")
         common = {"label": label or self.label(name), "key": key, "disabled": disabled,
                   "help": tr(help_id) if help_id in catalogue("en") else None, **kwargs}

@@ -86,11 +86,17 @@ def speed_of(key: str, default: float = 1.0) -> float:
 
 
 def gif_download(animation: Animation, key: str, speed: float = 1.0, name: str = "animation") -> None:
-    """A size choice and a download button whose GIF is drawn only when clicked, at the player's speed."""
+    """A "GIF for slides" button that opens a size choice and a download button; the GIF is drawn only when
+    the download is clicked, at the player's speed. The choice is drawn only while open: folded, it costs each
+    rerun one element instead of two widgets (bench/rerun_cost.py)."""
     lang = animation.lang
-    size = st.radio(t("player.gif_size", lang), list(SIZES), horizontal=True, key=f"{key}.size",
-                    format_func=lambda s: f"{SIZES[s][0]}×{SIZES[s][1]}")
-    st.download_button(t("player.gif", lang), data=lambda: gif_bytes(animation, step_ms(speed), size),
-                       file_name=f"{name}-{SIZES[size][0]}x{SIZES[size][1]}.gif", mime="image/gif",
-                       key=f"{key}.download", help=t("player.gif_help", lang), icon=":material/download:",
-                       on_click="ignore")
+    popover = st.popover(t("player.gif_open", lang), icon=":material/gif_box:", help=t("player.gif_help", lang),
+                         key=f"{key}.open", on_change="rerun")
+    if not popover.open:
+        return
+    with popover:
+        size = st.radio(t("player.gif_size", lang), list(SIZES), horizontal=True, key=f"{key}.size",
+                        format_func=lambda s: f"{SIZES[s][0]}×{SIZES[s][1]}")
+        st.download_button(t("player.gif", lang), data=lambda: gif_bytes(animation, step_ms(speed), size),
+                           file_name=f"{name}-{SIZES[size][0]}x{SIZES[size][1]}.gif", mime="image/gif",
+                           key=f"{key}.download", icon=":material/download:", on_click="ignore")

@@ -161,7 +161,7 @@ def show(s: ArchSettings) -> None:
     show_charts(chart_rows)
     show_comparisons(summary, broken, s.compare)
     if not broken:
-        code_panel(code_snippets(s.preset, s.layers if s.editing else None, s.input_shape, network(s)))
+        code_panel(lambda: code_snippets(s.preset, s.layers if s.editing else None, s.input_shape, network(s)))
 
 
 st.title(tr("nav.architectures.title"))

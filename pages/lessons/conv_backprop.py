@@ -91,7 +91,7 @@ def show(s: BackpropSettings, lesson: Lesson) -> None:
     show_figure(grids_figure(grids), key="backprop.results")
     st.markdown(tr("backprop.db", db=cnnviz.format_number(back.db)))
     st.caption(tr("backprop.checked"))
-    code_panel(backprop_snippets(x, w, back.dout, s.stride, s.padding))
+    code_panel(lambda: backprop_snippets(x, w, back.dout, s.stride, s.padding))
 
 
 st.title(tr("backprop.title"))

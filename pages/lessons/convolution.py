@@ -158,7 +158,7 @@ def show(settings: ConvSettings, lesson: Lesson) -> None:
                       on_step=_remember_step) - 1
         gif_download(animation, key="conv.gif", speed=speed_of("conv.player"), name="convolution")
     show_step(trace.steps[step], settings.flip)
-    code_panel(conv_snippets(x, w, settings.bias, (settings.stride_h, settings.stride_w), settings.padding,
+    code_panel(lambda: conv_snippets(x, w, settings.bias, (settings.stride_h, settings.stride_w), settings.padding,
                              (settings.dilation_h, settings.dilation_w), settings.flip))
 
 

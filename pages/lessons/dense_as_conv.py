@@ -74,7 +74,8 @@ def show_map(s: FcnSettings, lesson: Lesson, head, conv) -> None:
                    c0=j * s.stride + 1, c1=j * s.stride + s.width))
     show_figure(channels_figure(crop, "fcn.fig.crop"), key="fcn.crop")
     st.dataframe(score_table({tr("fcn.dense_on_crop"): dense_scores(head, crop), tr("fcn.map_cell"): scores[:, i, j]}))
-    code_panel(fcn_snippets(s.channels, s.height, s.width, s.units, s.classes, s.big_height, s.big_width, s.stride))
+    code_panel(lambda: fcn_snippets(s.channels, s.height, s.width, s.units, s.classes, s.big_height, s.big_width,
+                                    s.stride))
 
 
 def show(settings: FcnSettings, lesson: Lesson) -> None:

@@ -147,7 +147,7 @@ def edge_lesson() -> None:
             return  # the maps, the pixel's sums and the code stay hidden until the guess is checked
         show_maps(a, settings.threshold, row, col)
     show_downloads(a, settings.threshold, f"{image_name.rsplit('.', 1)[0]}-{settings.kernel}")
-    code_panel(a.snippets)
+    code_panel(lambda: a.snippets)
     show_pixel(lesson, a)
     show_comparisons(a, settings.kernel)
 

@@ -85,7 +85,7 @@ def show_results(s: ChainSettings) -> None:
     st.dataframe(table, hide_index=True, width="stretch", key="chain.results")  # columns sized to their text
     st.markdown(tr("chain.explain", total=f"{result.total_params:,}"))
     if bad is None:
-        code_panel(network_snippets(network_from_table(rows), s.input_shape))
+        code_panel(lambda: network_snippets(network_from_table(rows), s.input_shape))
 
 
 st.title(tr("nav.layer_chain.title"))

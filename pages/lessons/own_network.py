@@ -167,7 +167,7 @@ def show(source: str, settings: OwnNetworkSettings) -> None:
         show_tables(net, summary)
         show_figures(layer_rows(summary))
     if summary.ok:
-        code_panel(network_snippets(net, shape), title=tr("own.export.title"))
+        code_panel(lambda: network_snippets(net, shape), title=tr("own.export.title"))
 
 
 st.title(tr("nav.own_network.title"))

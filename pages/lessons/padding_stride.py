@@ -210,7 +210,7 @@ def show(settings: PaddingStrideSettings) -> None:
             with tab:
                 draw(settings, geo)
     if geo is not None:
-        code_panel(output_size_snippets(*settings.problem))
+        code_panel(lambda: output_size_snippets(*settings.problem))
     st.page_link("pages/lessons/layer_chain.py", label=tr("padstride.layer_chain_link"), icon=":material/stacks:")
 
 

@@ -176,7 +176,7 @@ def show(settings: PoolSettings, lesson: Lesson) -> None:
     if settings.predict and not predicted(settings, trace):
         return  # the answer parts stay hidden until the guess is checked
     show_animation(settings, animation)
-    code_panel(code)
+    code_panel(lambda: code)
     if winners is not None:
         st.header(tr("pool.gradient.heading"))
         show_gradient(settings, winners)

@@ -127,7 +127,7 @@ def show(settings: TransposedSettings, lesson: Lesson) -> None:
         return  # the sizes, the views and the code stay hidden until the guess is checked
     show_sizes(view)
     show_views(settings, out, view, animation)
-    code_panel(transposed_snippets(x, w, settings.stride, settings.padding, settings.output_padding,
+    code_panel(lambda: transposed_snippets(x, w, settings.stride, settings.padding, settings.output_padding,
                                    settings.dilation))
 
 

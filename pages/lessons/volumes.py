@@ -84,7 +84,7 @@ def show_cells(s: VolumeSettings, trace) -> None:
            on_step=_remember_step)
     gif_download(animation, key="volumes.gif", speed=speed_of("volumes.player"), name="volumes")
     x, bank = example(s)
-    code_panel(volume_snippets(x, bank.w, bank.b, s.stride, s.padding, s.activation, s.slope))
+    code_panel(lambda: volume_snippets(x, bank.w, bank.b, s.stride, s.padding, s.activation, s.slope))
 
 
 def predicted(s: VolumeSettings) -> bool:

@@ -50,7 +50,7 @@ def show_counts(s: WhySettings) -> None:
                  icon=":material/content_copy:")
     sparsity.info(tr("why.sparsity", reads=f"{cmp.conv_reads:,}", total=f"{cmp.dense_reads:,}"),
                   icon=":material/scatter_plot:")
-    code_panel(params_snippets(s.height, s.width, s.channels, s.filters, s.kernel, s.stride, s.padding))
+    code_panel(lambda: params_snippets(s.height, s.width, s.channels, s.filters, s.kernel, s.stride, s.padding))
 
 
 def _remember_step(n: int) -> None:

@@ -14,13 +14,14 @@ the presenter layout, ``lang=ko|en`` the language (pages/common/text.py).
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from contextlib import nullcontext
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from cnnviz.locales import catalogue
+from cnnviz.locales import catalogue, t
 from pages.common.schema import Settings, read_link, write_link
 from pages.common.text import browser_lang, lang, tr
 
@@ -37,12 +38,24 @@ def in_order():
     return nullcontext()
 
 
-def link_flag(name: str) -> str:
-    return st.query_params.get(name, "")
+def link_flag(name: str, params: dict | None = None) -> str:
+    """A link flag's value ("" when absent). ``params``: the query parameters, when the caller has them already.
+
+    Read through ``to_dict()``: ``st.query_params.get`` of an absent name raises and catches a KeyError inside
+    Streamlit, which cost the padding & stride page ~1.5 ms a rerun (py-spy, bench/rerun_cost.py)."""
+    return (st.query_params.to_dict() if params is None else params).get(name, "")
 
 
 def presenting() -> bool:
     return link_flag("present") == "1"
+
+
+@functools.lru_cache(maxsize=512)
+def _option_labels(prefix: str, name: str, options: tuple, language: str) -> Callable[[object], str]:
+    """``format_func`` of a choice: the catalogue's label of each option, once per language."""
+    labels = {option: t(f"{prefix}.{name}.{option}", language) for option in options
+              if f"{prefix}.{name}.{option}" in catalogue("en")}
+    return lambda option: labels.get(option, str(option))
 
 
 class Lesson:
@@ -146,22 +159,20 @@ class Lesson:
     def _option_text(self, name: str):
         """Option labels looked up now, in this run's language: AppTest calls ``format_func`` again outside
         the script run, where the session's language is unknown."""
-        texts = catalogue("en")
-        labels = {option: tr(f"{self.prefix}.{name}.{option}") for option in self.schema.specs()[name].options
-                  if f"{self.prefix}.{name}.{option}" in texts}
-        return lambda option: labels.get(option, str(option))
+        return _option_labels(self.prefix, name, self.schema.specs()[name].options, lang())
 
     def settings(self) -> Settings:
         """Read every value, validate it against the schema, remember it, and write the link."""
         settings = self._from_state()
         st.session_state[self._store] = settings
-        params = write_link(settings)
+        params, now = write_link(settings), st.query_params.to_dict()
         for name in ("hide", "present"):
-            if link_flag(name):
-                params[name] = link_flag(name)
-        if lang() != browser_lang() or link_flag("lang"):
-            params["lang"] = lang()
-        if st.query_params.to_dict() != params:
+            if link_flag(name, now):
+                params[name] = link_flag(name, now)
+        language = lang()
+        if language != browser_lang() or link_flag("lang", now):
+            params["lang"] = language
+        if now != params:
             st.query_params.from_dict(params)
         self._current = settings
         return settings

@@ -90,8 +90,7 @@ def gif_download(animation: Animation, key: str, speed: float = 1.0, name: str =
     the download is clicked, at the player's speed. The choice is drawn only while open: folded, it costs each
     rerun one element instead of two widgets (bench/rerun_cost.py)."""
     lang = animation.lang
-    popover = st.popover(t("player.gif_open", lang), icon=":material/gif_box:", help=t("player.gif_help", lang),
-                         key=f"{key}.open", on_change="rerun")
+    popover = st.popover(t("player.gif_open", lang), icon=":material/gif_box:", key=f"{key}.open", on_change="rerun")
     if not popover.open:
         return
     with popover:
@@ -99,4 +98,5 @@ def gif_download(animation: Animation, key: str, speed: float = 1.0, name: str =
                         format_func=lambda s: f"{SIZES[s][0]}×{SIZES[s][1]}")
         st.download_button(t("player.gif", lang), data=lambda: gif_bytes(animation, step_ms(speed), size),
                            file_name=f"{name}-{SIZES[size][0]}x{SIZES[size][1]}.gif", mime="image/gif",
-                           key=f"{key}.download", icon=":material/download:", on_click="ignore")
+                           key=f"{key}.download", help=t("player.gif_help", lang), icon=":material/download:",
+                           on_click="ignore")

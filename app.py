@@ -11,7 +11,7 @@ from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 
 from pages.common.controls import presenting  # noqa: E402
 from pages.common.menu import HOME, PAGES  # noqa: E402
-from pages.common.text import language_control, tr  # noqa: E402
+from pages.common.text import begin_run, language_control, tr  # noqa: E402
 
 DISMISS_FALSE_PAGE_NOT_FOUND = """<script>
 (function dismiss(tries) {
@@ -20,6 +20,7 @@ DISMISS_FALSE_PAGE_NOT_FOUND = """<script>
 })(50);
 </script>"""
 
+begin_run()  # before any text: the language is looked up once per run
 st.set_page_config(page_title=tr("app.title"), page_icon="static/favicon.png", layout="wide",
                    initial_sidebar_state="collapsed" if presenting() else "auto")
 

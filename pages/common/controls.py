@@ -23,7 +23,7 @@ import streamlit as st
 
 from cnnviz.locales import catalogue, t
 from pages.common.schema import Settings, read_link, write_link
-from pages.common.text import browser_lang, lang, tr
+from pages.common.text import begin_run, browser_lang, lang, tr
 
 FLAGS = ("hide", "present", "lang")
 PRESENTER_CSS = """<style>
@@ -218,6 +218,7 @@ def lesson_page(schema: type[Settings], intro_id: str, read_settings: Callable[[
     """
     @st.fragment
     def lesson_fragment() -> None:
+        begin_run()
         lesson = Lesson(schema)
         lesson.notices()
         controls, body = lesson.areas()

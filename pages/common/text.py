@@ -6,6 +6,8 @@ every setting: no widget key depends on display text.
 """
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from cnnviz.errors import CnnvizError
@@ -19,11 +21,26 @@ def browser_lang() -> str:
     return "ko" if (st.context.locale or "").lower().startswith("ko") else DEFAULT
 
 
+# The language of the script run this thread is in, looked up once per run: tr() asks for it ~80 times a run,
+# and each session-state look-up costs ~15 µs. Each run starts with ``begin_run()`` (app.py; a fragment's
+# rerun, which skips app.py, starts in a thread of its own or after a run of the same session in this thread).
+# The language only changes through the sidebar switch, which reruns the whole app, so app.py begins anew.
+_run = threading.local()
+
+
+def begin_run() -> None:
+    """Forget the language looked up by an earlier run in this thread."""
+    _run.language = None
+
+
 def lang() -> str:
-    language = st.session_state.get(KEY)  # one look-up: tr() asks for every text of every rerun
+    language = getattr(_run, "language", None)
     if language is None:
-        asked = st.query_params.get("lang")
-        language = st.session_state[KEY] = asked if asked in LANGUAGES else browser_lang()
+        language = st.session_state.get(KEY)
+        if language is None:
+            asked = st.query_params.get("lang")
+            language = st.session_state[KEY] = asked if asked in LANGUAGES else browser_lang()
+        _run.language = language
     return language
 
 

@@ -1,10 +1,16 @@
-"""Training jobs in the app layer (pages/common/training): worker thread, pause/resume/stop/reset, step, pace,
+"""Training jobs in the app layer (pages/common/training): training process, pause/resume/stop/reset, step, pace,
 slots, held-out checks.
 
 Small, fast settings: a few hundred bundled MNIST images, small batches, a few seconds at most.
 """
+import gc
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,7 +19,7 @@ from cnnviz import nn
 from cnnviz.mnist import load_mnist
 from cnnviz.nn.training import confident_mistakes, held_out_sample
 from pages.common.training.job import (
-    FAILED, FINISHED, PAUSED, READY, RUNNING, STOPPED, WAITING, Dataset, TrainingConfig, TrainingJob, lower_priority,
+    FAILED, FINISHED, PAUSED, READY, RUNNING, STOPPED, WAITING, Dataset, TrainingConfig, TrainingJob,
 )
 from pages.common.training.session import TrainingSession
 from pages.common.training.slots import SlotManager, max_training_runs
@@ -23,7 +29,7 @@ TIMEOUT = 30
 
 @pytest.fixture(autouse=True)
 def _normal_priority(monkeypatch):
-    """Workers here run at the test's own priority: on a shared machine a niced worker could wait for minutes
+    """Training processes here run at the test's own priority: on a shared machine a niced one could wait for minutes
     (the lowered priority itself is tested below, and measured in bench/training_priority.py)."""
     monkeypatch.setattr("pages.common.training.job.WORKER_NICENESS", 0)
 
@@ -364,22 +370,100 @@ def test_a_slow_pace_waits_between_batches_and_pause_cuts_the_wait_short(data):
     job.stop()
 
 
-def test_the_worker_thread_runs_at_a_lower_priority_than_the_server(monkeypatch):
-    import os
+def training_pid(job) -> int:
+    """The process id of the job's training process (there is one from the first batch to the end of the run)."""
+    return job._child.process.pid
 
+
+def gone(pid: int) -> bool:
+    """The process has ended (a zombie that nobody has reaped yet has ended too)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in "ZX"
+    except FileNotFoundError:
+        return True
+
+
+def wait_gone(pid: int, timeout: float = TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    while not gone(pid):
+        assert time.monotonic() < deadline, f"training process {pid} is still alive"
+        time.sleep(0.02)
+
+
+def test_the_training_runs_in_a_child_process_at_a_lower_priority_than_the_server(data, monkeypatch):
     monkeypatch.setattr("pages.common.training.job.WORKER_NICENESS", 10)  # the shipped value
-    seen = {}
+    job = TrainingJob(small(), data, SlotManager(1))
+    job.step()
+    wait_for(job, lambda s: s.state == PAUSED and s.step == 1)
+    pid = training_pid(job)
+    assert pid != os.getpid() and not gone(pid)  # paused: the process keeps the run
+    assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+    job.stop()
+    wait_gone(pid)
 
-    def worker():
-        lower_priority()
-        seen["worker"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
-    thread = threading.Thread(target=worker)
-    thread.start()
-    thread.join()
-    if not hasattr(os, "getpriority"):
-        pytest.skip("no thread priorities on this system")
-    assert seen["worker"] == min(19, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + 10)
+def test_the_training_process_ends_with_its_run_finished_reset_or_dropped(data):
+    job = TrainingJob(small(), data, SlotManager(1))
+    job.step()
+    wait_for(job, lambda s: s.state == PAUSED)
+    pid = training_pid(job)
+    job.start()
+    job.join(TIMEOUT)
+    assert job.status().state == FINISHED
+    wait_gone(pid)
+    job.reset()
+    job.step()
+    wait_for(job, lambda s: s.state == PAUSED)
+    pid = training_pid(job)
+    job.reset()
+    wait_gone(pid)
+    assert job.status().state == READY
+    job.step()
+    wait_for(job, lambda s: s.state == PAUSED)
+    pid = training_pid(job)
+    del job  # a paused run that nobody holds any more (no stop): its process ends with the job
+    gc.collect()
+    wait_gone(pid)
+
+
+def test_the_training_process_ends_when_the_server_dies(tmp_path):
+    script = tmp_path / "server.py"
+    script.write_text(f"""
+import sys, time
+sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
+from cnnviz.mnist import load_mnist
+from pages.common.training.job import Dataset, TrainingConfig, TrainingJob
+from pages.common.training.slots import SlotManager
+if __name__ == "__main__":  # the training processes' server imports this module too (multiprocessing's rule)
+    train, test = load_mnist("train", "bundled"), load_mnist("test", "bundled")
+    job = TrainingJob(TrainingConfig(epochs=50, eval_size=100), Dataset(train.images[:320], train.labels[:320],
+                      test.images, test.labels, "bundled"), SlotManager(1))
+    job.set_delay(30)  # the process waits between two batches, as at a lecturer's pace
+    job.start()
+    while job.status().step < 1 and job.status().busy:
+        time.sleep(0.01)
+    print(job._child.process.pid, flush=True)
+    time.sleep(60)
+""")
+    server = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(server.stdout.readline())
+        assert not gone(pid)
+        server.send_signal(signal.SIGKILL)  # no clean-up at all
+        server.wait(TIMEOUT)
+        wait_gone(pid)
+    finally:
+        server.kill()
+
+
+def test_a_training_process_that_dies_fails_the_run_with_the_reason(data):
+    job = TrainingJob(small(epochs=50), data, SlotManager(1))
+    job.start()
+    wait_for(job, lambda s: s.state == RUNNING and s.step >= 1)
+    os.kill(training_pid(job), signal.SIGKILL)  # say, the machine ran out of memory
+    job.join(TIMEOUT)
+    s = job.status()
+    assert s.state == FAILED and "training process ended" in s.error
 
 
 def test_a_job_trains_a_network_with_batchnorm_and_dropout_by_its_name(data):

@@ -6,8 +6,12 @@ the server only receives what it sends (a thread blocked on the pipe, costing no
 
 A :class:`TrainingJob` (job.py) starts one child per run and keeps it while the run is paused: the child
 holds the generator, so a resumed run goes on exactly where it stopped. The child ends when the run finishes,
-fails or is stopped, when its pipe is shut (its job was dropped) and when the server exits. It is started by
-``forkserver`` (a small single-threaded server started once), never forked from the many-threaded server.
+fails or is stopped, when its pipe is shut (its job was dropped) and when the server exits (the kernel closes
+the server's end). It is a fresh interpreter started by ``subprocess`` — never forked from the many-threaded
+server, and never through multiprocessing's process machinery, which re-runs the parent's ``__main__`` (app.py,
+or whatever script runs) in every child. It imports this module, numpy and cnnviz only (about 0.25 s), with the
+server's ``sys.path`` and none of the environment's surprises (``python -I``). The pipe is a socket pair; each
+end is a ``multiprocessing.connection.Connection``.
 
 Parent → child: ``("run", batches or None, delay)``, then while it runs ``("delay", s)`` and ``("halt",)``.
 Child → parent: ``("batches", [Progress, …])`` (every batch's record, in order, gathered for up to
@@ -16,14 +20,17 @@ SEND_EVERY_S; only the last keeps its images, labels and answers), ``("eval", st
 """
 from __future__ import annotations
 
-import functools
-import multiprocessing
 import os
 import signal
 import socket
+import subprocess
+import sys
+import threading
 import time
 import weakref
 from dataclasses import replace
+from multiprocessing.connection import Connection
+from pathlib import Path
 
 import numpy as np
 
@@ -33,11 +40,20 @@ SNAPSHOT_EVERY_S = 0.4  # a fresh model copy for the page at most this often whi
 SEND_EVERY_S = 0.1  # batch records go to the server in groups: fewer wake-ups, less for it to unpickle
 
 
-@functools.cache
-def _context():
-    context = multiprocessing.get_context("forkserver")  # POSIX; the server's own process is never forked
-    context.set_forkserver_preload(["__main__", __name__])  # imported once; each child starts in milliseconds
-    return context
+KILL_AFTER_S = 1.0  # a closed child that has not ended by then (mid-batch, say) is killed
+ROOT = Path(__file__).resolve().parents[3]  # the repository: ``pages`` and ``cnnviz`` are found from here
+
+BOOT = """\
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the server, which ends its children itself
+try:
+    os.nice(int(sys.argv[2]))  # interactive sessions get the cores first (bench/training_priority.py)
+except OSError:  # not allowed here: training simply keeps normal priority
+    pass
+sys.path[:0] = sys.argv[3].split(os.pathsep)
+from pages.common.training.child import serve
+serve(int(sys.argv[1]))
+"""  # the child's ``python -c``: argv = file descriptor of its end of the pipe, niceness, search path
 
 
 class TrainingProcess:
@@ -49,16 +65,19 @@ class TrainingProcess:
 
     def __init__(self, owner, model: nn.Model, images: np.ndarray, labels: np.ndarray,
                  sample: tuple[np.ndarray, np.ndarray], train_args: dict, eval_every: int, niceness: int):
-        context = _context()
-        self._conn, theirs = context.Pipe()
-        self.process = context.Process(target=serve, args=(theirs, niceness), name="cnnviz-training", daemon=True)
-        self.process.start()
-        theirs.close()
-        self.close = weakref.finalize(owner, _shut, self._conn)  # calling it ends the child, once
+        ours, theirs = socket.socketpair()  # both ends close on exec: only the child gets its own end
+        with theirs:
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-c", BOOT, str(theirs.fileno()), str(niceness), search_path()],
+                stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), close_fds=True)
+        self._conn = Connection(ours.detach())
+        self.close = weakref.finalize(owner, _end, self._conn, self.process)  # calling it ends the child, once
         try:
             self._conn.send((model, sample, train_args, eval_every))
             for array in (images, labels):  # straight from the arrays' memory: no pickled copy of the data
                 _send_array(self._conn, array)
+        except OSError:  # the child has ended already: recv() reports why
+            pass
         except BaseException:
             self.close()
             raise
@@ -74,18 +93,40 @@ class TrainingProcess:
         """The child's next message; blocks without holding the GIL."""
         try:
             return self._conn.recv()
-        except EOFError:
-            self.process.join(1)
-            raise ChildProcessError(f"the training process ended (exit code {self.process.exitcode})") from None
+        except (EOFError, OSError):
+            try:
+                code = self.process.wait(KILL_AFTER_S)
+            except subprocess.TimeoutExpired:
+                raise ChildProcessError("the training process stopped answering") from None
+            raise ChildProcessError(f"the training process ended ({_exit_code(code)})") from None
 
 
-def _shut(conn) -> None:
-    """Shut the pipe both ways: the child sees it closed and ends; a thread blocked on :meth:`recv` wakes."""
+def search_path() -> str:
+    """Where the child looks for modules: the repository, then the server's own ``sys.path`` (absolute)."""
+    return os.pathsep.join(dict.fromkeys([str(ROOT), *(os.path.abspath(p) for p in sys.path)]))
+
+
+def _exit_code(code: int) -> str:
+    return f"exit code {code}" if code >= 0 else f"exit code {code}: {signal.Signals(-code).name}"
+
+
+def _end(conn: Connection, process: subprocess.Popen) -> None:
+    """Shut the pipe both ways — the child sees it closed and ends; a thread blocked on :meth:`recv` wakes —
+    then reap the child in the background (no zombie), killing it if it lingers."""
     try:
         with socket.socket(fileno=os.dup(conn.fileno())) as sock:
             sock.shutdown(socket.SHUT_RDWR)
     except OSError:  # closed already
         pass
+    threading.Thread(target=_reap, args=(process,), name="cnnviz-training-reaper", daemon=True).start()
+
+
+def _reap(process: subprocess.Popen) -> None:
+    try:
+        process.wait(KILL_AFTER_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _send_array(conn, array: np.ndarray) -> None:
@@ -101,15 +142,17 @@ def _recv_array(conn) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------- in the child
-def serve(conn, niceness: int) -> None:
-    """The child's main: receive the run, then train whenever told to until the pipe closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the server, which ends its children itself
+def serve(fd: int) -> None:
+    """The child's main (see BOOT): receive the run, then train whenever told to until the pipe closes."""
+    conn = Connection(fd)
     try:
-        os.nice(niceness)  # interactive sessions get the cores first (bench/training_priority.py)
-    except OSError:  # not allowed here: training simply keeps normal priority
-        pass
-    try:
-        run = _Run(conn, *conn.recv(), _recv_array(conn), _recv_array(conn))
+        try:
+            run = _Run(conn, *conn.recv(), _recv_array(conn), _recv_array(conn))
+        except (EOFError, ConnectionError):
+            raise
+        except Exception as e:  # noqa: BLE001 — a run that cannot start: the page shows why
+            conn.send(("failed", f"{type(e).__name__}: {e}"))
+            return
         while run.command(conn.recv()):
             pass
     except (EOFError, ConnectionError):  # the job was dropped or the server exited: nobody to report to

@@ -326,8 +326,8 @@ class TrainingJob:
         except Exception as e:  # noqa: BLE001 — the page shows the reason; the server keeps running
             with self._lock:
                 if self._thread is threading.current_thread():  # not a run that reset or load_model replaced
-                    self._state = FAILED
-                    self._error = f"{type(e).__name__}: {e}"
+                    self._state = FAILED  # a training process that died says so itself (child.py)
+                    self._error = str(e) if isinstance(e, ChildProcessError) else f"{type(e).__name__}: {e}"
         finally:
             self._slots.leave(halt)
             with self._lock:

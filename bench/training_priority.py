@@ -5,10 +5,9 @@
 This process plays the server: its threads run the jobs' workers (they only receive what the training
 processes send) and the interactive stand-in; the two jobs train in child processes, as in the app.
 
-1. **Start and Pause**: the first batch after ``start()`` (the very first start also starts the forkserver
-   that the training processes come from). Pause latency (target: within 0.5 s): two jobs train the bundled
-   subset at full speed (both cores busy); ``pause()`` is called at random moments and timed until the
-   worker has left. ``pause()`` returns only then, so the page's next draw already shows "Paused".
+1. **Start and Pause**: the first batch after ``start()`` (a new Python process imports numpy and cnnviz, then
+   receives the run). Pause latency (target: within 0.5 s): two jobs train the bundled subset at full speed
+   (both cores busy); ``pause()`` is called at random moments and timed until the worker has left. ``pause()`` returns only then, so the page's next draw already shows "Paused".
 2. **The server's share**: CPU time of this process while two jobs train and nothing else runs (receiving
    per-batch records, held-out checks and model snapshots), and the jobs' training speed.
 3. **Interactive latency** while two jobs train: a stand-in for one page rerun (a digit through the network,
@@ -146,7 +145,7 @@ def main() -> None:
     shipped = job_module.WORKER_NICENESS
     print(f"load average {os.getloadavg()[0]:.1f} at start; {os.cpu_count()} cores")
     first, again = first_batch(data), first_batch(data)
-    print(f"first batch after start: {1000 * first:.0f} ms at the server's first start (forkserver), "
+    print(f"first batch after start: {1000 * first:.0f} ms the first time, "
           f"{1000 * again:.0f} ms afterwards")
     pauses = pause_latency(data, args.samples)
     print(f"pause with two runs training: {describe(pauses)}   max {1000 * max(pauses):.0f} ms "

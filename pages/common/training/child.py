@@ -38,12 +38,11 @@ from cnnviz import nn
 
 SNAPSHOT_EVERY_S = 0.4  # a fresh model copy for the page at most this often while running
 SEND_EVERY_S = 0.1  # batch records go to the server in groups: fewer wake-ups, less for it to unpickle
-
-
 KILL_AFTER_S = 1.0  # a closed child that has not ended by then (mid-batch, say) is killed
 ROOT = Path(__file__).resolve().parents[3]  # the repository: ``pages`` and ``cnnviz`` are found from here
 
 BOOT = """\
+# cnnviz training process (pages/common/training/child.py)
 import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the server, which ends its children itself
 try:

@@ -117,7 +117,10 @@ def _end(conn: Connection, process: subprocess.Popen) -> None:
             sock.shutdown(socket.SHUT_RDWR)
     except OSError:  # closed already
         pass
-    threading.Thread(target=_reap, args=(process,), name="cnnviz-training-reaper", daemon=True).start()
+    try:
+        threading.Thread(target=_reap, args=(process,), name="cnnviz-training-reaper", daemon=True).start()
+    except RuntimeError:  # the server is exiting (Python 3.12+ starts no thread then): nobody is left to reap
+        pass
 
 
 def _reap(process: subprocess.Popen) -> None:

@@ -7,7 +7,8 @@ processes send) and the interactive stand-in; the two jobs train in child proces
 
 1. **Start and Pause**: the first batch after ``start()`` (a new Python process imports numpy and cnnviz, then
    receives the run). Pause latency (target: within 0.5 s): two jobs train the bundled subset at full speed
-   (both cores busy); ``pause()`` is called at random moments and timed until the worker has left. ``pause()`` returns only then, so the page's next draw already shows "Paused".
+   (both cores busy); ``pause()`` is called at random moments and timed until the worker has left.
+   ``pause()`` returns only then, so the page's next draw already shows "Paused".
 2. **The server's share**: CPU time of this process while two jobs train and nothing else runs (receiving
    per-batch records, held-out checks and model snapshots), and the jobs' training speed.
 3. **Interactive latency** while two jobs train: a stand-in for one page rerun (a digit through the network,

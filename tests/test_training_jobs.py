@@ -503,13 +503,31 @@ def test_a_training_process_that_dies_fails_the_run_with_the_reason(data):
     assert s.state == FAILED and s.error == "the training process ended (exit code -9: SIGKILL)"
 
 
-def test_a_run_that_cannot_start_in_the_training_process_fails_with_the_reason(data, monkeypatch):
+def test_a_training_process_that_cannot_start_fails_the_run_with_its_exit_code(data, monkeypatch):
     monkeypatch.setattr("pages.common.training.child.BOOT", "import sys; sys.exit(3)")
     job = TrainingJob(small(), data, SlotManager(1))
     job.step()
     job.join(TIMEOUT)
     s = job.status()
     assert s.state == FAILED and s.error == "the training process ended (exit code 3)"
+
+
+def test_a_run_that_the_training_process_cannot_set_up_fails_with_the_reason(data, monkeypatch):
+    from pages.common.training import child
+
+    out_of_memory = """
+def _recv_array(conn):
+    raise MemoryError("Unable to allocate 179. MiB for an array")
+child._recv_array = _recv_array  # say, full MNIST in a small container
+"""
+    monkeypatch.setattr(child, "BOOT", child.BOOT.replace(
+        "from pages.common.training.child import serve\n",
+        "from pages.common.training import child\n" + out_of_memory + "serve = child.serve\n"))
+    job = TrainingJob(small(), data, SlotManager(1))
+    job.step()
+    job.join(TIMEOUT)
+    s = job.status()
+    assert s.state == FAILED and s.error == "MemoryError: Unable to allocate 179. MiB for an array"
 
 
 def test_a_job_trains_a_network_with_batchnorm_and_dropout_by_its_name(data):

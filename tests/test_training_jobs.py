@@ -402,12 +402,15 @@ def run_script(path: Path, source: str, **popen) -> subprocess.Popen:
 
 def test_the_training_runs_in_a_child_process_at_a_lower_priority_than_the_server(data, monkeypatch):
     monkeypatch.setattr("pages.common.training.job.WORKER_NICENESS", 10)  # the shipped value
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
     job = TrainingJob(small(), data, SlotManager(1))
     job.step()
     wait_for(job, lambda s: s.state == PAUSED and s.step == 1)
     pid = training_pid(job)
     assert pid != os.getpid() and not gone(pid)  # paused: the process keeps the run
     assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+    assert os.listdir(f"/proc/{pid}/task") == [str(pid)]  # one thread: no BLAS helper threads
     job.stop()
     wait_gone(pid, reaped=True)
 

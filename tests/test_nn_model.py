@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import io
+import pickle
 import zipfile
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 
 from cnnviz.errors import CnnvizError
 from cnnviz.mnist import load_mnist
-from cnnviz.nn import Conv2d, lenet, load_model, train
+from cnnviz.nn import Conv2d, build, lenet, load_model, train
 from tests.hostile_files import npy, npy_header
 
 
@@ -178,6 +179,21 @@ def test_copies_are_independent_and_keep_training_correctly(images):
     assert twin.layers[0].params["w"].base is twin.flat_params  # layers still see the trained vector
     np.testing.assert_array_equal(twin.state_dict()["conv1.w"], twin.layers[0].w)
 
+
+
+def test_a_pickled_model_comes_back_packed_and_keeps_training_like_the_original(images):
+    model = build("lenet5_mnist+bn+dropout", seed=2)  # parameters, BatchNorm buffers, a Dropout generator
+    labels = np.arange(8) % 10
+    for _ in train(model, images, labels, epochs=1, batch_size=4):
+        pass
+    twin = pickle.loads(pickle.dumps(model, protocol=5))
+    assert twin.layers[0].params["w"].base is twin.flat_params  # the optimizer's updates reach the layers
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(twin.state_dict()[name], value, err_msg=name)
+    for trained in (model, twin):  # the same further training moves both the same way
+        for _ in train(trained, images, labels, epochs=1, batch_size=4, seed=5):
+            pass
+    np.testing.assert_array_equal(twin.flat_params, model.flat_params)
 
 def test_forward_matches_pytorch_with_the_same_weights(images):
     torch = pytest.importorskip("torch")  # optional dev check: an outside reference

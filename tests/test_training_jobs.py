@@ -1,10 +1,16 @@
-"""Training jobs in the app layer (pages/common/training): worker thread, pause/resume/stop/reset, step, pace,
+"""Training jobs in the app layer (pages/common/training): training process, pause/resume/stop/reset, step, pace,
 slots, held-out checks.
 
 Small, fast settings: a few hundred bundled MNIST images, small batches, a few seconds at most.
 """
+import gc
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,7 +19,7 @@ from cnnviz import nn
 from cnnviz.mnist import load_mnist
 from cnnviz.nn.training import confident_mistakes, held_out_sample
 from pages.common.training.job import (
-    FAILED, FINISHED, PAUSED, READY, RUNNING, STOPPED, WAITING, Dataset, TrainingConfig, TrainingJob, lower_priority,
+    FAILED, FINISHED, PAUSED, READY, RUNNING, STOPPED, WAITING, Dataset, TrainingConfig, TrainingJob,
 )
 from pages.common.training.session import TrainingSession
 from pages.common.training.slots import SlotManager, max_training_runs
@@ -23,7 +29,7 @@ TIMEOUT = 30
 
 @pytest.fixture(autouse=True)
 def _normal_priority(monkeypatch):
-    """Workers here run at the test's own priority: on a shared machine a niced worker could wait for minutes
+    """Training processes here run at the test's own priority: on a shared machine a niced one could wait for minutes
     (the lowered priority itself is tested below, and measured in bench/training_priority.py)."""
     monkeypatch.setattr("pages.common.training.job.WORKER_NICENESS", 0)
 
@@ -364,22 +370,167 @@ def test_a_slow_pace_waits_between_batches_and_pause_cuts_the_wait_short(data):
     job.stop()
 
 
-def test_the_worker_thread_runs_at_a_lower_priority_than_the_server(monkeypatch):
-    import os
+def training_pid(job) -> int:
+    """The process id of the job's training process (there is one from the first batch to the end of the run)."""
+    return job._child.process.pid
 
+
+def gone(pid: int) -> bool:
+    """The process has ended (a zombie that nobody has reaped yet has ended too)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in "ZX"
+    except FileNotFoundError:
+        return True
+
+
+def wait_gone(pid: int, timeout: float = TIMEOUT, reaped: bool = False) -> None:
+    """Wait until the process has ended; ``reaped``: until its zombie has been collected too (its pid is free)."""
+    deadline = time.monotonic() + timeout
+    while not (not Path(f"/proc/{pid}").exists() if reaped else gone(pid)):
+        assert time.monotonic() < deadline, f"training process {pid} is still {'there' if reaped else 'alive'}"
+        time.sleep(0.02)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_script(path: Path, source: str, **popen) -> subprocess.Popen:
+    """``source`` as the ``__main__`` script of a new Python process (it finds the repository by itself)."""
+    path.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n" + source)
+    return subprocess.Popen([sys.executable, str(path)], stdout=subprocess.PIPE, text=True, **popen)
+
+
+def test_the_training_runs_in_a_child_process_at_a_lower_priority_than_the_server(data, monkeypatch):
     monkeypatch.setattr("pages.common.training.job.WORKER_NICENESS", 10)  # the shipped value
-    seen = {}
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    job = TrainingJob(small(), data, SlotManager(1))
+    job.step()
+    wait_for(job, lambda s: s.state == PAUSED and s.step == 1)
+    pid = training_pid(job)
+    assert pid != os.getpid() and not gone(pid)  # paused: the process keeps the run
+    assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+    assert os.listdir(f"/proc/{pid}/task") == [str(pid)]  # one thread: no BLAS helper threads
+    job.stop()
+    wait_gone(pid, reaped=True)
 
-    def worker():
-        lower_priority()
-        seen["worker"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
-    thread = threading.Thread(target=worker)
-    thread.start()
-    thread.join()
-    if not hasattr(os, "getpriority"):
-        pytest.skip("no thread priorities on this system")
-    assert seen["worker"] == min(19, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + 10)
+def test_the_training_process_ends_with_its_run_finished_reset_or_dropped_and_is_reaped(data):
+    job = TrainingJob(small(), data, SlotManager(1))
+    job.step()
+    wait_for(job, lambda s: s.state == PAUSED)
+    pid = training_pid(job)
+    job.start()
+    job.join(TIMEOUT)
+    assert job.status().state == FINISHED
+    wait_gone(pid, reaped=True)
+    job.reset()
+    job.step()
+    wait_for(job, lambda s: s.state == PAUSED)
+    pid = training_pid(job)
+    job.reset()
+    wait_gone(pid, reaped=True)
+    assert job.status().state == READY
+    job.step()
+    wait_for(job, lambda s: s.state == PAUSED)
+    pid = training_pid(job)
+    del job  # a paused run that nobody holds any more (no stop): its process ends with the job
+    gc.collect()
+    wait_gone(pid, reaped=True)
+
+
+def test_the_training_process_ends_within_2_s_when_the_server_is_killed(tmp_path):
+    server = run_script(tmp_path / "server.py", """
+import time
+from cnnviz.mnist import load_mnist
+from pages.common.training.job import Dataset, TrainingConfig, TrainingJob
+from pages.common.training.slots import SlotManager
+train, test = load_mnist("train", "bundled"), load_mnist("test", "bundled")
+job = TrainingJob(TrainingConfig(epochs=50, eval_size=100), Dataset(train.images[:320], train.labels[:320],
+                  test.images, test.labels, "bundled"), SlotManager(1))
+job.set_delay(30)  # the process waits between two batches, as at a lecturer's pace
+job.start()
+while job.status().step < 1 and job.status().busy:
+    time.sleep(0.01)
+print(job._child.process.pid, flush=True)
+time.sleep(60)
+""")
+    try:
+        pid = int(server.stdout.readline())
+        assert not gone(pid)
+        server.send_signal(signal.SIGKILL)  # no clean-up at all
+        server.wait(TIMEOUT)
+        wait_gone(pid, timeout=2)
+    finally:
+        server.kill()
+
+
+def test_the_training_process_runs_neither_the_servers_main_script_nor_streamlit_nor_its_environment(tmp_path):
+    """multiprocessing's spawn and forkserver re-run the parent's ``__main__`` in every child (an AppTest's
+    temporary script in the test suite, app.py in the server). A training process imports only what it needs,
+    finds it on the server's path from any directory, and ignores the environment's start-up hooks."""
+    marker = tmp_path / "ran.txt"
+    hooks = tmp_path / "hooks"  # on PYTHONPATH: a sitecustomize, and a streamlit that the server imports
+    hooks.mkdir()
+    for name in ("sitecustomize", "streamlit"):
+        (hooks / f"{name}.py").write_text(f"open({str(marker)!r}, 'a').write({name!r} + '\\n')\n")
+    cwd = tmp_path / "elsewhere"
+    cwd.mkdir()
+    server = run_script(tmp_path / "main.py", f"""
+import streamlit
+from cnnviz.mnist import load_mnist
+from pages.common.training.job import Dataset, TrainingConfig, TrainingJob
+from pages.common.training.slots import SlotManager
+open({str(marker)!r}, 'a').write('main\\n')  # no __main__ guard: run again, this would write a second line
+train, test = load_mnist("train", "bundled"), load_mnist("test", "bundled")
+job = TrainingJob(TrainingConfig(epochs=1, batch_size=32, eval_size=100), Dataset(train.images[:96],
+                  train.labels[:96], test.images, test.labels, "bundled"), SlotManager(1))
+job.step()
+job.join(30)
+job.start()
+job.join(30)
+print(job.status().state, job.status().step, job.status().error, flush=True)
+""", cwd=cwd, env={**os.environ, "PYTHONPATH": str(hooks)})
+    out, _ = server.communicate(timeout=TIMEOUT)
+    assert out.split() == ["finished", "3", "None"]
+    assert marker.read_text().split() == ["sitecustomize", "streamlit", "main"]  # the server's, once each
+
+
+def test_a_training_process_that_dies_fails_the_run_with_the_reason(data):
+    job = TrainingJob(small(epochs=50), data, SlotManager(1))
+    job.start()
+    wait_for(job, lambda s: s.state == RUNNING and s.step >= 1)
+    os.kill(training_pid(job), signal.SIGKILL)  # say, the machine ran out of memory
+    job.join(TIMEOUT)
+    s = job.status()
+    assert s.state == FAILED and s.error == "the training process ended (exit code -9: SIGKILL)"
+
+
+def test_a_training_process_that_cannot_start_fails_the_run_with_its_exit_code(data, monkeypatch):
+    monkeypatch.setattr("pages.common.training.child.BOOT", "import sys; sys.exit(3)")
+    job = TrainingJob(small(), data, SlotManager(1))
+    job.step()
+    job.join(TIMEOUT)
+    s = job.status()
+    assert s.state == FAILED and s.error == "the training process ended (exit code 3)"
+
+
+def test_a_run_that_the_training_process_cannot_set_up_fails_with_the_reason(data, monkeypatch):
+    from pages.common.training import child
+
+    out_of_memory = """
+def _recv_array(conn):
+    raise MemoryError("Unable to allocate 179. MiB for an array")
+child._recv_array = _recv_array  # say, full MNIST in a small container
+"""
+    monkeypatch.setattr(child, "BOOT", child.BOOT.replace(
+        "from pages.common.training.child import serve\n",
+        "from pages.common.training import child\n" + out_of_memory + "serve = child.serve\n"))
+    job = TrainingJob(small(), data, SlotManager(1))
+    job.step()
+    job.join(TIMEOUT)
+    s = job.status()
+    assert s.state == FAILED and s.error == "MemoryError: Unable to allocate 179. MiB for an array"
 
 
 def test_a_job_trains_a_network_with_batchnorm_and_dropout_by_its_name(data):

@@ -130,6 +130,17 @@ class Model:
     def __deepcopy__(self, memo) -> "Model":
         return self.copy()
 
+    def __getstate__(self) -> dict:
+        """Pickled without the flat vectors: pickle would store the layers' views into them as separate
+        arrays, so :meth:`__setstate__` packs the layers' parameters into fresh vectors instead."""
+        state = self.__dict__.copy()
+        del state["flat_params"], state["flat_grads"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._pack_parameters()
+
     # ------------------------------------------------------------------ running
     def prepare(self, images) -> np.ndarray:
         """Images (see :func:`as_images`) → the first layer's input ``(N, H, W, 1)`` in :attr:`dtype`."""

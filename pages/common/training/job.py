@@ -1,9 +1,11 @@
-"""A training run that lives outside any page script: a worker thread drives ``cnnviz.nn.train``.
+"""A training run that lives outside any page script: a child process drives ``cnnviz.nn.train``.
 
-The worker never touches the UI. It writes progress into the job under a lock; a page reads
-:meth:`TrainingJob.status` (a frozen snapshot) a few times per second and draws it. Controls —
-start, pause, resume, stop, reset — act at batch boundaries. A server-wide :class:`SlotManager`
-caps how many runs train at once; a job over the cap waits, first come first served.
+A worker thread of the server loads the data (a download, say), waits for a slot, then hands the run to
+the job's training process (child.py) and receives what it sends back — per-batch records, held-out checks,
+model snapshots — writing them into the job under a lock. The worker never touches the UI; a page reads
+:meth:`TrainingJob.status` (a frozen snapshot) a few times per second and draws it. Controls — start, pause,
+resume, stop, reset — act at batch boundaries. A server-wide :class:`SlotManager` caps how many runs train
+at once; a job over the cap waits, first come first served.
 
 The model being trained is never handed out: pages get :meth:`TrainingJob.model_snapshot`, a copy
 taken between batches, so drawing filters or classifying a user's digit never disturbs training.
@@ -12,9 +14,7 @@ from __future__ import annotations
 
 import copy
 import math
-import os
 import threading
-import time
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
@@ -23,16 +23,16 @@ import numpy as np
 from cnnviz import nn
 from cnnviz.nn.training import held_out_sample
 
+from .child import TrainingProcess
 from .slots import SlotManager
 
 POLL_S = 0.1  # how often a waiting worker re-checks its pause/stop flags
 MIN_EVAL_EVERY = 25  # batches: held-out checks cost a forward pass over the sample, so not more often
-SNAPSHOT_EVERY_S = 0.4  # a fresh model copy for the page at most this often while running
-WORKER_NICENESS = 10  # training threads yield the cores to interactive sessions (bench/training_priority.py)
+WORKER_NICENESS = 10  # training processes yield the cores to interactive sessions (bench/training_priority.py)
 
 READY, LOADING, WAITING, RUNNING, PAUSED, FINISHED, STOPPED, FAILED = (
     "ready", "loading", "waiting", "running", "paused", "finished", "stopped", "failed")
-ACTIVE = (LOADING, WAITING, RUNNING)  # states in which a worker thread is alive
+ACTIVE = (LOADING, WAITING, RUNNING)  # states in which a worker thread is alive (and, running, its process trains)
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ class TrainingJob:
     """One training run on ``data``: a :class:`Dataset`, or ``load_data(progress)`` returning one, which
     the worker calls first (a download, say) while ``progress(fraction)`` reports 0…1.
 
-    Thread-safe: any thread may call the control methods; the worker thread does the training.
+    Thread-safe: any thread may call the control methods; the training process does the training.
     """
 
     def __init__(self, config: TrainingConfig, data: Dataset | Callable[[Callable[[float], None]], Dataset],
@@ -138,8 +138,9 @@ class TrainingJob:
         self._thread: threading.Thread | None = None
         self._halt = threading.Event()  # ask the worker to leave at the next batch boundary
         self._halt_state = PAUSED
-        self._budget: int | None = None  # batches left before pausing by itself (None: no limit)
+        self._budget: int | None = None  # batches to train before pausing by itself (None: no limit)
         self._delay = 0.0
+        self._child: TrainingProcess | None = None  # alive from the first batch to the end of the run
         self._data: Dataset | None = None
         self._sample: tuple[np.ndarray, np.ndarray] | None = None
         if isinstance(data, Dataset):
@@ -172,7 +173,9 @@ class TrainingJob:
         """Wait ``seconds`` after every batch (0: as fast as possible) — a pace a lecturer can narrate.
         Takes effect at the next batch; a pause still comes within one batch, the wait is cut short."""
         with self._lock:
-            self._delay = max(float(seconds), 0.0)
+            delay, self._delay = self._delay, max(float(seconds), 0.0)
+            if self._child is not None and self._delay != delay:
+                self._child.send("delay", self._delay)
 
     def pause(self, timeout: float = 5.0) -> None:
         """Stop at the next batch boundary, keeping the model and the data; resume continues."""
@@ -181,9 +184,10 @@ class TrainingJob:
     def stop(self, timeout: float = 5.0) -> None:
         """End the run for good (the tab closed, or the user left). The slot is freed."""
         self._halt_worker(STOPPED, timeout)
-        with self._lock:
+        with self._control, self._lock:
             if self._state in (READY, PAUSED):
                 self._state = STOPPED
+                self._end_child()
 
     def reset(self, config: TrainingConfig | None = None, timeout: float = 5.0) -> None:
         """Stop, then start over from the initial weights of ``config`` (default: the same config)."""
@@ -253,9 +257,9 @@ class TrainingJob:
     # ------------------------------------------------------------------ internals
     def _new_run(self, model: nn.Model | None = None) -> None:
         c = self.config
-        self._model = model.copy() if model is not None else nn.build(c.variant, seed=c.seed)
+        self._end_child()
+        self._model = model.copy() if model is not None else nn.build(c.variant, seed=c.seed)  # the initial weights
         self._from_file = model is not None
-        self._generator = None
         self._state = READY
         self._step = 0
         self._epoch = 0
@@ -265,14 +269,19 @@ class TrainingJob:
         self._history = _History()
         self._checkpoint: Checkpoint | None = None
         self._total_steps = None if self._data is None else self._count_steps(self._data)
-        if self._data is not None:
-            self._generator = self._make_generator()  # invalid settings raise here, in the caller
+        if self._data is not None:  # invalid settings raise here, in the caller (nn.train checks them at once)
+            nn.train(self._model, self._data.train_images, self._data.train_labels, **self._train_args())
         self._take_snapshot()
 
-    def _make_generator(self):
-        c, d = self.config, self._data
-        return nn.train(self._model, d.train_images, d.train_labels, epochs=c.epochs, batch_size=c.batch_size,
-                        optimizer=c.optimizer, lr=c.lr, seed=c.seed)
+    def _train_args(self) -> dict:
+        c = self.config
+        return dict(epochs=c.epochs, batch_size=c.batch_size, optimizer=c.optimizer, lr=c.lr, seed=c.seed)
+
+    def _end_child(self) -> None:
+        """End the training process, if any (a worker blocked on it wakes up and leaves)."""
+        if self._child is not None:
+            self._child.close()
+            self._child = None
 
     def _count_steps(self, data: Dataset) -> int:
         return self.config.epochs * self._steps_per_epoch(data)
@@ -288,11 +297,12 @@ class TrainingJob:
             self._eval_every = self.config.eval_every or max(MIN_EVAL_EVERY, self._steps_per_epoch(data) // 8)
 
     def _take_snapshot(self) -> None:
-        snap = copy.deepcopy(self._model)
+        self._set_snapshot(copy.deepcopy(self._model))
+
+    def _set_snapshot(self, model: nn.Model) -> None:
         with self._lock:
-            self._snapshot = snap
+            self._snapshot = model
             self._snapshot_version = getattr(self, "_snapshot_version", -1) + 1
-            self._snapshot_time = time.perf_counter()
 
     def _halt_worker(self, final_state: str, timeout: float) -> None:
         with self._control:
@@ -302,10 +312,11 @@ class TrainingJob:
                     return
                 self._halt_state = final_state
                 self._halt.set()
+                if self._child is not None:
+                    self._child.send("halt")  # if the run has not begun yet, the worker sees the halt instead
             thread.join(timeout)
 
     def _work(self, halt: threading.Event) -> None:
-        lower_priority()
         try:
             if self._data is None and not self._load(halt):
                 return
@@ -314,13 +325,17 @@ class TrainingJob:
             self._train(halt)
         except Exception as e:  # noqa: BLE001 — the page shows the reason; the server keeps running
             with self._lock:
-                self._state = FAILED
-                self._error = f"{type(e).__name__}: {e}"
+                if self._thread is threading.current_thread():  # not a run that reset or load_model replaced
+                    self._state = FAILED  # a training process that died says so itself (child.py)
+                    self._error = str(e) if isinstance(e, ChildProcessError) else f"{type(e).__name__}: {e}"
         finally:
             self._slots.leave(halt)
             with self._lock:
-                if self._state in ACTIVE and self._thread is threading.current_thread():
-                    self._state = self._halt_state
+                if self._thread is threading.current_thread():
+                    if self._state in ACTIVE:
+                        self._state = self._halt_state
+                    if self._state != PAUSED:  # finished, failed or stopped: the training process is done
+                        self._end_child()
 
     def _load(self, halt: threading.Event) -> bool:
         def progress(report) -> None:  # a cnnviz.mnist.DownloadProgress
@@ -346,68 +361,54 @@ class TrainingJob:
         return True
 
     def _train(self, halt: threading.Event) -> None:
-        if self._generator is None:
-            self._generator = self._make_generator()
-        evaluated = self._history.eval_steps
-        if not evaluated or (self._step % self._eval_every == 0 and evaluated[-1] != self._step):
-            self._evaluate()  # step 0: the untrained network, at chance level; or a check a pause put off
-        while not halt.is_set():
-            record = next(self._generator, None)
-            if record is None:
-                self._finish()
+        child = self._child or self._start_child()  # none yet: this is the run's first batch
+        with self._lock:
+            if self._thread is not threading.current_thread():  # reset or load_model replaced the run meanwhile
+                child.close()
                 return
-            with self._lock:
-                self._last = record
+            self._child = child
+            if halt.is_set():
+                return
+            child.send("run", self._budget, self._delay)
+        while self._receive(child.recv()):
+            pass
+
+    def _start_child(self) -> TrainingProcess:
+        d = self._data
+        return TrainingProcess(self, self._model, d.train_images, d.train_labels, self._sample, self._train_args(),
+                               self._eval_every, WORKER_NICENESS)
+
+    def _receive(self, message: tuple) -> bool:
+        """Write what the training process sent into the job; False when its run stopped."""
+        kind, *args = message
+        with self._lock:
+            if self._thread is not threading.current_thread():
+                return False  # reset or load_model replaced this run while it was stopping
+            if kind == "batches":
+                records = args[0]
+                h = self._history
+                for record in records:
+                    h.steps.append(record.step)
+                    h.loss.append(float(record.loss))
+                    h.running_loss.append(float(record.running_loss))
+                    h.accuracy.append(float(record.accuracy))
+                record = self._last = records[-1]  # with its images, labels and answers
                 self._step = record.step
                 self._epoch = record.epoch
                 self._total_steps = record.total_steps
-                h = self._history
-                h.steps.append(record.step)
-                h.loss.append(float(record.loss))
-                h.running_loss.append(float(record.running_loss))
-                h.accuracy.append(float(record.accuracy))
-            if self._step % self._eval_every == 0 and not halt.is_set():  # paused: check on resuming (≤ 0.5 s)
-                self._evaluate()
-            elif time.perf_counter() - self._snapshot_time >= SNAPSHOT_EVERY_S:
-                self._take_snapshot()
-            with self._lock:
-                if self._budget is not None:
-                    self._budget -= 1
-                    if self._budget <= 0:
-                        break
-                delay = self._delay
-            if delay:
-                self._take_snapshot()  # at a slow pace the page shows every batch's network
-                halt.wait(delay)  # a pause or stop cuts the wait short
-        self._take_snapshot()
-
-    def _finish(self) -> None:
-        self._generator = None
-        if not self._history.eval_steps or self._history.eval_steps[-1] != self._step:
-            self._evaluate()
-        with self._lock:
-            self._state = FINISHED
-
-    def _evaluate(self) -> None:
-        images, labels = self._sample
-        result = nn.evaluate(self._model, images, labels)
-        with self._lock:
-            self._checkpoint = Checkpoint(self._step, result)
-            self._history.eval_steps.append(self._step)
-            self._history.eval_accuracy.append(result.accuracy)
-        self._take_snapshot()
+            elif kind == "eval":
+                step, result = args
+                self._checkpoint = Checkpoint(step, result)
+                self._history.eval_steps.append(step)
+                self._history.eval_accuracy.append(result.accuracy)
+            elif kind == "snapshot":
+                self._set_snapshot(args[0])
+            elif kind == "finished":
+                self._state = FINISHED
+            elif kind == "failed":
+                self._state, self._error = FAILED, args[0]
+        return kind in ("batches", "eval", "snapshot")
 
     def __repr__(self) -> str:
         return f"TrainingJob({self.config}, state={self._state!r}, step={self._step})"
 
-
-def lower_priority() -> None:
-    """Raise the calling thread's nice value so that interactive sessions get the cores first.
-
-    On Linux ``setpriority`` with a thread id applies to that one thread; elsewhere this does nothing.
-    """
-    try:
-        tid = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + WORKER_NICENESS))
-    except (AttributeError, OSError):  # not Linux, or not allowed: training simply keeps normal priority
-        pass

@@ -38,10 +38,10 @@ def read_settings(lesson: Lesson) -> PoolSettings:
     with data:
         lesson.widget("example", on_change=_load_example)
         random = lesson.current.example == "random"
-        row = st.container(horizontal=True)  # one element (three columns would be four)
-        lesson.widget("height", row, disabled=not random, width=77)
-        lesson.widget("width", row, disabled=not random, width=77)
-        lesson.widget("seed", row, width=77)
+        left, middle, right = st.columns(3)
+        lesson.widget("height", left, disabled=not random)
+        lesson.widget("width", middle, disabled=not random)
+        lesson.widget("seed", right)
     with window:
         lesson.widget("mode")
         lesson.widget("size")

@@ -6,6 +6,7 @@ import pytest
 import cnnviz
 from cnnviz.course import random_filters, random_volume
 from cnnviz.layer import bottleneck, channel_contributions, conv_layer
+from cnnviz.trace import format_number
 from cnnviz.viz.board import Board, Slot, cell_texts
 from cnnviz.viz.pooling import channels_figure, winners_figure
 from cnnviz.viz.volumes import bottleneck_figure, layer_figure
@@ -18,6 +19,14 @@ def test_layer_figure_draws_the_three_stages_and_is_valid():
     go.Figure(fig)
     np.testing.assert_allclose(np.array(fig["data"][2]["z"]), maps.activated[0])
     assert fig["data"][2]["text"] == cell_texts(maps.activated[0], 2)  # two decimals for sigmoid
+
+
+def test_cell_texts_write_each_number_as_format_number_does_whatever_was_written_before():
+    values = np.array([[2.0, -0.0, 0.125, -3.5], [np.nan, np.inf, 1 / 3, 0.0]])
+    for digits in (4, 2, 4):  # the remembered texts are per number of decimals
+        assert cell_texts(values, digits) == [[format_number(v, digits) if np.isfinite(v) else "" for v in row]
+                                              for row in values.tolist()]
+    assert cell_texts(values, 2)[1][2] == "0.33" and cell_texts(values)[1][2] == "0.3333"
 
 
 def test_bottleneck_figure_bars_carry_the_engine_counts():

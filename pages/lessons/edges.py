@@ -1,6 +1,7 @@
 """Edge detection: Sobel, Scharr and friends on built-in and uploaded images, down to one pixel's sums.
 
-The lesson is one fragment (:func:`edge_lesson`): moving a control reruns it, not the app around it. What the
+The lesson is one fragment (:func:`edge_lesson`): moving a control reruns it, not the app around it; everything
+below the controls is a fragment inside it (:func:`traced`), so a new traced pixel reruns only that. What the
 threshold or the traced pixel does not change is computed once (pages/common/edge_analysis.py); the sections
 below the controls are drawn by pages/common/edge_views.py.
 """
@@ -88,16 +89,15 @@ def choose_view(lesson: Lesson, image: LoadedImage) -> None:
     lesson.widget("predict")
 
 
-def zoom(lesson: Lesson, image_key: str, strongest: tuple[int, int], settings: EdgeSettings) -> EdgeSettings:
+def zoom(lesson: Lesson, image_key: str, strongest: tuple[int, int]) -> None:
     """A new image opens at its strongest edge; a link's own pixel wins on the first visit."""
     seen = st.session_state.get("edges.zoom_for")
     if seen == image_key:
-        return settings
+        return
     st.session_state["edges.zoom_for"] = image_key
     linked = seen is None and (lesson.current.row, lesson.current.col) != (EdgeSettings.row, EdgeSettings.col)
     if not linked:
         st.session_state["edges.row"], st.session_state["edges.col"] = strongest[0] + 1, strongest[1] + 1
-    return lesson.settings()
 
 
 def predicted(settings: EdgeSettings, image_key: str, a: Analysis) -> bool:
@@ -126,7 +126,7 @@ def read_controls(lesson: Lesson):
 
 @st.fragment
 def edge_lesson() -> None:
-    """Controls, maps, downloads, code, one pixel's arithmetic and the comparisons: one fragment."""
+    """The controls, then :func:`traced`: one fragment."""
     lesson = Lesson(EdgeSettings)
     lesson.notices()
     controls, body = lesson.areas()  # presenter link: the maps first, the controls folded below them
@@ -139,8 +139,19 @@ def edge_lesson() -> None:
     except CnnvizError as err:  # e.g. a typed kernel whose responses would overflow 32-bit numbers
         st.error(tr("edges.error.kernel", message=error_text(err)), icon=":material/edit:")
         return
-    settings = zoom(lesson, image_key, a.strongest, settings)
-    h, w = image.size
+    zoom(lesson, image_key, a.strongest)
+    traced(lesson, body, image_key, image_name, image.size, a)
+
+
+@st.fragment
+def traced(lesson: Lesson, body, image_key: str, image_name: str, size: tuple[int, int], a: Analysis) -> None:
+    """Maps, downloads, code, one pixel's arithmetic and the comparisons: a fragment of its own, so a new traced
+    pixel (a row or column typed, a map clicked) redraws only these, not the controls and the analysis above."""
+    settings = lesson.current
+    if (st.session_state.get(lesson.key("row")), st.session_state.get(lesson.key("col"))) != (settings.row,
+                                                                                          settings.col):
+        settings = lesson.settings()  # a new image's zoom, or a rerun of this fragment: the pixel just chosen
+    h, w = size
     row, col = min(settings.row, h), min(settings.col, w)
     with body:
         if settings.predict and not predicted(replace(settings, row=row, col=col), image_key, a):

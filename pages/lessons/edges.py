@@ -1,9 +1,9 @@
 """Edge detection: Sobel, Scharr and friends on built-in and uploaded images, down to one pixel's sums.
 
-The lesson is one fragment (:func:`edge_lesson`): moving a control reruns it, not the app around it; everything
-below the controls is a fragment inside it (:func:`traced`), so a new traced pixel reruns only that. What the
-threshold or the traced pixel does not change is computed once (pages/common/edge_analysis.py); the sections
-below the controls are drawn by pages/common/edge_views.py.
+The lesson is one fragment (:func:`edge_lesson`): moving a control reruns it, not the app around it. The threshold,
+"Predict first" and all below the controls are a fragment inside it (:func:`traced`): a new threshold or traced
+pixel reruns only that. What the threshold or the traced pixel does not change is computed once
+(pages/common/edge_analysis.py); the sections below the controls are drawn by pages/common/edge_views.py.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from pages.common.predict import predict_first, question_key, show_question
 from pages.common.text import error_text, lang, tr
 from pages.schemas.edges import EdgeSettings
 
+TRACED = ("threshold", "predict", "row", "col")  # the settings whose widgets :func:`traced` draws
 NOTES = ("downscaled", "rotated", "flattened", "scaled_16bit")  # LoadedImage flags with a notice each
 
 
@@ -81,12 +82,17 @@ def choose_kernel(lesson: Lesson) -> tuple | None:
 
 
 def choose_view(lesson: Lesson, image: LoadedImage) -> None:
+    """Colour and border; the threshold and "Predict first" below them are drawn by :func:`traced`."""
     lesson.widget("colour", disabled=image.is_grey)
     st.caption(tr("edges.colour.grey_image" if image.is_grey else "edges.colour.explained"))
     lesson.widget("border")
     st.caption(tr("edges.border.explained"))
-    lesson.widget("threshold")
-    lesson.widget("predict")
+
+
+def choose_threshold(lesson: Lesson, view) -> None:
+    """The threshold and "Predict first", under the colour and border in the ``view`` column."""
+    lesson.widget("threshold", view)
+    lesson.widget("predict", view)
 
 
 def zoom(lesson: Lesson, image_key: str, strongest: tuple[int, int]) -> None:
@@ -111,7 +117,8 @@ def predicted(settings: EdgeSettings, image_key: str, a: Analysis) -> bool:
 
 
 def read_controls(lesson: Lesson):
-    """The image, kernel and view controls; returns (image key, image, its name, weights or None, settings)."""
+    """The image, kernel and view controls; returns (image key, image, its name, weights or None, settings, the
+    column of the view controls)."""
     pick_image, pick_kernel, pick_settings = st.columns([1.1, 1, 1], gap="large")
     with pick_image:
         image_key, image, image_name = choose_image(lesson)
@@ -121,7 +128,7 @@ def read_controls(lesson: Lesson):
         choose_view(lesson, image)
     settings = lesson.settings()
     lesson.link_control(note=tr("edges.link_upload") if image_key.startswith("upload:") else None)
-    return image_key, image, image_name, weights, settings
+    return image_key, image, image_name, weights, settings, pick_settings
 
 
 @st.fragment
@@ -131,26 +138,29 @@ def edge_lesson() -> None:
     lesson.notices()
     controls, body = lesson.areas()  # presenter link: the maps first, the controls folded below them
     with controls:
-        image_key, image, image_name, weights, settings = read_controls(lesson)
-    if weights is None:
-        return
+        image_key, image, image_name, weights, settings, view = read_controls(lesson)
     try:
-        a = analyse(image_key, image, weights, settings.colour, settings.border, lang())
+        a = None if weights is None else analyse(image_key, image, weights, settings.colour, settings.border, lang())
     except CnnvizError as err:  # e.g. a typed kernel whose responses would overflow 32-bit numbers
         st.error(tr("edges.error.kernel", message=error_text(err)), icon=":material/edit:")
+        a = None
+    if a is None:
+        choose_threshold(lesson, view)  # nothing to draw below them
         return
     zoom(lesson, image_key, a.strongest)
-    traced(lesson, body, image_key, image_name, image.size, a)
+    traced(lesson, view, body, image_key, image_name, image.size, a)
 
 
 @st.fragment
-def traced(lesson: Lesson, body, image_key: str, image_name: str, size: tuple[int, int], a: Analysis) -> None:
-    """Maps, downloads, code, one pixel's arithmetic and the comparisons: a fragment of its own, so a new traced
-    pixel (a row or column typed, a map clicked) redraws only these, not the controls and the analysis above."""
+def traced(lesson: Lesson, view, body, image_key: str, image_name: str, size: tuple[int, int],
+           a: Analysis) -> None:
+    """The threshold and "Predict first" (drawn into the ``view`` column above), then the maps, downloads, code,
+    one pixel's arithmetic and the comparisons: a fragment of its own, so a new threshold or traced pixel (a row
+    or column typed, a map clicked) redraws only these, not the controls and the analysis above."""
     settings = lesson.current
-    if (st.session_state.get(lesson.key("row")), st.session_state.get(lesson.key("col"))) != (settings.row,
-                                                                                          settings.col):
-        settings = lesson.settings()  # a new image's zoom, or a rerun of this fragment: the pixel just chosen
+    if any(st.session_state.get(lesson.key(name)) != getattr(settings, name) for name in TRACED):
+        settings = lesson.settings()  # a new image's zoom, or a rerun of this fragment: catch up with its widgets
+    choose_threshold(lesson, view)
     h, w = size
     row, col = min(settings.row, h), min(settings.col, w)
     with body:

@@ -1,8 +1,8 @@
 """Edge detection: Sobel, Scharr and friends on built-in and uploaded images, down to one pixel's sums.
 
-The lesson is one fragment (:func:`edge_lesson`): moving a control reruns it, not the app around it. The threshold,
-"Predict first" and all below the controls are a fragment inside it (:func:`traced`): a new threshold or traced
-pixel reruns only that. What the threshold or the traced pixel does not change is computed once
+The lesson is one fragment (:func:`edge_lesson`): moving a control reruns it, not the app around it. The threshold
+and the maps down to the pixel's sums are a fragment inside it (:func:`traced`): a new threshold or traced pixel
+reruns only that. What the threshold or the traced pixel does not change is computed once
 (pages/common/edge_analysis.py); the sections below the controls are drawn by pages/common/edge_views.py.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pages.common.predict import predict_first, question_key, show_question
 from pages.common.text import error_text, lang, tr
 from pages.schemas.edges import EdgeSettings
 
-TRACED = ("threshold", "predict", "row", "col")  # the settings whose widgets :func:`traced` draws
+TRACED = ("threshold", "row", "col")  # the settings whose widgets :func:`traced` draws
 NOTES = ("downscaled", "rotated", "flattened", "scaled_16bit")  # LoadedImage flags with a notice each
 
 
@@ -82,17 +82,11 @@ def choose_kernel(lesson: Lesson) -> tuple | None:
 
 
 def choose_view(lesson: Lesson, image: LoadedImage) -> None:
-    """Colour and border; the threshold and "Predict first" below them are drawn by :func:`traced`."""
+    """Colour and border; the threshold and "Predict first" below them come later (:func:`edge_lesson`)."""
     lesson.widget("colour", disabled=image.is_grey)
     st.caption(tr("edges.colour.grey_image" if image.is_grey else "edges.colour.explained"))
     lesson.widget("border")
     st.caption(tr("edges.border.explained"))
-
-
-def choose_threshold(lesson: Lesson, view) -> None:
-    """The threshold and "Predict first", under the colour and border in the ``view`` column."""
-    lesson.widget("threshold", view)
-    lesson.widget("predict", view)
 
 
 def zoom(lesson: Lesson, image_key: str, strongest: tuple[int, int]) -> None:
@@ -133,7 +127,7 @@ def read_controls(lesson: Lesson):
 
 @st.fragment
 def edge_lesson() -> None:
-    """The controls, then :func:`traced`: one fragment."""
+    """The controls, :func:`traced`, the comparisons: one fragment."""
     lesson = Lesson(EdgeSettings)
     lesson.notices()
     controls, body = lesson.areas()  # presenter link: the maps first, the controls folded below them
@@ -145,22 +139,26 @@ def edge_lesson() -> None:
         st.error(tr("edges.error.kernel", message=error_text(err)), icon=":material/edit:")
         a = None
     if a is None:
-        choose_threshold(lesson, view)  # nothing to draw below them
+        lesson.widget("threshold", view)
+        lesson.widget("predict", view)
         return
     zoom(lesson, image_key, a.strongest)
     traced(lesson, view, body, image_key, image_name, image.size, a)
+    lesson.widget("predict", view)  # under the threshold, which traced drew
+    if not settings.predict:  # else they wait for the guess too, drawn by traced
+        show_comparisons(a, settings.kernel)
 
 
 @st.fragment
 def traced(lesson: Lesson, view, body, image_key: str, image_name: str, size: tuple[int, int],
            a: Analysis) -> None:
-    """The threshold and "Predict first" (drawn into the ``view`` column above), then the maps, downloads, code,
-    one pixel's arithmetic and the comparisons: a fragment of its own, so a new threshold or traced pixel (a row
-    or column typed, a map clicked) redraws only these, not the controls and the analysis above."""
+    """The threshold (drawn into the ``view`` column above), the maps, downloads, code and one pixel's arithmetic
+    (and the comparisons in "Predict first", where they too wait for the guess): a fragment of its own, so a new
+    threshold or traced pixel (a row or column typed, a map clicked) redraws only these."""
     settings = lesson.current
     if any(st.session_state.get(lesson.key(name)) != getattr(settings, name) for name in TRACED):
         settings = lesson.settings()  # a new image's zoom, or a rerun of this fragment: catch up with its widgets
-    choose_threshold(lesson, view)
+    lesson.widget("threshold", view)
     h, w = size
     row, col = min(settings.row, h), min(settings.col, w)
     with body:
@@ -170,7 +168,8 @@ def traced(lesson: Lesson, view, body, image_key: str, image_name: str, size: tu
     show_downloads(a, settings.threshold, f"{image_name.rsplit('.', 1)[0]}-{settings.kernel}")
     code_panel(a.snippets)
     show_pixel(lesson, a)
-    show_comparisons(a, settings.kernel)
+    if settings.predict:
+        show_comparisons(a, settings.kernel)
 
 
 st.title(tr("nav.edges.title"))

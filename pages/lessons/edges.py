@@ -1,8 +1,9 @@
 """Edge detection: Sobel, Scharr and friends on built-in and uploaded images, down to one pixel's sums.
 
-The lesson is one fragment (:func:`edge_lesson`): moving a control reruns it, not the app around it. What the
-threshold or the traced pixel does not change is computed once (pages/common/edge_analysis.py); the sections
-below the controls are drawn by pages/common/edge_views.py.
+The lesson is one fragment (:func:`edge_lesson`): moving a control reruns it, not the app around it. The threshold
+and the maps down to the pixel's sums are a fragment inside it (:func:`traced`): a new threshold or traced pixel
+reruns only that. What the threshold or the traced pixel does not change is computed once
+(pages/common/edge_analysis.py); the sections below the controls are drawn by pages/common/edge_views.py.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from pages.common.predict import predict_first, question_key, show_question
 from pages.common.text import error_text, lang, tr
 from pages.schemas.edges import EdgeSettings
 
+TRACED = ("threshold", "row", "col")  # the settings whose widgets :func:`traced` draws
 NOTES = ("downscaled", "rotated", "flattened", "scaled_16bit")  # LoadedImage flags with a notice each
 
 
@@ -80,24 +82,22 @@ def choose_kernel(lesson: Lesson) -> tuple | None:
 
 
 def choose_view(lesson: Lesson, image: LoadedImage) -> None:
+    """Colour and border; the threshold and "Predict first" below them come later (:func:`edge_lesson`)."""
     lesson.widget("colour", disabled=image.is_grey)
     st.caption(tr("edges.colour.grey_image" if image.is_grey else "edges.colour.explained"))
     lesson.widget("border")
     st.caption(tr("edges.border.explained"))
-    lesson.widget("threshold")
-    lesson.widget("predict")
 
 
-def zoom(lesson: Lesson, image_key: str, strongest: tuple[int, int], settings: EdgeSettings) -> EdgeSettings:
+def zoom(lesson: Lesson, image_key: str, strongest: tuple[int, int]) -> None:
     """A new image opens at its strongest edge; a link's own pixel wins on the first visit."""
     seen = st.session_state.get("edges.zoom_for")
     if seen == image_key:
-        return settings
+        return
     st.session_state["edges.zoom_for"] = image_key
     linked = seen is None and (lesson.current.row, lesson.current.col) != (EdgeSettings.row, EdgeSettings.col)
     if not linked:
         st.session_state["edges.row"], st.session_state["edges.col"] = strongest[0] + 1, strongest[1] + 1
-    return lesson.settings()
 
 
 def predicted(settings: EdgeSettings, image_key: str, a: Analysis) -> bool:
@@ -111,7 +111,8 @@ def predicted(settings: EdgeSettings, image_key: str, a: Analysis) -> bool:
 
 
 def read_controls(lesson: Lesson):
-    """The image, kernel and view controls; returns (image key, image, its name, weights or None, settings)."""
+    """The image, kernel and view controls; returns (image key, image, its name, weights or None, settings, the
+    column of the view controls)."""
     pick_image, pick_kernel, pick_settings = st.columns([1.1, 1, 1], gap="large")
     with pick_image:
         image_key, image, image_name = choose_image(lesson)
@@ -121,26 +122,44 @@ def read_controls(lesson: Lesson):
         choose_view(lesson, image)
     settings = lesson.settings()
     lesson.link_control(note=tr("edges.link_upload") if image_key.startswith("upload:") else None)
-    return image_key, image, image_name, weights, settings
+    return image_key, image, image_name, weights, settings, pick_settings
 
 
 @st.fragment
 def edge_lesson() -> None:
-    """Controls, maps, downloads, code, one pixel's arithmetic and the comparisons: one fragment."""
+    """The controls, :func:`traced`, the comparisons: one fragment."""
     lesson = Lesson(EdgeSettings)
     lesson.notices()
     controls, body = lesson.areas()  # presenter link: the maps first, the controls folded below them
     with controls:
-        image_key, image, image_name, weights, settings = read_controls(lesson)
-    if weights is None:
-        return
+        image_key, image, image_name, weights, settings, view = read_controls(lesson)
     try:
-        a = analyse(image_key, image, weights, settings.colour, settings.border, lang())
+        a = None if weights is None else analyse(image_key, image, weights, settings.colour, settings.border, lang())
     except CnnvizError as err:  # e.g. a typed kernel whose responses would overflow 32-bit numbers
         st.error(tr("edges.error.kernel", message=error_text(err)), icon=":material/edit:")
+        a = None
+    if a is None:
+        lesson.widget("threshold", view)
+        lesson.widget("predict", view)
         return
-    settings = zoom(lesson, image_key, a.strongest, settings)
-    h, w = image.size
+    zoom(lesson, image_key, a.strongest)
+    traced(lesson, view, body, image_key, image_name, image.size, a)
+    lesson.widget("predict", view)  # under the threshold, which traced drew
+    if not settings.predict:  # else they wait for the guess too, drawn by traced
+        show_comparisons(a, settings.kernel)
+
+
+@st.fragment
+def traced(lesson: Lesson, view, body, image_key: str, image_name: str, size: tuple[int, int],
+           a: Analysis) -> None:
+    """The threshold (drawn into the ``view`` column above), the maps, downloads, code and one pixel's arithmetic
+    (and the comparisons in "Predict first", where they too wait for the guess): a fragment of its own, so a new
+    threshold or traced pixel (a row or column typed, a map clicked) redraws only these."""
+    settings = lesson.current
+    if any(st.session_state.get(lesson.key(name)) != getattr(settings, name) for name in TRACED):
+        settings = lesson.settings()  # a new image's zoom, or a rerun of this fragment: catch up with its widgets
+    lesson.widget("threshold", view)
+    h, w = size
     row, col = min(settings.row, h), min(settings.col, w)
     with body:
         if settings.predict and not predicted(replace(settings, row=row, col=col), image_key, a):
@@ -149,7 +168,8 @@ def edge_lesson() -> None:
     show_downloads(a, settings.threshold, f"{image_name.rsplit('.', 1)[0]}-{settings.kernel}")
     code_panel(lambda: a.snippets)
     show_pixel(lesson, a)
-    show_comparisons(a, settings.kernel)
+    if settings.predict:
+        show_comparisons(a, settings.kernel)
 
 
 st.title(tr("nav.edges.title"))

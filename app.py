@@ -1,4 +1,4 @@
-"""cnnviz: entry point. Routing only — every page lives in pages/lessons/, all maths in cnnviz/."""
+"""cnnviz: entry point. Routing only — every page lives in ui/lessons/, all maths in cnnviz/."""
 import os
 
 # One BLAS thread per computation, set before numpy loads: the server already runs one thread per
@@ -7,18 +7,10 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
-from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 
-from pages.common.controls import presenting  # noqa: E402
-from pages.common.menu import HOME, PAGES  # noqa: E402
-from pages.common.text import begin_run, language_control, tr  # noqa: E402
-
-DISMISS_FALSE_PAGE_NOT_FOUND = """<script>
-(function dismiss(tries) {
-  const close = (window.parent || window).document.querySelector("[role='dialog'] button[aria-label='Close']");
-  if (close) close.click(); else if (tries > 0) setTimeout(() => dismiss(tries - 1), 100);
-})(50);
-</script>"""
+from ui.common.controls import presenting  # noqa: E402
+from ui.common.menu import HOME, PAGES  # noqa: E402
+from ui.common.text import begin_run, language_control, tr  # noqa: E402
 
 begin_run()  # before any text: the language is looked up once per run
 st.set_page_config(page_title=tr("app.title"), page_icon="static/favicon.png", layout="wide",
@@ -30,15 +22,9 @@ for page in PAGES:
         st.Page(page.path, title=tr(page.title_id), icon=page.icon, url_path=page.url or None,
                 default=page.path == HOME))
 
-# A fresh server's first run goes through Streamlit's legacy pages/ discovery, which finds no page scripts
-# (they live in pages/lessons/, see pages/common/menu.py) and announces "Page not found" before this script
-# opens the requested page itself: take that false alarm off the screen.
-first_run_on_fresh_server = bool(PagesManager.uses_pages_directory)
 # Streamlit's uploader writes "Limit 20MB per file • PNG, JPG, …" in English only, cut off in a narrow column;
 # each page's own caption says the limit and the formats in the reader's language instead.
 st.html("<style>[data-testid='stFileUploaderDropzoneInstructions'] { display: none; }</style>")
 navigation = st.navigation(sections, expanded=True)  # all pages listed: no English "View more" fold
-if first_run_on_fresh_server:
-    st.html(DISMISS_FALSE_PAGE_NOT_FOUND, unsafe_allow_javascript=True)
 language_control()
 navigation.run()

@@ -94,7 +94,7 @@ def page_reruns(data: bytes, repeats: int) -> None:
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
-    at.switch_page("pages/lessons/edges.py").run()
+    at.switch_page("ui/lessons/edges.py").run()
     t0 = time.perf_counter()
     at.file_uploader(key="edges.upload").set_value(("photo.jpg", data, "image/jpeg")).run()
     first = time.perf_counter() - t0

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pages.common.menu import PAGES  # noqa: E402
+from ui.common.menu import PAGES  # noqa: E402
 
 
 def render_seconds(path: str) -> float:
@@ -28,7 +28,7 @@ def render_seconds(path: str) -> float:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     start = time.perf_counter()
-    if path != "pages/lessons/home.py":
+    if path != "ui/lessons/home.py":
         at.switch_page(path).run()
     else:
         at.run()

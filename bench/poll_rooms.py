@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pages.common.rooms import Limits, MemoryStore  # noqa: E402
+from ui.common.rooms import Limits, MemoryStore  # noqa: E402
 
 TALLIES = 500
 
@@ -55,7 +55,7 @@ def main() -> None:
     print(f"in-process: {memory[0]:9.0f} answers/s, {memory[1]:.3f} ms per projector tick (get + tally)")
     try:
         from tests.redis_server import redis_server
-        from pages.common.rooms.redis_store import RedisStore
+        from ui.common.rooms.redis_store import RedisStore
 
         with redis_server() as url:
             redis = class_answers(RedisStore(url, limits), students, rooms)

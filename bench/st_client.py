@@ -90,6 +90,7 @@ class Student:
         self.fragment_of: dict[str, str] = {}  # widget id → the fragment it was drawn in (its changes rerun that)
         self.request_fragment = ""  # the fragment the last rerun request asked for ("": the whole page)
         self.page_hash = ""
+        self.not_found = 0  # "Page not found" messages received (the frontend shows each as a dialog)
         self.cached: list[str] = []
         self.ws = None
         self.replica = ""  # nginx's X-Cnnviz-Replica header, when behind the deployment
@@ -204,6 +205,8 @@ class Student:
                 self.cached.append(fm.hash)
             if kind in ("new_session", "navigation"):
                 self.page_hash = getattr(fm, kind).page_script_hash or self.page_hash
+            elif kind == "page_not_found":
+                self.not_found += 1
             elif kind == "page_info_changed":
                 self.query = fm.page_info_changed.query_string  # bound widgets write the URL, as in the browser
             elif kind == "ref_hash":

@@ -37,9 +37,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from cnnviz import nn  # noqa: E402
 from cnnviz.mnist import load_mnist  # noqa: E402
 from cnnviz.viz.training import activations_figure, course_stages, curves_figure  # noqa: E402
-from pages.common.training import job as job_module  # noqa: E402
-from pages.common.training.job import Dataset, TrainingConfig, TrainingJob  # noqa: E402
-from pages.common.training.slots import SlotManager  # noqa: E402
+from ui.common.training import job as job_module  # noqa: E402
+from ui.common.training.job import Dataset, TrainingConfig, TrainingJob  # noqa: E402
+from ui.common.training.slots import SlotManager  # noqa: E402
 
 
 def dataset() -> Dataset:

@@ -41,7 +41,7 @@ def _clear_streamlit_caches():
 
 
 def run_page(path: str, timeout: float = 60, query: dict | None = None, **state):
-    """Run ``app.py`` switched to ``path`` (e.g. ``"pages/lessons/convolution.py"``) and return the AppTest.
+    """Run ``app.py`` switched to ``path`` (e.g. ``"ui/lessons/convolution.py"``) and return the AppTest.
 
     ``query``: the link's URL parameters; ``state``: session-state values set before the first run.
     """
@@ -53,7 +53,7 @@ def run_page(path: str, timeout: float = 60, query: dict | None = None, **state)
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
-    if path != "pages/lessons/home.py":
+    if path != "ui/lessons/home.py":
         at.switch_page(path).run()
     return at
 
@@ -70,7 +70,7 @@ def chart(at, key: str) -> dict:
 
 
 def player_data(at, key: str) -> dict:
-    """What the player ``key`` (pages/common/player.py) was sent: its payload, step and speed."""
+    """What the player ``key`` (ui/common/player.py) was sent: its payload, step and speed."""
     found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
     assert len(found) == 1, f"no single player with key {key!r}"
     return json.loads(found[0].proto.json)

@@ -73,7 +73,7 @@ async def _class_of(base: str, n: int) -> list[Student]:
 
 
 def test_a_poll_room_opened_on_one_replica_is_answered_through_the_other(school):
-    from pages.common.rooms.redis_store import RedisStore
+    from ui.common.rooms.redis_store import RedisStore
 
     base, _, redis_url = school
 

@@ -254,7 +254,7 @@ def test_grey_levels_are_the_rounded_bt601_luma_students_see_in_an_image_editor(
 
 
 def test_the_schema_default_pixel_is_the_strongest_edge_of_the_default_lesson():
-    from pages.schemas.edges import STRONGEST_ON_STEP, EdgeSettings
+    from ui.schemas.edges import STRONGEST_ON_STEP, EdgeSettings
     d = EdgeSettings()
     maps = edge_maps(STEP, KERNELS[d.kernel].weights, d.border)
     assert tuple(i + 1 for i in strongest_pixel(maps.magnitude)) == STRONGEST_ON_STEP == (d.row, d.col)

@@ -2,7 +2,7 @@
 import pytest
 
 from cnnviz.locales import LANGUAGES
-from pages.common.menu import PAGES
+from ui.common.menu import PAGES
 from tests.conftest import error_elements, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser

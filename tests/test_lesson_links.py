@@ -6,8 +6,8 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st_
 
-from pages.common.schema import from_link, read_link, to_link, write_link
-from pages.schemas import SCHEMAS
+from ui.common.schema import from_link, read_link, to_link, write_link
+from ui.schemas import SCHEMAS
 from tests.conftest import assert_no_exception, run_page
 
 PAGES = sorted(SCHEMAS)

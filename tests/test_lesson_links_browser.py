@@ -4,8 +4,8 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
-from pages.common.schema import write_link
-from pages.schemas import SCHEMAS
+from ui.common.schema import write_link
+from ui.schemas import SCHEMAS
 from tests.conftest import error_elements, wait_idle
 
 pytestmark = pytest.mark.browser

@@ -86,11 +86,11 @@ def test_every_text_id_is_used_somewhere():
     import re
     from pathlib import Path
 
-    from pages.common.menu import PAGES
-    from pages.schemas import SCHEMAS
+    from ui.common.menu import PAGES
+    from ui.schemas import SCHEMAS
 
     root = Path(cnnviz.__file__).parent.parent
-    files = [*(root / "cnnviz").rglob("*.py"), *(root / "pages").rglob("*.py"), root / "app.py"]
+    files = [*(root / "cnnviz").rglob("*.py"), *(root / "ui").rglob("*.py"), root / "app.py"]
     source = "\n".join(p.read_text(encoding="utf-8") for p in files)
     named = set(re.findall(r'["\']([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)+)["\']', source))
     prefixes = tuple(set(re.findall(r'f["\']([a-z_][a-z0-9_.]*)\{', source)))

@@ -5,18 +5,18 @@ from urllib.parse import urlencode
 import pytest
 
 from cnnviz.locales import t
-from pages.common.menu import PAGES
-from pages.common.schema import write_link
-from pages.schemas import SCHEMAS
+from ui.common.menu import PAGES
+from ui.common.schema import write_link
+from ui.schemas import SCHEMAS
 from tests.conftest import ROOT, error_elements, screenshot, streamlit_server, wait_idle
 
-CONV = SCHEMAS["pages/lessons/convolution.py"]
+CONV = SCHEMAS["ui/lessons/convolution.py"]
 
 
-def test_no_page_script_sits_directly_in_pages_folder():
-    # Streamlit's legacy discovery runs pages/*.py on their own on a fresh server; ours live one level down
-    assert sorted(p.name for p in (ROOT / "pages").glob("*.py")) == []
-    assert all(Path(p.path).parent.name == "lessons" for p in PAGES)
+def test_there_is_no_pages_folder_beside_app_py():
+    # Streamlit would take it for its legacy multipage layout (see ui/common/menu.py)
+    assert not (ROOT / "pages").exists()
+    assert all(Path(p.path).parent.name == "lessons" and (ROOT / p.path).is_file() for p in PAGES)
 
 
 def _conv_link() -> str:

@@ -7,9 +7,9 @@ from urllib.parse import urlencode
 import pytest
 
 from cnnviz.locales import t
-from pages.common.schema import write_link
-from pages.schemas.architectures import ArchSettings
-from pages.schemas.layer_chain import ChainSettings
+from ui.common.schema import write_link
+from ui.schemas.architectures import ArchSettings
+from ui.schemas.layer_chain import ChainSettings
 from tests.conftest import ARTIFACTS, error_elements, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser

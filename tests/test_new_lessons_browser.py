@@ -4,8 +4,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from pages.common.schema import write_link
-from pages.schemas import SCHEMAS
+from ui.common.schema import write_link
+from ui.schemas import SCHEMAS
 from tests.conftest import error_elements, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -18,7 +18,7 @@ LESSONS = {  # page → (a setting to read back from its widget, the value the l
 
 
 def _link(stem: str, lang: str) -> str:
-    schema = SCHEMAS[f"pages/lessons/{stem}.py"]
+    schema = SCHEMAS[f"ui/lessons/{stem}.py"]
     sample = schema.build({k: v for k, v in schema.SAMPLE.items() if k != "predict"})  # answers shown
     return f"{stem}?" + urlencode(write_link(sample) | {"lang": lang})
 

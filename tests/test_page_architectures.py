@@ -6,13 +6,13 @@ import pytest
 
 from cnnviz.layer import conv_vs_dense
 from cnnviz.networks import summarize
-from pages.common.table_codec import editor_key
-from pages.schemas.architectures import preset_text
+from ui.common.table_codec import editor_key
+from ui.schemas.architectures import preset_text
 
 from tests.conftest import assert_no_exception, error_elements, run_page, screenshot, wait_idle
 from tests.test_pages_korean import HANGUL
 
-PAGE = "pages/lessons/architectures.py"
+PAGE = "ui/lessons/architectures.py"
 EDITOR = editor_key("arch", "course_example:" + preset_text("course_example"))
 
 

@@ -4,7 +4,7 @@ import numpy as np
 from cnnviz.nn.conv import Conv2d
 from tests.conftest import assert_no_exception, player_data, player_values, run_page
 
-PAGE = "pages/lessons/conv_backprop.py"
+PAGE = "ui/lessons/conv_backprop.py"
 X = np.array([[1, 2, 0, 1, 3], [0, 1, 2, 2, 1], [3, 1, 0, 1, 2], [1, 0, 1, 3, 0], [2, 2, 1, 0, 1]], dtype=float)
 W = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float)
 

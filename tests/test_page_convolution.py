@@ -6,7 +6,7 @@ import pytest
 import cnnviz
 from tests.conftest import assert_no_exception, player_data, player_values, run_page
 
-PAGE = "pages/lessons/convolution.py"
+PAGE = "ui/lessons/convolution.py"
 
 
 def _output(at) -> np.ndarray:

@@ -4,7 +4,7 @@ import numpy as np
 from cnnviz.fcn import example_input, random_head
 from tests.conftest import assert_no_exception, chart, heatmap_z, run_page
 
-PAGE = "pages/lessons/dense_as_conv.py"
+PAGE = "ui/lessons/dense_as_conv.py"
 
 
 def _head_on(head, x):

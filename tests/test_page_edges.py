@@ -12,11 +12,11 @@ from PIL import Image
 import cnnviz.edges
 import cnnviz.viz.edges
 from cnnviz.images import SAMPLES
-from pages.common.edge_analysis import Recent
+from ui.common.edge_analysis import Recent
 from tests.conftest import (assert_no_exception, chart, error_elements, predict_check, predict_question_fits,
                             run_page, screenshot, wait_idle)
 
-PAGE = "pages/lessons/edges.py"
+PAGE = "ui/lessons/edges.py"
 
 
 def encode(array: np.ndarray, fmt: str, **kwargs) -> bytes:
@@ -367,7 +367,7 @@ def test_the_digit_panel_and_the_edge_page_say_the_same_about_the_same_broken_fi
     """One decoder, one message: the training page's own-digit upload shows the edges page's words."""
     data = BROKEN["truncated"][0]
     upload(page, "cut.png", data)
-    digit = run_page("pages/lessons/training.py")
+    digit = run_page("ui/lessons/training.py")
     digit.radio(key="train.how").set_value("Upload a photo").run()
     digit.file_uploader(key="train.photo").set_value(("cut.png", data, "image/png")).run()
     assert_no_exception(digit)

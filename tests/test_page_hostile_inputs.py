@@ -7,7 +7,7 @@ import pytest
 from tests import hostile_files as h
 from tests.conftest import assert_no_exception, run_page
 
-EDGES = "pages/lessons/edges.py"
+EDGES = "ui/lessons/edges.py"
 
 
 @pytest.fixture

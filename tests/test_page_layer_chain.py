@@ -4,12 +4,12 @@ import re
 import pytest
 
 from cnnviz.networks import AvgPool2d, Conv2d, Sequential, summarize
-from pages.common.table_codec import editor_key
-from pages.schemas.layer_chain import example_text
+from ui.common.table_codec import editor_key
+from ui.schemas.layer_chain import example_text
 from tests.conftest import assert_no_exception, run_page
 from tests.test_pages_korean import HANGUL
 
-PAGE = "pages/lessons/layer_chain.py"
+PAGE = "ui/lessons/layer_chain.py"
 KEY = "chain."
 
 

@@ -4,7 +4,7 @@ import time
 from tests.conftest import assert_no_exception, chart, run_page
 from tests.test_page_training import run_until
 
-PAGE = "pages/lessons/mlp_vs_cnn.py"
+PAGE = "ui/lessons/mlp_vs_cnn.py"
 MLP_PARAMETERS = (784 * 256 + 256) + (256 * 128 + 128) + (128 * 10 + 10)
 LENET_PARAMETERS = (5 * 5 * 1 * 6 + 6) + (5 * 5 * 6 * 16 + 16) + (256 * 128 + 128) + (128 * 84 + 84) + (84 * 10 + 10)
 

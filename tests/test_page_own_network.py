@@ -6,7 +6,7 @@ import json
 from cnnviz.networks.code_examples import example_code
 from tests.conftest import assert_no_exception, run_page
 
-PAGE = "pages/lessons/own_network.py"
+PAGE = "ui/lessons/own_network.py"
 
 
 def metric(at, label):

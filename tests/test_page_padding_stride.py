@@ -11,7 +11,7 @@ from tests.conftest import (assert_no_exception, error_elements, predict_check, 
                             screenshot, wait_idle)
 from tests.test_pages_korean import english_words, shown_texts
 
-PAGE = "pages/lessons/padding_stride.py"
+PAGE = "ui/lessons/padding_stride.py"
 KEY = "padstride."
 
 

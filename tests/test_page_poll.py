@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 
 from cnnviz.quiz import make_question, say, written
-from pages.common.rooms import MemoryStore
-from pages.common.rooms.shared import shared_store
+from ui.common.rooms import MemoryStore
+from ui.common.rooms.shared import shared_store
 from tests.conftest import assert_no_exception, run_page
 
-PAGE = "pages/lessons/poll.py"
+PAGE = "ui/lessons/poll.py"
 
 
 def _histogram(at) -> dict[str, int]:

@@ -12,7 +12,7 @@ from tests import reference
 from tests.conftest import (assert_no_exception, chart, error_elements, heatmap_z, player_data, player_values,
                             predict_check, run_page, screenshot, wait_idle)
 
-PAGE = "pages/lessons/pooling.py"
+PAGE = "ui/lessons/pooling.py"
 
 
 def final_output(at) -> np.ndarray:

@@ -6,7 +6,7 @@ import pytest
 from cnnviz.quiz import make_quiz, say, written
 from tests.conftest import assert_no_exception, chart, heatmap_z, run_page
 
-PAGE = "pages/lessons/quiz.py"
+PAGE = "ui/lessons/quiz.py"
 LINK = {"seed": "7", "level": "2", "count": "4"}
 
 

@@ -14,7 +14,7 @@ from cnnviz import nn
 from cnnviz.locales import t
 from tests.conftest import assert_no_exception, chart, error_elements, run_page, screenshot, wait_idle
 
-PAGE = "pages/lessons/training.py"
+PAGE = "ui/lessons/training.py"
 LONG_RUN = {"train.epochs": 20}  # long enough that nothing finishes while the test looks at it
 
 
@@ -122,7 +122,7 @@ def test_leaving_the_page_and_coming_back_keeps_the_run_and_the_settings():
     at.run()
     press(at, "train.start")
     run_until(at, lambda a: batches(a) >= 2)
-    at.switch_page("pages/lessons/home.py").run()
+    at.switch_page("ui/lessons/home.py").run()
     assert_no_exception(at)
     time.sleep(0.3)
     at.switch_page(PAGE).run()

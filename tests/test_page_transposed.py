@@ -10,7 +10,7 @@ from cnnviz.transpose import as_direct_convolution, conv_transpose2d, transpose_
 from tests.conftest import (assert_no_exception, error_elements, player_data, predict_check, run_page, screenshot,
                             wait_idle)
 
-PAGE = "pages/lessons/transposed.py"
+PAGE = "ui/lessons/transposed.py"
 KEY = "transposed."
 
 

@@ -9,7 +9,7 @@ from tests import reference
 from tests.conftest import (assert_no_exception, chart, heatmap_z, player_data, player_values, predict_check,
                             run_page)
 
-PAGE = "pages/lessons/volumes.py"
+PAGE = "ui/lessons/volumes.py"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 

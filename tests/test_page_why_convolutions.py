@@ -3,7 +3,7 @@ import json
 
 from tests.conftest import assert_no_exception, chart, heatmap_z, player_data, run_page
 
-PAGE = "pages/lessons/why_convolutions.py"
+PAGE = "ui/lessons/why_convolutions.py"
 
 
 def test_the_default_page_shows_the_course_numbers():

@@ -1,7 +1,7 @@
 """Every page in a real headless Chromium: it loads, shows no error, and leaves a screenshot."""
 import pytest
 
-from pages.common.menu import PAGES
+from ui.common.menu import PAGES
 from tests.conftest import error_elements, screenshot
 
 pytestmark = pytest.mark.browser

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from pages.common.menu import HOME
-from pages.schemas import SCHEMAS
+from ui.common.menu import HOME
+from ui.schemas import SCHEMAS
 from tests.conftest import assert_no_exception, run_page
 
 # Terms the Korean course notes keep in Latin letters, units and code words.

@@ -1,4 +1,4 @@
-"""The player's Python side (pages/common/player.py), through the test-only page under AppTest: what it
+"""The player's Python side (ui/common/player.py), through the test-only page under AppTest: what it
 sends the browser, the step it returns, and the GIF button."""
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def test_every_kind_of_animation_reaches_the_player(demo, frames):
 
 
 def test_the_gif_is_not_built_until_the_button_is_clicked(monkeypatch):
-    import pages.common.player as player_module
+    import ui.common.player as player_module
 
     built = []
     monkeypatch.setattr(player_module, "gif_bytes", lambda *args: built.append(args) or b"GIF89a")

@@ -12,7 +12,7 @@ def _page():
     import streamlit as st
 
     from cnnviz.quiz import conv_cell_question
-    from pages.common.predict import predict_first
+    from ui.common.predict import predict_first
 
     x = np.arange(16).reshape(4, 4)  # what a concept page would pass from its own settings
     question = conv_cell_question(x, np.ones((3, 3)), bias=1.0, cell=(1, 0))
@@ -52,8 +52,8 @@ def test_wrong_guess_is_revealed_as_wrong_and_unreadable_one_keeps_it_hidden():
 
 
 def test_question_key_follows_the_settings():
-    from pages.common.predict import question_key
-    from pages.schemas.quiz import QuizSettings
+    from ui.common.predict import question_key
+    from ui.schemas.quiz import QuizSettings
 
     a, b = QuizSettings.build({"seed": 4}), QuizSettings.build({"seed": 5})
     assert question_key("quiz", a) == question_key("quiz", QuizSettings.build({"seed": 4}))

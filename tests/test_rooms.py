@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from pages.common.rooms import ALPHABET, Limits, MemoryStore, RoomError, normal_code, room_store
+from ui.common.rooms import ALPHABET, Limits, MemoryStore, RoomError, normal_code, room_store
 from tests.redis_server import redis_server
 
 TTL = 0.5  # seconds: short, so that the Redis store's real expiry can be waited for
@@ -44,7 +44,7 @@ def make_store(request):
     import redis
 
     redis.Redis.from_url(url).flushdb()
-    from pages.common.rooms.redis_store import RedisStore
+    from ui.common.rooms.redis_store import RedisStore
 
     yield (lambda **limits: RedisStore(url, Limits(ttl=TTL, **limits))), time.sleep
 
@@ -213,7 +213,7 @@ def test_environment_picks_the_store(monkeypatch, redis_url):
     monkeypatch.delenv("CNNVIZ_REDIS_URL", raising=False)
     assert isinstance(room_store(), MemoryStore)
     monkeypatch.setenv("CNNVIZ_REDIS_URL", redis_url)
-    from pages.common.rooms.redis_store import RedisStore
+    from ui.common.rooms.redis_store import RedisStore
 
     store = room_store()
     assert isinstance(store, RedisStore)
@@ -223,7 +223,7 @@ def test_environment_picks_the_store(monkeypatch, redis_url):
 
 def test_unreachable_redis_is_a_room_error_not_a_library_message():
     pytest.importorskip("redis")
-    from pages.common.rooms.redis_store import RedisStore
+    from ui.common.rooms.redis_store import RedisStore
 
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))

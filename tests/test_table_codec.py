@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from pages.common.schema import read_link
-from pages.common.table_codec import MAX_ROWS, TableCodec
-from pages.schemas.architectures import ARCH_CODEC, ArchSettings
-from pages.schemas.layer_chain import CHAIN_CODEC, ChainSettings
+from ui.common.schema import read_link
+from ui.common.table_codec import MAX_ROWS, TableCodec
+from ui.schemas.architectures import ARCH_CODEC, ArchSettings
+from ui.schemas.layer_chain import CHAIN_CODEC, ChainSettings
 
 CELL = st.none() | st.text(st.characters(blacklist_characters=";,", blacklist_categories=("Cc", "Zs", "Zl", "Zp",
                                                                                              "Cs")),

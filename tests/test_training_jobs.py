@@ -1,4 +1,4 @@
-"""Training jobs in the app layer (pages/common/training): training process, pause/resume/stop/reset, step, pace,
+"""Training jobs in the app layer (ui/common/training): training process, pause/resume/stop/reset, step, pace,
 slots, held-out checks.
 
 Small, fast settings: a few hundred bundled MNIST images, small batches, a few seconds at most.
@@ -18,11 +18,11 @@ import pytest
 from cnnviz import nn
 from cnnviz.mnist import load_mnist
 from cnnviz.nn.training import confident_mistakes, held_out_sample
-from pages.common.training.job import (
+from ui.common.training.job import (
     FAILED, FINISHED, PAUSED, READY, RUNNING, STOPPED, WAITING, Dataset, TrainingConfig, TrainingJob,
 )
-from pages.common.training.session import TrainingSession
-from pages.common.training.slots import SlotManager, max_training_runs
+from ui.common.training.session import TrainingSession
+from ui.common.training.slots import SlotManager, max_training_runs
 
 TIMEOUT = 30
 
@@ -31,7 +31,7 @@ TIMEOUT = 30
 def _normal_priority(monkeypatch):
     """Training processes here run at the test's own priority: on a shared machine a niced one could wait for minutes
     (the lowered priority itself is tested below, and measured in bench/training_priority.py)."""
-    monkeypatch.setattr("pages.common.training.job.WORKER_NICENESS", 0)
+    monkeypatch.setattr("ui.common.training.job.WORKER_NICENESS", 0)
 
 
 @pytest.fixture(scope="module")
@@ -401,7 +401,7 @@ def run_script(path: Path, source: str, **popen) -> subprocess.Popen:
 
 
 def test_the_training_runs_in_a_child_process_at_a_lower_priority_than_the_server(data, monkeypatch):
-    monkeypatch.setattr("pages.common.training.job.WORKER_NICENESS", 10)  # the shipped value
+    monkeypatch.setattr("ui.common.training.job.WORKER_NICENESS", 10)  # the shipped value
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         monkeypatch.delenv(name, raising=False)
     job = TrainingJob(small(), data, SlotManager(1))
@@ -443,8 +443,8 @@ def test_the_training_process_ends_within_2_s_when_the_server_is_killed(tmp_path
     server = run_script(tmp_path / "server.py", """
 import time
 from cnnviz.mnist import load_mnist
-from pages.common.training.job import Dataset, TrainingConfig, TrainingJob
-from pages.common.training.slots import SlotManager
+from ui.common.training.job import Dataset, TrainingConfig, TrainingJob
+from ui.common.training.slots import SlotManager
 train, test = load_mnist("train", "bundled"), load_mnist("test", "bundled")
 job = TrainingJob(TrainingConfig(epochs=50, eval_size=100), Dataset(train.images[:320], train.labels[:320],
                   test.images, test.labels, "bundled"), SlotManager(1))
@@ -479,8 +479,8 @@ def test_the_training_process_runs_neither_the_servers_main_script_nor_streamlit
     server = run_script(tmp_path / "main.py", f"""
 import streamlit
 from cnnviz.mnist import load_mnist
-from pages.common.training.job import Dataset, TrainingConfig, TrainingJob
-from pages.common.training.slots import SlotManager
+from ui.common.training.job import Dataset, TrainingConfig, TrainingJob
+from ui.common.training.slots import SlotManager
 open({str(marker)!r}, 'a').write('main\\n')  # no __main__ guard: run again, this would write a second line
 train, test = load_mnist("train", "bundled"), load_mnist("test", "bundled")
 job = TrainingJob(TrainingConfig(epochs=1, batch_size=32, eval_size=100), Dataset(train.images[:96],
@@ -507,7 +507,7 @@ def test_a_training_process_that_dies_fails_the_run_with_the_reason(data):
 
 
 def test_a_training_process_that_cannot_start_fails_the_run_with_its_exit_code(data, monkeypatch):
-    monkeypatch.setattr("pages.common.training.child.BOOT", "import sys; sys.exit(3)")
+    monkeypatch.setattr("ui.common.training.child.BOOT", "import sys; sys.exit(3)")
     job = TrainingJob(small(), data, SlotManager(1))
     job.step()
     job.join(TIMEOUT)
@@ -516,7 +516,7 @@ def test_a_training_process_that_cannot_start_fails_the_run_with_its_exit_code(d
 
 
 def test_a_run_that_the_training_process_cannot_set_up_fails_with_the_reason(data, monkeypatch):
-    from pages.common.training import child
+    from ui.common.training import child
 
     out_of_memory = """
 def _recv_array(conn):
@@ -524,8 +524,8 @@ def _recv_array(conn):
 child._recv_array = _recv_array  # say, full MNIST in a small container
 """
     monkeypatch.setattr(child, "BOOT", child.BOOT.replace(
-        "from pages.common.training.child import serve\n",
-        "from pages.common.training import child\n" + out_of_memory + "serve = child.serve\n"))
+        "from ui.common.training.child import serve\n",
+        "from ui.common.training import child\n" + out_of_memory + "serve = child.serve\n"))
     job = TrainingJob(small(), data, SlotManager(1))
     job.step()
     job.join(TIMEOUT)

@@ -5,13 +5,13 @@ from urllib.parse import urlencode
 import pytest
 
 from cnnviz.locales import t
-from pages.common.schema import write_link
-from pages.schemas import SCHEMAS
+from ui.common.schema import write_link
+from ui.schemas import SCHEMAS
 from tests.conftest import error_elements, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
-VOLUMES = SCHEMAS["pages/lessons/volumes.py"]
-TRANSPOSED = SCHEMAS["pages/lessons/transposed.py"]
+VOLUMES = SCHEMAS["ui/lessons/volumes.py"]
+TRANSPOSED = SCHEMAS["ui/lessons/transposed.py"]
 
 # texts in labels, option labels, buttons and tabs whose box is narrower than the text (cut or ellipsised)
 CUT_TEXTS = """() => [...document.querySelectorAll(

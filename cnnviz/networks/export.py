@@ -191,7 +191,7 @@ def torch_code(network, input_shape) -> str:
 
 
 def network_snippets(network, input_shape) -> Snippets:
-    """Both exports for ``pages/common/code_panel.py``; a framework that cannot write the network gives None."""
+    """Both exports for ``ui/common/code_panel.py``; a framework that cannot write the network gives None."""
     def attempt(write):
         try:
             return write(network, input_shape)

@@ -1,6 +1,6 @@
 """Animations as data: grids placed on a board and one frame per engine trace step, for any renderer.
 
-An :class:`Animation` is what the browser player (pages/common/player.py) and the GIF renderer
+An :class:`Animation` is what the browser player (ui/common/player.py) and the GIF renderer
 (:mod:`cnnviz.viz.raster`) both draw; neither re-reads the engine. Positions are in cell units
 (a renderer picks the pixels per cell). Counting for people is 1-based (``Frame.number``, "row 1");
 the 0-based ``Frame.index`` is kept for hover only. No Plotly here.

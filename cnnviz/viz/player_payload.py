@@ -1,4 +1,4 @@
-"""The frame model as the compact JSON the browser player (pages/common/player.js) draws.
+"""The frame model as the compact JSON the browser player (ui/common/player.js) draws.
 
 Numbers arrive as the texts people read and cells as their fill colours, both computed here, so the
 player, the GIF and the tests agree on every number and colour. Cells are flat indices ``r·W + c``.

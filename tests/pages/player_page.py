@@ -16,7 +16,7 @@ import cnnviz  # noqa: E402
 from cnnviz.course import INPUTS, KERNELS  # noqa: E402
 from cnnviz.transpose import conv_transpose2d_stamps, transpose_geometry  # noqa: E402
 from cnnviz.viz import frames  # noqa: E402
-from pages.common.player import gif_download, player, speed_of  # noqa: E402
+from ui.common.player import gif_download, player, speed_of  # noqa: E402
 
 
 def demo(name: str, lang: str) -> frames.Animation:

@@ -1,6 +1,8 @@
 """Shared fixtures: AppTest helpers, and a real `streamlit run` + headless Chromium for browser tests."""
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -56,6 +58,12 @@ def run_page(path: str, timeout: float = 60, query: dict | None = None, **state)
     if path != "ui/lessons/home.py":
         at.switch_page(path).run()
     return at
+
+
+def run_in_own_loop(coroutine):
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps an event loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def assert_no_exception(at) -> None:

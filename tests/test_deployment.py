@@ -7,7 +7,6 @@ reconnect to the survivor), and that a live-poll room opened through one replica
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import re
 import shutil
 import urllib.request
@@ -17,18 +16,13 @@ import pytest
 
 from bench.st_client import Student
 from deploy.serve import free_port, nginx_binary, nginx_conf, start_nginx, start_redis, start_replica, wait_ok
+from tests.conftest import run_in_own_loop
 
 pytestmark = [
     pytest.mark.deployment,
     pytest.mark.skipif(nginx_binary() is None or shutil.which("redis-server") is None,
                        reason="needs Debian's nginx and redis-server (see .ci/run)"),
 ]
-
-
-def run_in_own_loop(coroutine) -> None:
-    """asyncio.run in a thread of its own: the browser tests' Playwright keeps an event loop running in this one."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bench.st_client import Student, key_of
-from tests.conftest import streamlit_server
+from tests.conftest import run_in_own_loop, streamlit_server
 
 PAGES = ("convolution", "pooling", "padding_stride", "edges", "architectures", "volumes", "transposed", "training")
 CONTROL = {"convolution": "conv.bias", "pooling": "pool.size", "padding_stride": "padstride.size_h",
@@ -23,7 +23,7 @@ async def _first_visits(url: str, count: int) -> list[Student]:
 
 def test_a_burst_of_first_visits_to_a_fresh_server_opens_each_page_without_page_not_found():
     with streamlit_server("streamlit-first-visits.log") as url:
-        students = asyncio.run(_first_visits(url, 24))
+        students = run_in_own_loop(_first_visits(url, 24))
     assert [s.page for s in students if s.not_found] == []
     for s in students:
         keys = {key_of(w) for w in s.kinds}

@@ -163,4 +163,5 @@ def show(settings: ConvSettings, lesson: Lesson) -> None:
 
 
 st.title(tr("nav.convolution.title"))
-lesson_page(ConvSettings, "conv.intro", read_settings, show)
+lesson_page(ConvSettings, "conv.intro", read_settings, show,
+            stepped=("bias", "pad_h", "pad_w", "stride_h", "stride_w", "dilation_h", "dilation_w"))

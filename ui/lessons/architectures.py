@@ -165,4 +165,5 @@ def show(s: ArchSettings) -> None:
 
 
 st.title(tr("nav.architectures.title"))
-lesson_page(ArchSettings, "arch.intro", read_settings, lambda settings, _: show(settings))
+lesson_page(ArchSettings, "arch.intro", read_settings, lambda settings, _: show(settings),
+            stepped=("channels", "height", "width"))

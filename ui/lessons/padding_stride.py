@@ -215,4 +215,5 @@ def show(settings: PaddingStrideSettings) -> None:
 
 
 st.title(tr("nav.padding_stride.title"))
-lesson_page(PaddingStrideSettings, "padstride.intro", read_settings, lambda settings, _: show(settings))
+lesson_page(PaddingStrideSettings, "padstride.intro", read_settings, lambda settings, _: show(settings),
+            stepped=tuple(f"{name}_{axis}" for axis in ("h", "w") for name in PAIRS))

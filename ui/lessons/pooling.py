@@ -185,4 +185,5 @@ def show(settings: PoolSettings, lesson: Lesson) -> None:
 
 
 st.title(tr("nav.pooling.title"))
-lesson_page(PoolSettings, "pool.intro", read_settings, show)
+lesson_page(PoolSettings, "pool.intro", read_settings, show,
+            stepped=("height", "width", "seed", "size", "stride", "padding"))

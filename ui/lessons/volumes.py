@@ -178,4 +178,5 @@ def show(settings: VolumeSettings, lesson: Lesson) -> None:
 
 
 st.title(tr("nav.volumes.title"))
-lesson_page(VolumeSettings, "volumes.intro", read_settings, show)
+lesson_page(VolumeSettings, "volumes.intro", read_settings, show,
+            stepped=("size", "channels", "filters", "kernel", "seed", "padding", "stride"))

@@ -8,6 +8,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
 
+import ui.preload  # noqa: E402,F401 — first: the app's modules imported by one thread (see ui/preload.py)
 from ui.common.controls import presenting  # noqa: E402
 from ui.common.menu import HOME, PAGES  # noqa: E402
 from ui.common.text import begin_run, language_control, tr  # noqa: E402

@@ -36,7 +36,7 @@ class Run:
     seconds: float
     elements: int  # new elements drawn (new_element deltas, or references to ones the client holds)
     received_bytes: int
-    texts: list[str] = field(default_factory=list)  # markdown / alert bodies, to look for words in tests
+    texts: list[str] = field(default_factory=list)  # markdown / alert bodies, exceptions: words for tests
 
 
 def widget_state(kind: str, el) -> WidgetState | None:
@@ -225,6 +225,8 @@ class Student:
                     texts.append(el.body)
                 elif el_kind == "metric":
                     texts.append(f"{el.label}={el.body}")
+                elif el_kind == "exception":  # an uncaught error in the script (its type and message)
+                    texts.append(f"exception {el.type}: {el.message}")
                 wid = getattr(el, "id", "")
                 if isinstance(wid, str) and wid.startswith("$$ID-"):
                     self.kinds[wid] = el_kind

@@ -10,9 +10,9 @@ switches.
 """
 from __future__ import annotations
 
-import streamlit as st
-
 from collections.abc import Callable
+
+import streamlit as st
 
 from cnnviz.code_snippets import Snippets
 from ui.common.text import tr

@@ -12,6 +12,9 @@ import ui.preload  # noqa: E402,F401 — first: the app's modules imported by on
 from ui.common.controls import presenting  # noqa: E402
 from ui.common.menu import HOME, PAGES  # noqa: E402
 from ui.common.text import begin_run, language_control, tr  # noqa: E402
+from ui.theme_message import install as memoise_theme  # noqa: E402
+
+memoise_theme()  # Streamlit's theme message, built once per theme instead of on every rerun
 
 begin_run()  # before any text: the language is looked up once per run
 st.set_page_config(page_title=tr("app.title"), page_icon="static/favicon.png", layout="wide",

@@ -81,7 +81,7 @@ def player_data(at, key: str) -> dict:
     """What the player ``key`` (ui/common/player.py) was sent: its payload, step and speed."""
     found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
     assert len(found) == 1, f"no single player with key {key!r}"
-    return json.loads(found[0].proto.json)
+    return json.loads(found[0].proto.bytes)  # UTF-8 JSON: ui/common/player.py sends bytes
 
 
 def player_values(data: dict, grid: int) -> np.ndarray:

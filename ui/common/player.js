@@ -220,7 +220,8 @@ if (!window.__cnnvizPlayerKeys) {
   }, true);
 }
 
-export default function ({ parentElement, data, setStateValue }) {
+export default function ({ parentElement, data: bytes, setStateValue }) {
+  const data = JSON.parse(new TextDecoder().decode(bytes));  // ui/common/player.py sends UTF-8 JSON bytes
   const root = parentElement.querySelector(".player");
   let api = root.__player;
   if (!api || root.dataset.signature !== data.signature) {

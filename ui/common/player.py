@@ -50,11 +50,17 @@ def _state(key: str, name: str):
 
 
 @functools.lru_cache(maxsize=32)
-def _prepared(animation: Animation) -> tuple[dict, str]:
-    """The payload and a short signature of it, once per animation object (a page that caches its
+def _prepared(animation: Animation) -> tuple[bytes, str]:
+    """The payload as UTF-8 JSON and a short signature of it, once per animation object (a page that caches its
     animation pays for neither on a rerun)."""
-    data = payload(animation)
-    return data, hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    encoded = json.dumps(payload(animation), ensure_ascii=False, separators=(",", ":")).encode()
+    return encoded, hashlib.sha1(encoded).hexdigest()[:16]
+
+
+def _data(encoded: bytes, **rest) -> bytes:
+    """What the browser gets, as bytes: Streamlit forwards bytes as they are and keys the element on their hash,
+    where a dict would be JSON-encoded twice on every rerun (once sorted, for the element's identity)."""
+    return b'{"payload":' + encoded + b"," + json.dumps(rest, separators=(",", ":")).encode()[1:]
 
 
 def player(animation: Animation, key: str, step: int = 1, speed: float = 1.0, presenter: bool = False,
@@ -68,10 +74,10 @@ def player(animation: Animation, key: str, step: int = 1, speed: float = 1.0, pr
     """
     total = len(animation.frames)
     step = min(max(int(step), 1), total)
-    data, signature = _prepared(animation)
-    result = _PLAYER(key=key, data={"payload": data, "signature": signature, "step": step,
-                                    "speed": speed if speed in SPEEDS else 1.0, "key": key.replace(".", "-"),
-                                    "presenter": presenter},
+    encoded, signature = _prepared(animation)
+    result = _PLAYER(key=key, data=_data(encoded, signature=signature, step=step,
+                                         speed=speed if speed in SPEEDS else 1.0, key=key.replace(".", "-"),
+                                         presenter=presenter),
                      default={"step": step, "speed": speed},
                      on_step_change=(lambda: on_step(int(_state(key, "step")))) if on_step else (lambda: None),
                      on_speed_change=lambda: None)

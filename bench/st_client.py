@@ -243,8 +243,9 @@ class Student:
                         seen[wid] = self.states[wid] if wid in self.states and not _reset(el_kind, el) else state
             elif kind == "auto_rerun":
                 self.auto[fm.auto_rerun.fragment_id] = fm.auto_rerun.interval
-            elif kind == "stop_auto_rerun":
-                self.auto.pop(fm.stop_auto_rerun.fragment_id, None)
+            elif kind == "stop_auto_rerun":  # fragments that went away (a nested run_every one no longer drawn)
+                for fragment in fm.stop_auto_rerun.fragment_ids:
+                    self.auto.pop(fragment, None)
             elif kind == "script_finished":
                 status = fm.script_finished
                 if status in (fm.FINISHED_SUCCESSFULLY, fm.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):

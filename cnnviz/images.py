@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import math
-import struct
 from dataclasses import dataclass
 
 import numpy as np

@@ -77,11 +77,16 @@ def chart(at, key: str) -> dict:
     return json.loads(found[0].proto.spec)
 
 
+def sent_to_player(component) -> dict:
+    """What a player element (ui/common/player.py) was sent, decoded: it sends UTF-8 JSON bytes."""
+    return json.loads(component.proto.bytes)
+
+
 def player_data(at, key: str) -> dict:
     """What the player ``key`` (ui/common/player.py) was sent: its payload, step and speed."""
     found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
     assert len(found) == 1, f"no single player with key {key!r}"
-    return json.loads(found[0].proto.bytes)  # UTF-8 JSON: ui/common/player.py sends bytes
+    return sent_to_player(found[0])
 
 
 def player_values(data: dict, grid: int) -> np.ndarray:

@@ -6,9 +6,9 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st_
 
-from ui.common.schema import from_link, read_link, to_link, write_link
+from ui.common.schema import from_link, read_link, write_link
 from ui.schemas import SCHEMAS
-from tests.conftest import assert_no_exception, run_page
+from tests.conftest import assert_no_exception, run_page, sent_to_player
 
 PAGES = sorted(SCHEMAS)
 HOSTILE = ["banana", "-99999", "1e309", "9" * 40, "", "\x00", "1\x00", "nan", "inf", "0x10", "½", "1" * 5000,
@@ -16,7 +16,7 @@ HOSTILE = ["banana", "-99999", "1e309", "9" * 40, "", "\x00", "1\x00", "nan", "i
 
 
 def _charts(at) -> list[dict]:
-    players = [json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.component_name == "cnnviz.player"]
+    players = [sent_to_player(c) for c in at.get("bidi_component") if c.proto.component_name == "cnnviz.player"]
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")] + players
 
 

@@ -1,7 +1,6 @@
 """Hostile input on the pages (issue 15): the engine's refusals arrive as messages, never as tracebacks."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from tests import hostile_files as h

@@ -110,8 +110,8 @@ def test_ceil_mode_adds_the_window_that_floor_mode_drops():
     ceil = run_page(PAGE, **state, **{"pool.ceil": True})
     assert final_output(floor).shape == (2, 2)
     assert final_output(ceil).shape == (3, 3)
-    assert any("no window reaches" in c.value for c in floor.caption)
-    assert any("hangs over the edge" in c.value for c in ceil.caption)
+    assert any("no window reaches" in m.value for m in floor.markdown)  # notes under the formula, in its element
+    assert any("hangs over the edge" in m.value for m in ceil.markdown)
 
 
 def test_padding_is_limited_to_half_the_window_so_a_window_of_1_allows_none():
@@ -163,7 +163,7 @@ def test_the_page_reads_in_korean_with_the_same_numbers():
     assert at.slider(key="pool.size").label == "윈도우 크기 f"
     assert "4×4 강의 예시 (2×2, 스트라이드 2)" in at.selectbox(key="pool.example").options
     assert any("출력 <b>2 × 2</b>" in m.value for m in at.markdown)
-    assert any("어떤 윈도우도 패딩된 4행에 닿지 않습니다" in c.value for c in at.caption)
+    assert any("어떤 윈도우도 패딩된 4행에 닿지 않습니다" in m.value for m in at.markdown)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["풀링: 3×5×5 → 3×2×2"] == "파라미터 0개"
     assert metrics["학습되는 파라미터"] == "0"

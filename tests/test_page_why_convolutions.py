@@ -1,7 +1,7 @@
 """The "Why convolutions?" page: the course's numbers, the sparsity player, translation, errors in Korean."""
 import json
 
-from tests.conftest import assert_no_exception, chart, heatmap_z, player_data, run_page
+from tests.conftest import assert_no_exception, heatmap_z, player_data, run_page
 
 PAGE = "ui/lessons/why_convolutions.py"
 

@@ -8,7 +8,7 @@ import pytest
 
 from ui.common.menu import HOME
 from ui.schemas import SCHEMAS
-from tests.conftest import assert_no_exception, run_page
+from tests.conftest import assert_no_exception, run_page, sent_to_player
 
 # Terms the Korean course notes keep in Latin letters, units and code words.
 KEPT = {"ReLU", "Leaky", "Sigmoid", "Tanh", "Sobel", "Scharr", "Prewitt", "Roberts", "Laplacian", "MNIST", "LeNet",
@@ -51,7 +51,7 @@ def shown_texts(at) -> list[str]:
         texts += [t.get("name", "") for t in spec.get("data", []) if isinstance(t.get("name"), str)]
     for player in at.get("bidi_component"):
         if player.proto.component_name == "cnnviz.player":
-            shown = json.loads(player.proto.json)["payload"]
+            shown = sent_to_player(player)["payload"]
             texts += [g["title"] for g in shown["grids"]] + [shown["caption"]] + list(shown["words"].values())
     return [t for t in texts if t]
 

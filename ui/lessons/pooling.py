@@ -86,11 +86,8 @@ def pooling(image: tuple, window: tuple, language: str) -> tuple:
 
 
 def show_formula(s: PoolSettings, geo) -> None:
-    """The output size and its formulas, one element; the notes under them, another."""
-    formula, params = st.columns([3, 1], gap="large")
-    formula.markdown(f"<div style='font-size:1.25rem'>{tr('pool.output_size', h=geo.rows.out, w=geo.cols.out)}"
-                     f"</div>\n\n{tr('pool.formula_rows')} {unbroken(geo.rows.formula())}  \n"
-                     f"{tr('pool.formula_cols')} {unbroken(geo.cols.formula())}", unsafe_allow_html=True)
+    """The output size, its formulas and the notes under them beside the parameter count: one row of two
+    elements (columns would add three blocks; a note of its own would move every element after it)."""
     notes = [tr(f"pool.padding_note.{s.mode}")] if s.padding else []
     floor = cnnviz.pool_geometry(s.input_shape, s.size, s.stride, s.padding, ceil_mode=False)
     if s.ceil and geo.out_shape != floor.out_shape:
@@ -98,9 +95,13 @@ def show_formula(s: PoolSettings, geo) -> None:
     for name, ax in (("rows", geo.rows), ("cols", geo.cols)):
         if ax.unreached():
             notes.append(tr(f"pool.unreached_{name}", which=", ".join(str(m) for m in ax.unreached())))
-    if notes:
-        formula.caption("\n\n".join(notes))
-    params.metric(tr("pool.params_metric"), 0, help=tr("pool.params_help"))
+    row = st.container(horizontal=True, horizontal_alignment="distribute", gap="large")
+    row.markdown(f"<div style='font-size:1.25rem'>{tr('pool.output_size', h=geo.rows.out, w=geo.cols.out)}"
+                 f"</div>\n\n{tr('pool.formula_rows')} {unbroken(geo.rows.formula())}  \n"
+                 f"{tr('pool.formula_cols')} {unbroken(geo.cols.formula())}"
+                 + "".join(f"\n\n<small style='opacity:0.6'>{note}</small>" for note in notes),  # st.caption's look
+                 unsafe_allow_html=True)
+    row.metric(tr("pool.params_metric"), 0, help=tr("pool.params_help"), width="content")
 
 
 def _remember_step(n: int) -> None:
@@ -125,7 +126,7 @@ def show_animation(s: PoolSettings, animation) -> None:
 
 
 def show_gradient(s: PoolSettings, figure: dict) -> None:
-    text, picture = st.columns([1, 1.6], gap="large")
+    text, picture = st.columns([1, 1.6], gap="large")  # a row would wrap: the figure keeps its own width
     text.markdown(tr(f"pool.gradient.{s.mode}"))
     with picture:
         show_figure(figure, key="pool.winners", width="content")

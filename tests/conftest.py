@@ -5,6 +5,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import json
+import re
 import os
 import shutil
 import socket
@@ -75,6 +76,11 @@ def chart(at, key: str) -> dict:
     found = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
     assert len(found) == 1, f"no single chart with key {key!r}"
     return json.loads(found[0].proto.spec)
+
+
+def plain(markdown: str) -> str:
+    """A markdown element's text as read: HTML tags (the spans that keep a formula unbroken) taken out."""
+    return re.sub(r"<[^>]+>", "", markdown)
 
 
 def sent_to_player(component) -> dict:

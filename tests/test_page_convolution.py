@@ -1,10 +1,12 @@
 """The "Convolution, step by step" page, driven like a user would."""
 
+import re
+
 import numpy as np
 import pytest
 
 import cnnviz
-from tests.conftest import assert_no_exception, player_data, player_values, run_page
+from tests.conftest import assert_no_exception, plain, player_data, player_values, run_page
 
 PAGE = "ui/lessons/convolution.py"
 
@@ -18,14 +20,14 @@ def test_default_page_shows_the_vertical_edge_example():
     at = run_page(PAGE)
     assert_no_exception(at)
     assert _output(at).tolist() == [[0, 30, 30, 0]] * 4
-    assert any("Output size** 4 × 4" in m.value for m in at.markdown)
+    assert any("Output size** 4 × 4" in plain(m.value) for m in at.markdown)
 
 
 def test_the_formula_is_substituted_with_the_users_numbers():
     at = run_page(PAGE, **{"conv.input_text": "\n".join(["1 2 3 4 5 6 7"] * 7), "conv.kernel_text": "1 1 1\n1 1 1\n1 1 1",
                            "conv.pad_h": 1, "conv.pad_w": 1, "conv.stride_h": 2, "conv.stride_w": 2})
     assert_no_exception(at)
-    assert any("⌊(7 + 2·1 − 3)/2⌋ + 1 = 4" in m.value for m in at.markdown)
+    assert any("⌊(7 + 2·1 − 3)/2⌋ + 1 = 4" in plain(m.value) for m in at.markdown)
 
 
 def test_unreached_columns_are_announced():
@@ -101,7 +103,7 @@ def test_the_step_of_the_lesson_opens_the_player_there_with_its_arithmetic():
 def test_a_single_output_cell_shows_its_arithmetic_without_a_step_slider():
     at = run_page(PAGE, **{"conv.input_text": "1 2\n3 4", "conv.kernel_text": "1 1\n1 1"})
     assert_no_exception(at)
-    assert any("Output size** 1 × 1" in m.value for m in at.markdown)
+    assert any("Output size** 1 × 1" in plain(m.value) for m in at.markdown)
     assert any("1·1 + 2·1 + 3·1 + 4·1 = 10" in m.value for m in at.markdown)
 
 
@@ -159,6 +161,8 @@ def test_a_wrong_feature_map_guess_shows_the_gap_as_a_difference_heatmap():
 
 def test_the_chosen_cells_window_kernel_and_products_are_shown_as_small_tables():
     at = run_page(PAGE)
-    grids = [m.value for m in at.markdown if "cnnviz-grid" in m.value]
-    assert len(grids) == 3  # window, kernel, products of output cell (1, 1)
+    shown = [m.value for m in at.markdown if "cnnviz-grid" in m.value]
+    assert len(shown) == 1  # one element: window, kernel and products of output cell (1, 1) side by side
+    grids = shown[0].split("<table")[1:]
+    assert len(grids) == 3 and ["Window of the input", "Kernel", "Products"] == re.findall(r"<small[^>]*>([^<]+)<", shown[0])
     assert grids[2].count("<td>−10</td>") == 3 and grids[2].count("<td>10</td>") == 3

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench.st_client import Student, key_of
-from tests.conftest import run_in_own_loop
+from tests.conftest import plain, run_in_own_loop
 
 STEPPED = {"convolution": ("conv.bias", "conv.kernel_text"), "pooling": ("pool.stride", "pool.mode"),
            "padding_stride": ("padstride.stride_h", "padstride.padding_mode"),
@@ -47,9 +47,9 @@ def test_a_step_redraws_the_figures_with_the_new_value_and_an_outer_change_reach
         s = Student(streamlit_url, "convolution")
         await s.open()
         run = await s.change("conv.stride_w", 2)  # stepped: the formula follows
-        assert any("⌊(6 − 3)/2⌋ + 1 = 2" in t for t in run.texts), run.texts
+        assert any("⌊(6 − 3)/2⌋ + 1 = 2" in plain(t) for t in run.texts), run.texts
         run = await s.change("conv.padding_mode", "full")  # another control: the stepped boxes see it too
-        assert any("⌊(6 + 2·2 − 3)/2⌋ + 1 = 4" in t for t in run.texts), run.texts  # pad 2 a side, stride 2
+        assert any("⌊(6 + 2·2 − 3)/2⌋ + 1 = 4" in plain(t) for t in run.texts), run.texts  # pad 2 a side, stride 2
         await s.close()
 
     run_in_own_loop(visit())

@@ -1,6 +1,7 @@
 """Convolution, step by step: the kernel slides over the padded input; every output cell's arithmetic."""
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 import numpy as np
@@ -15,10 +16,10 @@ from cnnviz.viz.board import html_grid
 from cnnviz.viz.frames import convolution_animation
 from ui.common.code_panel import code_panel
 from ui.common.controls import Lesson, in_order, lesson_page, presenting
+from ui.common.formulas import NOWRAP, unbroken
 from ui.common.player import gif_download, player, speed_of
 from ui.common.predict import predict_first, question_key
 from ui.common.text import error_text, lang, tr
-from ui.schemas import SETTINGS_HASH
 from ui.schemas.convolution import MAX_KERNEL, ConvSettings
 
 PREDICT_MAP_CELLS = 16  # up to 4×4 outputs a student types the whole feature map; beyond, one cell
@@ -63,31 +64,33 @@ def read_settings(lesson: Lesson) -> ConvSettings:
     return lesson.settings()
 
 
+@functools.lru_cache(maxsize=64)
+def parsed(source: str, limit: int | None = None) -> np.ndarray:
+    """A typed matrix as a read-only array, read once per text (a step of another setting costs nothing).
+    Raises ValueError as ``parse_matrix`` does (not remembered)."""
+    array = parse_matrix(source, max_size=limit) if limit else parse_matrix(source)
+    array.setflags(write=False)
+    return array
+
+
 def parse(s: ConvSettings):
     """The typed input and kernel as arrays; a st.error naming the part and stop when one cannot be read."""
     arrays = []
     for part, source, limit in (("input", s.input_text, None), ("kernel", s.kernel_text, MAX_KERNEL)):
         try:
-            arrays.append(parse_matrix(source, max_size=limit) if limit else parse_matrix(source))
+            arrays.append(parsed(source, limit))
         except ValueError as err:
             st.error(tr(f"conv.error.{part}", message=error_text(err)), icon=":material/error:")
             st.stop()
     return arrays
 
 
-@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=SETTINGS_HASH)
-def compute(x: np.ndarray, w: np.ndarray, s: ConvSettings):
-    """The trace of every output cell. Raises CnnvizError for impossible geometry."""
-    stride, dilation = (s.stride_h, s.stride_w), (s.dilation_h, s.dilation_w)
-    return cnnviz.conv2d_trace(x, w, np.array([s.bias]), stride, s.padding, dilation, s.flip)
-
-
 def show_formula(geo) -> None:
     rows, cols = geo.rows, geo.cols
-    line = st.container(horizontal=True, gap="large")
-    line.markdown(tr("conv.output_size", h=rows.out, w=cols.out), width="content")
-    line.markdown(tr("conv.formula.rows", formula=rows.formula()), width="content")
-    line.markdown(tr("conv.formula.cols", formula=cols.formula()), width="content")
+    parts = (NOWRAP.format(tr("conv.output_size", h=rows.out, w=cols.out)),
+             tr("conv.formula.rows", formula=unbroken(rows.formula())),
+             tr("conv.formula.cols", formula=unbroken(cols.formula())))
+    st.markdown("&emsp;&emsp;&emsp;".join(parts), unsafe_allow_html=True)  # one element; a line breaks at an " = "
     if geo.pads[0][0] != geo.pads[0][1] or geo.pads[1][0] != geo.pads[1][1]:
         st.caption(tr("conv.asymmetric_padding", top=geo.pads[0][0], bottom=geo.pads[0][1],
                       left=geo.pads[1][0], right=geo.pads[1][1]))
@@ -104,9 +107,9 @@ def show_step(step, flip: bool) -> None:
     st.markdown(tr("conv.cell.heading", row=step.index[-2] + 1, col=step.index[-1] + 1)
                 + f"\n\n<div style='font-size:1.4rem'>{step.equation}</div>", unsafe_allow_html=True)
     names = ("conv.cell.window", "conv.cell.kernel_flipped" if flip else "conv.cell.kernel", "conv.cell.products")
-    grids = st.container(horizontal=True, gap="large")
-    for name, values in zip(names, (step.patch, step.kernel, step.products)):
-        grids.markdown(f":gray[:small[{tr(name)}]]\n\n{html_grid(values)}", unsafe_allow_html=True, width="stretch")
+    grids = "".join(f"<div style='flex:1'><small style='opacity:0.6'>{tr(name)}</small>{html_grid(values)}</div>"
+                    for name, values in zip(names, (step.patch, step.kernel, step.products)))
+    st.markdown(f"<div style='display:flex;flex-wrap:wrap;gap:2rem'>{grids}</div>", unsafe_allow_html=True)
 
 
 def _remember_step(n: int) -> None:
@@ -114,11 +117,15 @@ def _remember_step(n: int) -> None:
     st.session_state["conv.step"] = n
 
 
-@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=SETTINGS_HASH)
-def animate(x: np.ndarray, w: np.ndarray, s: ConvSettings, language: str):
-    """The trace and its frames, the same objects on every rerun (a step change costs nothing);
-    ``s`` with its step left at 1, since the frames do not depend on it."""
-    trace = compute(x, w, s)
+# Keyed on the settings themselves (a frozen dataclass): functools, not st.cache_*, which hashes the arrays and the
+# settings' repr on every rerun
+@functools.lru_cache(maxsize=32)
+def animate(s: ConvSettings, language: str):
+    """The trace of every output cell and its frames, the same objects on every rerun; ``s`` with its step and
+    "Predict first" at their defaults, since neither changes them. Raises CnnvizError for impossible geometry."""
+    x, w = parsed(s.input_text), parsed(s.kernel_text, MAX_KERNEL)
+    stride, dilation = (s.stride_h, s.stride_w), (s.dilation_h, s.dilation_w)
+    trace = cnnviz.conv2d_trace(x, w, np.array([s.bias]), stride, s.padding, dilation, s.flip)
     return trace, convolution_animation(trace, s.flip, language)
 
 
@@ -138,7 +145,7 @@ def show(settings: ConvSettings, lesson: Lesson) -> None:
     """The formula, the animation and the arithmetic of the chosen output cell."""
     x, w = parse(settings)
     try:
-        trace, animation = animate(x, w, replace(settings, step=1), lang())
+        trace, animation = animate(replace(settings, step=1, predict=False), lang())
     except ValueError as err:
         st.error(tr("conv.error.geometry", message=error_text(err)), icon=":material/error:")
         return

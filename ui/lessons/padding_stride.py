@@ -104,16 +104,16 @@ def _axes(s: PaddingStrideSettings, geo) -> list:
 
 def show_output_size(s: PaddingStrideSettings, geo) -> None:
     st.markdown(f"{tr('padstride.out.general')} {unbroken(GENERAL_FORMULA)}", unsafe_allow_html=True)
-    size, axes = st.columns([1, 4])
+    row = st.container(horizontal=True, gap="large")  # one block (two columns would be three)
     if geo is not None:
-        size.metric(tr("padstride.out.metric"), f"{geo.rows.out} × {geo.cols.out}")
+        row.metric(tr("padstride.out.metric"), f"{geo.rows.out} × {geo.cols.out}", width="content")
     cells = []  # rows and columns side by side in one element (two columns would be three)
     for name, (ax, message) in zip(("rows", "cols"), _axes(s, geo)):
         worked = f"<span style='font-size:1.5rem'>{unbroken(ax.worked())}</span>" if ax is not None else \
             f":red[{message}]"
         cells.append(f"<div>\n\n**{tr(f'padstride.out.{name}')}**  \n{worked}\n\n</div>")
-    axes.markdown(f"<div style='display:grid;grid-template-columns:1fr 1fr;gap:1rem'>\n{''.join(cells)}\n</div>",
-                  unsafe_allow_html=True)
+    row.markdown(f"<div style='display:grid;grid-template-columns:1fr 1fr;gap:1rem'>\n{''.join(cells)}\n</div>",
+                 unsafe_allow_html=True, width="stretch")
     if geo is None:
         st.info(tr("padstride.needs_possible"), icon=":material/info:")
         return

@@ -75,15 +75,18 @@ def table_summary(rows: list[dict], shape: tuple[int, int, int]):
     return summarize_table(rows, shape)
 
 
+TOTALS_CSS = "<style>.st-key-arch-totals > div { flex: 1 1 0; min-width: 8rem; }</style>"  # four equal columns
+
+
 def show_totals(summary, note: str) -> None:
-    cols = st.columns(4)
-    cols[0].metric(tr("arch.total.params"), f"{summary.total_params:,}", help=tr("arch.total.params_help"))
-    cols[1].metric(tr("arch.total.macs"), short_number(summary.total_macs),
-                   help=tr("arch.total.macs_help", macs=f"{summary.total_macs:,}"))
-    cols[2].metric(tr("arch.total.output"), shape_text(summary.output_shape))
-    cols[3].metric(tr("arch.total.activations"), short_number(summary.total_activations),
-                   help=tr("arch.total.activations_help", values=f"{summary.total_activations:,}",
-                           bytes=short_number(4 * summary.total_activations)))
+    row = st.container(horizontal=True, key="arch.totals")  # one block (four columns would be five); TOTALS_CSS
+    row.metric(tr("arch.total.params"), f"{summary.total_params:,}", help=tr("arch.total.params_help"))
+    row.metric(tr("arch.total.macs"), short_number(summary.total_macs),
+               help=tr("arch.total.macs_help", macs=f"{summary.total_macs:,}"))
+    row.metric(tr("arch.total.output"), shape_text(summary.output_shape))
+    row.metric(tr("arch.total.activations"), short_number(summary.total_activations),
+               help=tr("arch.total.activations_help", values=f"{summary.total_activations:,}",
+                       bytes=short_number(4 * summary.total_activations)))
     if note:
         st.caption(note)
 
@@ -165,5 +168,6 @@ def show(s: ArchSettings) -> None:
 
 
 st.title(tr("nav.architectures.title"))
+st.html(TOTALS_CSS)  # sent once per page run, not per step
 lesson_page(ArchSettings, "arch.intro", read_settings, lambda settings, _: show(settings),
             stepped=("channels", "height", "width"))

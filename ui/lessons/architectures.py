@@ -103,8 +103,7 @@ def show_charts(rows) -> None:
     groups = group_labels(lang())
     for value in ("params", "activations"):  # full width: at 1280 px half a page wraps the legend over the title
         show_figure(layer_bars(rows, value, tr(f"arch.charts.{value}"), tr(f"arch.charts.{value}_axis"), groups),
-                    key=f"arch.charts.{value}")
-    st.caption(tr("arch.charts.caption"))
+                    key=f"arch.charts.{value}")  # their caption heads the comparisons (show_comparisons)
 
 
 def network(s: ArchSettings):
@@ -162,7 +161,7 @@ def show(s: ArchSettings) -> None:
         show_table(layer_records(chart_rows, lang(), (error_name, reason_text(error.reason, error.cause, lang()))
                                  if error else None, skipped), key="arch.layers", layer_width=250)
     show_charts(chart_rows)
-    show_comparisons(summary, broken, s.compare)
+    show_comparisons(summary, broken, s.compare, tr("arch.charts.caption") if chart_rows else "")
     if not broken:
         code_panel(lambda: code_snippets(s.preset, s.layers if s.editing else None, s.input_shape, network(s)))
 

@@ -5,7 +5,7 @@ import functools
 
 import streamlit as st
 
-from cnnviz.networks import PRESETS, summarize
+from cnnviz.networks import PRESETS
 from cnnviz.networks.export import network_snippets
 from cnnviz.networks.table import ACTIVATIONS, LAYER_TYPES, network_from_table, summarize_table
 from cnnviz.quiz import network_params_question
@@ -20,7 +20,7 @@ from ui.common.network_views import show_comparisons, show_table
 from ui.common.predict import predict_first, question_key, show_question
 from ui.common.table_codec import editor_key
 from ui.common.text import error_text, lang, tr
-from ui.schemas.architectures import ARCH_CODEC, CHAINS, ArchSettings, preset_text
+from ui.schemas.architectures import ARCH_CODEC, CHAINS, ArchSettings, preset_summary, preset_text
 
 
 def _preset_changed() -> None:
@@ -63,11 +63,6 @@ def layer_editor(s: ArchSettings) -> None:
             "activation": column.SelectboxColumn(tr("arch.col.activation"), options=list(ACTIVATIONS))})
     layers = ARCH_CODEC.encode(edited.to_dict("records"))
     st.session_state["arch.layers"] = "" if layers == preset_text(s.preset) else layers
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)  # the same frozen Summary, not a pickled copy per rerun
-def preset_summary(name: str, shape: tuple[int, int, int]):
-    return summarize(name, shape, strict=False)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

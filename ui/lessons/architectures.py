@@ -70,7 +70,10 @@ def table_summary(rows: list[dict], shape: tuple[int, int, int]):
     return summarize_table(rows, shape)
 
 
-TOTALS_CSS = "<style>.st-key-arch-totals > div { flex: 1 1 0; min-width: 8rem; }</style>"  # four equal columns
+TOTALS_CSS = """<style>  /* the totals' row lays out as st.columns(4) would: four equal columns, stacked on a phone */
+.st-key-arch-totals > div { flex: 1 1 0; }
+@media (max-width: 640px) { .st-key-arch-totals > div { min-width: 100%; } }
+</style>"""
 
 
 def show_totals(summary, note: str) -> None:

@@ -105,12 +105,17 @@ def _grouping(language: str) -> tuple[list[dict], str]:
 FIXED = {"stacked": _stacked, "bottleneck": _bottleneck, "grouping": _grouping}
 
 
-def show_comparisons(summary, broken: bool, chosen: str) -> None:
+def show_comparisons(summary, broken: bool, chosen: str, caption: str = "") -> None:
     """The course's design comparisons, ``chosen`` open; conv vs dense uses this network's first conv, or says
-    why it cannot (``broken``: a layer of the network cannot be computed).
+    why it cannot (``broken``: a layer of the network cannot be computed). ``caption``: the caption of what is
+    drawn just above, set as a caption in the heading's element (one element, not two).
 
     Only the open tab is drawn: opening another one reruns the lesson (``on_change``), which draws it then."""
-    st.subheader(tr("arch.compare.title"))
+    title = tr("arch.compare.title")
+    if caption:
+        st.markdown(f":gray[:small[{caption}]]\n\n### {title}")
+    else:
+        st.subheader(title)
     labels = _tab_labels()  # the key names the language: a switch must not look for the other language's text
     tabs = st.tabs(list(labels.values()), default=labels[chosen], key=f"arch._tabs.{lang()}", on_change=_tab_picked)
     for kind, tab in zip(COMPARISONS, tabs):

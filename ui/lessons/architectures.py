@@ -5,7 +5,7 @@ import functools
 
 import streamlit as st
 
-from cnnviz.networks import PRESETS, summarize
+from cnnviz.networks import PRESETS
 from cnnviz.networks.export import network_snippets
 from cnnviz.networks.table import ACTIVATIONS, LAYER_TYPES, network_from_table, summarize_table
 from cnnviz.quiz import network_params_question
@@ -20,7 +20,7 @@ from ui.common.network_views import show_comparisons, show_table
 from ui.common.predict import predict_first, question_key, show_question
 from ui.common.table_codec import editor_key
 from ui.common.text import error_text, lang, tr
-from ui.schemas.architectures import ARCH_CODEC, CHAINS, ArchSettings, preset_text
+from ui.schemas.architectures import ARCH_CODEC, CHAINS, ArchSettings, preset_summary, preset_text
 
 
 def _preset_changed() -> None:
@@ -65,25 +65,26 @@ def layer_editor(s: ArchSettings) -> None:
     st.session_state["arch.layers"] = "" if layers == preset_text(s.preset) else layers
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)  # the same frozen Summary, not a pickled copy per rerun
-def preset_summary(name: str, shape: tuple[int, int, int]):
-    return summarize(name, shape, strict=False)
-
-
 @st.cache_resource(max_entries=64, show_spinner=False)
 def table_summary(rows: list[dict], shape: tuple[int, int, int]):
     return summarize_table(rows, shape)
 
 
+TOTALS_CSS = """<style>  /* the totals' row lays out as st.columns(4) would: four equal columns, stacked on a phone */
+.st-key-arch-totals > div { flex: 1 1 0; }
+@media (max-width: 640px) { .st-key-arch-totals > div { min-width: 100%; } }
+</style>"""
+
+
 def show_totals(summary, note: str) -> None:
-    cols = st.columns(4)
-    cols[0].metric(tr("arch.total.params"), f"{summary.total_params:,}", help=tr("arch.total.params_help"))
-    cols[1].metric(tr("arch.total.macs"), short_number(summary.total_macs),
-                   help=tr("arch.total.macs_help", macs=f"{summary.total_macs:,}"))
-    cols[2].metric(tr("arch.total.output"), shape_text(summary.output_shape))
-    cols[3].metric(tr("arch.total.activations"), short_number(summary.total_activations),
-                   help=tr("arch.total.activations_help", values=f"{summary.total_activations:,}",
-                           bytes=short_number(4 * summary.total_activations)))
+    row = st.container(horizontal=True, key="arch.totals")  # one block (four columns would be five); TOTALS_CSS
+    row.metric(tr("arch.total.params"), f"{summary.total_params:,}", help=tr("arch.total.params_help"))
+    row.metric(tr("arch.total.macs"), short_number(summary.total_macs),
+               help=tr("arch.total.macs_help", macs=f"{summary.total_macs:,}"))
+    row.metric(tr("arch.total.output"), shape_text(summary.output_shape))
+    row.metric(tr("arch.total.activations"), short_number(summary.total_activations),
+               help=tr("arch.total.activations_help", values=f"{summary.total_activations:,}",
+                       bytes=short_number(4 * summary.total_activations)))
     if note:
         st.caption(note)
 
@@ -100,8 +101,7 @@ def show_charts(rows) -> None:
     groups = group_labels(lang())
     for value in ("params", "activations"):  # full width: at 1280 px half a page wraps the legend over the title
         show_figure(layer_bars(rows, value, tr(f"arch.charts.{value}"), tr(f"arch.charts.{value}_axis"), groups),
-                    key=f"arch.charts.{value}")
-    st.caption(tr("arch.charts.caption"))
+                    key=f"arch.charts.{value}")  # their caption heads the comparisons (show_comparisons)
 
 
 def network(s: ArchSettings):
@@ -159,11 +159,12 @@ def show(s: ArchSettings) -> None:
         show_table(layer_records(chart_rows, lang(), (error_name, reason_text(error.reason, error.cause, lang()))
                                  if error else None, skipped), key="arch.layers", layer_width=250)
     show_charts(chart_rows)
-    show_comparisons(summary, broken, s.compare)
+    show_comparisons(summary, broken, s.compare, tr("arch.charts.caption") if chart_rows else "")
     if not broken:
         code_panel(lambda: code_snippets(s.preset, s.layers if s.editing else None, s.input_shape, network(s)))
 
 
 st.title(tr("nav.architectures.title"))
+st.html(TOTALS_CSS)  # sent once per page run, not per step
 lesson_page(ArchSettings, "arch.intro", read_settings, lambda settings, _: show(settings),
             stepped=("channels", "height", "width"))

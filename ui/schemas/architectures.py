@@ -16,10 +16,17 @@ VIEWS = ("top", "blocks", "all")
 COMPARISONS = ("dense", "stacked", "bottleneck", "grouping")  # the design-comparison tabs
 
 
+@functools.lru_cache(maxsize=64)
+def preset_summary(preset: str, shape: tuple[int, int, int]):
+    """The preset's summary for this input, the same frozen object for every session and rerun (a module-level
+    cache: looking it up costs ~1 µs, an ``st.cache_resource`` hit ~0.1–0.3 ms of key hashing)."""
+    return summarize(preset, shape, strict=False)
+
+
 @functools.cache
 def view_options(preset: str) -> tuple[str, ...]:
     """The views that differ for this network: a plain chain has only its layers."""
-    depth = summarize(preset, PRESETS[preset].input_shape, strict=False).max_depth
+    depth = preset_summary(preset, PRESETS[preset].input_shape).max_depth
     return ("all",) if depth == 1 else ("top", "all") if depth == 2 else VIEWS
 
 

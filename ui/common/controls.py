@@ -150,7 +150,10 @@ class Lesson:
                 if lo >= hi:  # a slider needs two ends
                     where.number_input(**common | {"disabled": True}, min_value=lo, max_value=hi)
                     return value
-                return where.slider(**common, min_value=lo, max_value=hi, step=step)
+                # value given: else Streamlit builds the whole session state (filtered_state) to guess whether this
+                # is a range slider, ~0.25 ms a slider. A keyed slider's identity leaves out its value, and the
+                # value shown is still the session's (set above when it had to change).
+                return where.slider(**common, value=value, min_value=lo, max_value=hi, step=step)
             return where.number_input(**common, min_value=lo, max_value=hi, step=step,
                                       format="%g" if spec.kind == "float" else None)
         if spec.kind == "choice":

@@ -13,10 +13,13 @@ from ui.common.edge_analysis import Analysis
 from ui.common.text import tr
 
 
-def pick_pixel(panel: str, size: tuple[int, int]):
-    """on_select of a map: the clicked cell becomes the traced pixel."""
+MAPS = "edges.maps"  # the key of the maps' figure
+
+
+def pick_pixel(size: tuple[int, int]):
+    """on_select of the maps: the clicked cell, on whichever map, becomes the traced pixel."""
     def picked() -> None:
-        event = st.session_state.get(f"edges.{panel}") or {}
+        event = st.session_state.get(MAPS) or {}
         pixel = fig.clicked_pixel(event.get("selection", {}).get("points", []), size)
         if pixel:
             st.session_state["edges.row"], st.session_state["edges.col"] = pixel
@@ -24,19 +27,13 @@ def pick_pixel(panel: str, size: tuple[int, int]):
 
 
 def show_maps(a: Analysis, threshold: int, row: int, col: int) -> None:
-    """The maps, three to a row, the pixel ``(row, col)`` (from 1) marked; a click on one traces that pixel."""
+    """The maps in one figure, the pixel ``(row, col)`` (from 1) marked; a click on any map traces that pixel."""
     size = a.maps.magnitude.shape
     st.caption(tr("edges.click_hint"))
-    panels = a.panels(threshold)[0]
-    for start in range(0, len(panels), 3):
-        for column, (panel, title, figure) in zip(st.columns(3), panels[start:start + 3]):
-            with column:
-                st.markdown(f"**{title}**")
-                marked = panel in ("original", "edges")  # only these re-send when the pixel moves (bad Wi-Fi)
-                show_figure(fig.with_marker(figure, row, col) if marked else figure, key=f"edges.{panel}",
-                            on_select=pick_pixel(panel, size), selection_mode="points")
-                if panel == "direction" and max(size) <= fig.NUMBERS_MAX and (a.maps.magnitude == 0).any():
-                    st.caption(tr("edges.panel.direction_undefined"))
+    show_figure(a.panels(threshold)[0].marked(row, col), key=MAPS, on_select=pick_pixel(size),
+                selection_mode="points")
+    if a.pair and max(size) <= fig.NUMBERS_MAX and (a.maps.magnitude == 0).any():
+        st.caption(tr("edges.panel.direction_undefined"))
 
 
 def show_downloads(a: Analysis, threshold: int, file_name: str) -> None:

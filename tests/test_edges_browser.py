@@ -159,3 +159,26 @@ def test_a_file_over_the_limit_leaves_the_photo_shown_and_the_page_says_so(brows
     assert page.locator(".st-key-edges-col input").input_value() != ""
     screenshot(page, "edges-upload-over-limit")
     page.close()
+
+
+def test_the_edge_map_downloaded_after_a_threshold_step_is_at_the_new_threshold(browser, streamlit_url, tmp_path):
+    """A step reruns only the maps' fragment, not the download button: the PNG is made for the threshold of the
+    moment the button is pressed."""
+    page = _open(browser, streamlit_url, {"lang": "en"})  # the course's 6×6 step: |G| = 40 in columns 3 and 4
+
+    def download() -> np.ndarray:
+        with page.expect_download(timeout=30_000) as info:
+            page.get_by_text("Download edges (6×6 PNG)").click()
+        return np.asarray(Image.open(info.value.path()).convert("L"))
+
+    bright = download() > 128
+    assert bright[:, 2:4].all() and not bright[:, [0, 1, 4, 5]].any()  # at 25 %: > 10
+    slider = page.locator(".st-key-edges-threshold input[type=range]")
+    slider.focus()
+    page.keyboard.press("End")  # 100 %: nothing is above the largest magnitude
+    page.wait_for_function("() => document.querySelector('.st-key-edges-threshold input[type=range]').value === '100'",
+                           timeout=30_000)
+    page.wait_for_timeout(1000)
+    wait_idle(page)
+    assert not (download() > 128).any()
+    page.close()

@@ -4,6 +4,8 @@ Layout only: every figure and number comes from ui/common/edge_analysis.py; text
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from cnnviz.viz import edges as fig
@@ -29,24 +31,28 @@ def pick_pixel(size: tuple[int, int]):
 def show_maps(a: Analysis, threshold: int, row: int, col: int) -> None:
     """The maps in one figure, the pixel ``(row, col)`` (from 1) marked; a click on any map traces that pixel."""
     size = a.maps.magnitude.shape
-    st.caption(tr("edges.click_hint"))
     show_figure(a.panels(threshold)[0].marked(row, col), key=MAPS, on_select=pick_pixel(size),
                 selection_mode="points")
     if a.pair and max(size) <= fig.NUMBERS_MAX and (a.maps.magnitude == 0).any():
         st.caption(tr("edges.panel.direction_undefined"))
 
 
-def show_downloads(a: Analysis, threshold: int, file_name: str) -> None:
-    """Any map as a full-size PNG ``<file_name>-<map>.png``, made only when the button is pressed."""
+def show_downloads(a: Analysis, threshold: Callable[[], int], file_name: str) -> None:
+    """Any map as a full-size PNG ``<file_name>-<map>.png``, made only when the button is pressed, the edge map
+    at the ``threshold()`` of that moment."""
     h, w = a.maps.magnitude.shape
-    downloads = fig.download_maps(a.maps, a.panels(threshold)[1])
+
+    def downloads() -> dict:
+        return fig.download_maps(a.maps, a.panels(threshold())[1])
+
+    def png() -> bytes:
+        return fig.png_bytes(fig.map_picture(*downloads()[what]))
+
     left, right = st.columns([1, 2], vertical_alignment="bottom")
-    labels = {k: tr(f"edges.download.{k}") for k in downloads}
-    what = left.selectbox(tr("edges.download.label"), list(downloads), key="edges.download_what",
+    labels = {k: tr(f"edges.download.{k}") for k in downloads()}
+    what = left.selectbox(tr("edges.download.label"), list(labels), key="edges.download_what",
                           format_func=labels.get)
-    kind, values, extra = downloads[what]
-    right.download_button(tr("edges.download.button", what=labels[what], w=w, h=h),
-                          data=lambda: fig.png_bytes(fig.map_picture(kind, values, extra)),
+    right.download_button(tr("edges.download.button", what=labels[what], w=w, h=h), data=png,
                           file_name=f"{file_name}-{what}.png", mime="image/png", icon=":material/download:",
                           key="edges.download", on_click="ignore")
 

@@ -143,30 +143,45 @@ def edge_lesson() -> None:
         lesson.widget("predict", view)
         return
     zoom(lesson, image_key, a.strongest)
-    traced(lesson, view, body, image_key, image_name, image.size, a)
-    lesson.widget("predict", view)  # under the threshold, which traced drew
+    with body:
+        maps = st.container()  # the maps, drawn by traced (in "Predict first" the question before them)
+    file_name = f"{image_name.rsplit('.', 1)[0]}-{settings.kernel}"
     if not settings.predict:  # else they wait for the guess too, drawn by traced
+        around_the_maps(lesson, maps, a, file_name)
+    traced(lesson, view, maps, image_key, file_name, image.size, a)
+    lesson.widget("predict", view)  # under the threshold, which traced drew
+    if not settings.predict:
         show_comparisons(a, settings.kernel)
 
 
+def around_the_maps(lesson: Lesson, maps, a: Analysis, file_name: str) -> None:
+    """What neither the threshold nor the traced pixel changes around the maps: the click hint over them (in
+    ``maps``), the downloads and the code under them. Drawn by :func:`edge_lesson`, so that a step does not send
+    them again; in "Predict first" by :func:`traced`, once the guess is checked."""
+    with maps:
+        st.caption(tr("edges.click_hint"))
+    show_downloads(a, lambda: lesson.current.threshold, file_name)  # traced keeps lesson.current up to date
+    code_panel(lambda: a.snippets)
+
+
 @st.fragment
-def traced(lesson: Lesson, view, body, image_key: str, image_name: str, size: tuple[int, int],
-           a: Analysis) -> None:
-    """The threshold (drawn into the ``view`` column above), the maps, downloads, code and one pixel's arithmetic
-    (and the comparisons in "Predict first", where they too wait for the guess): a fragment of its own, so a new
-    threshold or traced pixel (a row or column typed, a map clicked) redraws only these."""
+def traced(lesson: Lesson, view, maps, image_key: str, file_name: str, size: tuple[int, int], a: Analysis) -> None:
+    """The threshold (drawn into the ``view`` column above), the maps (into ``maps``) and one pixel's arithmetic
+    (and in "Predict first" what waits for the guess too): a fragment of its own, so a new threshold or traced
+    pixel (a row or column typed, a map clicked) redraws only these."""
     settings = lesson.current
     if any(st.session_state.get(lesson.key(name)) != getattr(settings, name) for name in TRACED):
         settings = lesson.settings()  # a new image's zoom, or a rerun of this fragment: catch up with its widgets
     lesson.widget("threshold", view)
     h, w = size
     row, col = min(settings.row, h), min(settings.col, w)
-    with body:
-        if settings.predict and not predicted(replace(settings, row=row, col=col), image_key, a):
-            return  # the maps, the pixel's sums and the code stay hidden until the guess is checked
+    if settings.predict:
+        with maps:
+            if not predicted(replace(settings, row=row, col=col), image_key, a):
+                return  # the maps, the pixel's sums and the code stay hidden until the guess is checked
+        around_the_maps(lesson, maps, a, file_name)
+    with maps:
         show_maps(a, settings.threshold, row, col)
-    show_downloads(a, settings.threshold, f"{image_name.rsplit('.', 1)[0]}-{settings.kernel}")
-    code_panel(lambda: a.snippets)
     show_pixel(lesson, a)
     if settings.predict:
         show_comparisons(a, settings.kernel)

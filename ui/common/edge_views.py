@@ -63,14 +63,20 @@ def heading(text: str, body: str = "") -> None:
     st.markdown(f"## {text}\n\n{body}")
 
 
-def show_pixel(lesson: Lesson, a: Analysis) -> None:
-    """One pixel's window, products and sums; its row and column are typed here or clicked on a map."""
-    h, w = a.maps.magnitude.shape
+def pixel_places() -> tuple:
+    """The heading of one pixel's arithmetic, and the places of its row and column boxes with the hint beside them."""
     heading(tr("edges.pixel.heading"))
     left, middle, right = st.columns([1, 1, 3], vertical_alignment="bottom")
-    row = lesson.widget("row", left, bounds=(1, h))
-    col = lesson.widget("col", middle, bounds=(1, w))
     right.caption(tr("edges.pixel.hint"))
+    return left, middle
+
+
+def show_pixel(lesson: Lesson, a: Analysis, places: tuple) -> None:
+    """One pixel's window, products and sums; its row and column are typed in the ``places`` of
+    :func:`pixel_places` or clicked on a map."""
+    h, w = a.maps.magnitude.shape
+    row = lesson.widget("row", places[0], bounds=(1, h))
+    col = lesson.widget("col", places[1], bounds=(1, w))
     view = a.pixel(row, col)
     if view.channel is not None:
         st.markdown(tr("edges.pixel.channel", channel="RGB"[view.channel]))

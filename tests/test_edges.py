@@ -533,10 +533,11 @@ def test_the_grid_is_no_larger_than_its_maps_sent_one_by_one():
 
 def test_long_titles_wrap_and_korean_counts_as_wide():
     from cnnviz.viz.edges import _title_lines
-    assert _title_lines("Original") == ["Original"]
-    assert _title_lines("Colour edges: each channel's magnitude as R, G, B") == \
-        ["Colour edges: each channel's", "magnitude as R, G, B"]
-    assert len(_title_lines("가" * 14)) == 1 and len(_title_lines(" ".join(["가나다라마바"] * 4))) == 2
+    assert _title_lines("Original", 270) == ["Original"]
+    assert _title_lines("Colour edges: each channel's magnitude as R, G, B", 270) == \
+        ["Colour edges: each channel's magnitude", "as R, G, B"]
+    assert len(_title_lines("가" * 14, 270)) == 1 and len(_title_lines(" ".join(["가나다라마바"] * 4), 270)) == 2
+    assert len(_title_lines("Edges: > 1234.5 (100% of 12345.6)", 225)) == 2  # the last column: its map only
 
 
 def test_a_click_on_any_map_of_the_grid_gives_the_pixel_under_the_pointer():

@@ -255,8 +255,9 @@ def _colour_key(kind: str, lo: float, hi: float, saturated: bool, map_px: int) -
             text[0] = "≤ " + text[0]
     strip = _on_map({"source": _strip_uri(kind), "sizex": 0.9, "sizey": round(14 / map_px, 4), "sizing": "stretch"},
                     x=0.05, y=round(-8 / map_px, 4))  # images: left, top and above by default
-    numbers = [_on_map({"text": v, "showarrow": False, "xanchor": "center", "yanchor": "top", "font": {"size": 13}},
-                       -24, x=(0.05, 0.5, 0.95)[i], y=0) for i, v in enumerate(text)]
+    numbers = [_on_map({"text": v, "showarrow": False, "xanchor": anchor, "yanchor": "top", "font": {"size": 13}},
+                       -24, x=x, y=0)  # the ends' numbers inside the bar's ends: none spills out of its map
+               for v, x, anchor in zip(text, (0.05, 0.5, 0.95), ("left", "center", "right"))]
     return {"images": [strip], "annotations": numbers}
 
 
@@ -393,21 +394,23 @@ GRID_GAP = 0.065  # of the figure's width between two columns of maps: room for 
 TITLE_FONT = {"family": '"Source Sans", sans-serif', "size": 16, "color": TEXT_COLOUR}  # as the page's (Streamlit's)
 TITLE_LINE = 21  # px a line of a title takes
 TITLE_GAP = 10  # px between a title and the column numbers under it
-TITLE_WIDTH = 270  # px a title may take before it wraps: a map and the gap after it on a 1280 px screen
+TITLE_WIDTH = (270, 270, 225)  # px a title may take before it wraps, by column (1280 px screen): a map and the gap
+# after it, the last one its map only
 ROW_GAP = 16  # px more between two rows of maps than the strip under the upper one
 MODEBAR = 26  # px over the titles for Plotly's buttons (zoom, pan, reset), shown while the pointer is on the maps
 MARKED = ("original", "edges")  # the maps that mark the traced pixel
 
 
-def _title_lines(title: str) -> list[str]:
-    """``title`` in lines of at most ``TITLE_WIDTH`` px, as estimated for bold ``TITLE_FONT`` text (Hangul and
-    other wide characters take about twice the room of a Latin letter)."""
+def _title_lines(title: str, width: float) -> list[str]:
+    """``title`` in lines of at most ``width`` px, as estimated for bold ``TITLE_FONT`` text (measured in Chromium:
+    a letter takes ~0.42 of the font size, a digit 0.5; Hangul and other wide characters a whole one)."""
     def px(text: str) -> float:
-        return sum(TITLE_FONT["size"] * (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.53) for ch in text)
+        return TITLE_FONT["size"] * sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 if ch.isdigit()
+                                        else 0.44 for ch in text)
     lines = [""]
     for word in title.split(" "):
         longer = f"{lines[-1]} {word}".lstrip()
-        if lines[-1] and px(longer) > TITLE_WIDTH:
+        if lines[-1] and px(longer) > width:
             lines.append(word)
         else:
             lines[-1] = longer
@@ -452,7 +455,7 @@ def map_grid(panels: list[tuple[str, str, dict]]) -> MapGrid:
     first = panels[0][2]["layout"]
     map_px, strip = first["height"] - MAP_TOP - first["margin"]["b"], first["margin"]["b"]
     rows = [panels[i: i + GRID_COLUMNS] for i in range(0, len(panels), GRID_COLUMNS)]
-    titles = [[_title_lines(title) for _, title, _ in row] for row in rows]
+    titles = [[_title_lines(title, width) for (_, title, _), width in zip(row, TITLE_WIDTH)] for row in rows]
     above = [(ROW_GAP if r else 0) + TITLE_LINE * max(map(len, row)) + TITLE_GAP + MAP_TOP
              for r, row in enumerate(titles)]  # px over each row's maps
     height = sum(above) + len(rows) * (map_px + strip)

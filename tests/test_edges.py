@@ -376,9 +376,11 @@ def test_large_signed_map_saturates_symmetrically_and_says_so():
     values[10:20] = np.linspace(-50, 50, 100)
     values[50, 50] = 1000.0  # one outlier would make every other edge grey
     spec = map_figure("signed", values)
-    bar = spec["data"][1]["marker"]
-    assert bar["cmin"] == -bar["cmax"] and bar["cmax"] < 1000
-    assert bar["colorbar"]["ticktext"][0].startswith("≤") and bar["colorbar"]["ticktext"][-1].startswith("≥")
+    low, middle, high = (a["text"] for a in spec["layout"]["annotations"])  # the colour bar's numbers
+    assert low.startswith("≤ −") and high.startswith("≥ ") and low[3:] == high[2:] and middle == "0"
+    assert float(high[2:]) < 1000
+    (strip,) = spec["layout"]["images"]  # the bar itself: the signed scale, under the map, on the map's own axes
+    assert strip["source"].startswith("data:image/png") and strip["y"] < 0 and strip["xref"] == "x domain"
 
 
 def test_small_map_shows_every_number():
@@ -456,6 +458,96 @@ def test_map_panels_follow_the_maps_of_a_pair_and_of_a_single_filter():
         assert [key for key, _, _ in panels] == keys
         assert panels[-1][1] == f"Edges: > {limit:g} (25% of {maps.magnitude.max():g})"
         assert set(download_maps(maps, mask)) == files
+
+
+def _panels(image: np.ndarray, kernel: str = "sobel", percent: int = 25):
+    from cnnviz.viz.edges import map_figures, map_panels
+    maps = edge_maps(image.astype(np.float32), KERNELS[kernel].weights, "replicate")
+    mask, limit = edges_at_percent(maps.magnitude, percent)
+    return map_panels(map_figures(image.astype(np.uint8), maps), maps, mask, limit, percent, False)
+
+
+def _on(figure: dict, axes: str) -> list[dict]:
+    return [trace for trace in figure["data"] if trace["xaxis"] == f"x{axes}"]
+
+
+@pytest.mark.parametrize("image", [STEP, np.tile(np.repeat([0, 255], 40), (60, 1))], ids=["6x6", "60x80"])
+@pytest.mark.parametrize("kernel", ["sobel", "laplacian4"])
+def test_the_maps_as_one_figure_draw_each_map_on_its_own_square_axes_with_its_title(image, kernel):
+    import plotly.graph_objects as go
+
+    from cnnviz.viz.edges import MARKED, map_grid
+    panels = _panels(image, kernel)
+    grid = map_grid(panels)
+    figure = grid.marked(2, 3)
+    go.Figure(figure)  # raises on anything Plotly does not know
+    layout, titles = figure["layout"], [a for a in figure["layout"]["annotations"] if a["text"].startswith("<b>")]
+    assert list(grid.axes) == [key for key, _, _ in panels] and len(titles) == len(panels)
+    for (key, title, one), axes in zip(panels, grid.axes.values()):
+        traces = _on(figure, axes)
+        # the map's own traces as alone (what the template gives every trace of its type included): numbers,
+        # colours, pictures, hover texts, click points; then the marker, on the original and the edges only
+        for mine, alone in zip(traces, one["data"]):
+            (default,) = layout["template"]["data"].get(mine["type"], [{}])
+            assert {**default, **mine, "xaxis": "x", "yaxis": "y"} == {"xaxis": "x", "yaxis": "y", **alone}, key
+        marks = traces[len(one["data"]):]
+        assert [(m["marker"]["symbol"], m["y"], m["x"]) for m in marks] == \
+            ([("square-open", [2], [3])] if key in MARKED else [])
+        (note,) = [a for a in titles if a["xref"] == f"x{axes} domain"]  # its title, over the map
+        assert note["text"].replace("<b>", "").replace("</b>", "").replace("<br>", " ") == \
+            title.replace(">", "&gt;") and note["y"] == 1 and note["yanchor"] == "bottom"
+        x, y = layout[f"xaxis{axes}"], layout[f"yaxis{axes}"]
+        for name, mine in (("xaxis", x), ("yaxis", y)):  # the axes as alone: ranges, ticks, square pixels
+            own = {k: v for k, v in mine.items() if k not in ("domain", "anchor")}
+            alone = {**one["layout"][name], **({"scaleanchor": f"x{axes}"} if name == "yaxis" else {})}
+            assert {**layout["template"]["layout"][name], **own} == alone
+        assert 0 <= x["domain"][0] < x["domain"][1] <= 1 and 0 <= y["domain"][0] < y["domain"][1] <= 1
+    # three to a row, rows from the top, no two maps overlapping
+    boxes = [(layout[f"xaxis{a}"]["domain"], layout[f"yaxis{a}"]["domain"]) for a in grid.axes.values()]
+    for i, (bx, by) in enumerate(boxes):
+        assert (bx, by) == (boxes[i % 3][0], boxes[i - i % 3][1])
+        for cx, cy in boxes[:i]:
+            assert bx[1] <= cx[0] or cx[1] <= bx[0] or by[1] <= cy[0] or cy[1] <= by[0]
+
+
+def test_a_large_maps_colour_key_moves_to_its_axes_in_the_grid():
+    from cnnviz.viz.edges import map_grid
+    panels = _panels(np.tile(np.repeat([0, 255], 40), (60, 1)))
+    grid = map_grid(panels)
+    layout = grid.figure["layout"]
+    for (key, _, one), axes in zip(panels, grid.axes.values()):
+        mine = [i for i in layout["images"] if i["xref"] == f"x{axes} domain"]
+        assert [{**i, "xref": "x domain", "yref": "y domain"} for i in mine] == one["layout"].get("images", [])
+    assert {i["xref"] for i in layout["images"]} == {"x2 domain", "x3 domain", "x4 domain", "x5 domain"}  # Gx…θ
+
+
+def test_the_grid_is_no_larger_than_its_maps_sent_one_by_one():
+    import plotly.io as pio
+
+    from cnnviz.viz.edges import map_grid
+    for image in (STEP, np.tile(np.repeat([0, 255], 40), (60, 1))):
+        panels = _panels(image)
+        one_by_one = sum(len(pio.to_json(one, validate=False)) for _, _, one in panels)
+        assert len(pio.to_json(map_grid(panels).marked(2, 3), validate=False)) < one_by_one
+
+
+def test_long_titles_wrap_and_korean_counts_as_wide():
+    from cnnviz.viz.edges import _title_lines
+    assert _title_lines("Original", 270) == ["Original"]
+    assert _title_lines("Colour edges: each channel's magnitude as R, G, B", 270) == \
+        ["Colour edges: each channel's magnitude", "as R, G, B"]
+    assert len(_title_lines("가" * 14, 270)) == 1 and len(_title_lines(" ".join(["가나다라마바"] * 4), 270)) == 2
+    assert len(_title_lines("Edges: > 1234.5 (100% of 12345.6)", 225)) == 2  # the last column: its map only
+
+
+def test_a_click_on_any_map_of_the_grid_gives_the_pixel_under_the_pointer():
+    """Streamlit 1.67's selection points (as seen in Chromium); every map has the same pixel coordinates."""
+    from cnnviz.viz.edges import clicked_pixel
+    on_magnitude = {"curve_number": 7, "point_number": 13, "point_index": 13, "x": 2, "y": 3, "text": "0"}
+    on_gx = {"curve_number": 3, "point_number": 4, "point_index": 4, "x": 5, "y": 1, "text": "0"}
+    on_edges = {"curve_number": 12, "point_number": 35, "point_index": 35, "x": 6, "y": 6, "text": "1"}
+    assert [clicked_pixel([p], (6, 6)) for p in (on_magnitude, on_gx, on_edges)] == [(3, 2), (1, 5), (6, 6)]
+    assert clicked_pixel([on_gx, on_magnitude, on_edges], (6, 6)) == (1, 5)  # several (shift-click): the first
 
 
 # ------------------------------------------------------------------------------ hostile kernels (issue 15)

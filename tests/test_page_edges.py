@@ -1,4 +1,5 @@
 """The Edge detection page, driven like a user: AppTest for every control and every bad upload; a browser upload."""
+import html
 import io
 import re
 import json
@@ -60,9 +61,48 @@ def charts(at) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
+def _titles(at) -> dict[str, str]:
+    """The maps' titles in reading order (as one line, without the bold), each with its axes ("x", "x2", …)."""
+    if not any(c.proto.id.endswith("-edges.maps") for c in at.get("plotly_chart")):
+        return {}
+    return {html.unescape(re.sub("<[^>]+>", "", a["text"].replace("<br>", " "))): a["xref"].split()[0]
+            for a in chart(at, "edges.maps")["layout"]["annotations"] if a["text"].startswith("<b>")}
+
+
 def map_titles(at) -> list[str]:
-    """The bold titles above the maps (the link popover's bold heading aside)."""
-    return [m.value.strip("*") for m in at.markdown if m.value.startswith("**") and "link" not in m.value]
+    """The titles of the maps, in reading order."""
+    return list(_titles(at))
+
+
+def panel(at, title: str) -> list[dict]:
+    """The traces of the map whose title starts with ``title`` (one map of the figure ``edges.maps``)."""
+    (axes,) = [x for t, x in _titles(at).items() if t.startswith(title)]
+    return [trace for trace in chart(at, "edges.maps")["data"] if trace.get("xaxis", "x") == axes]
+
+
+def marked(at) -> dict[str, tuple[int, int]]:
+    """The title of each map with the traced pixel marked → the (row, col) marked."""
+    axes = {x: t for t, x in _titles(at).items()}
+    return {axes[m["xaxis"]]: (m["y"][0], m["x"][0]) for m in chart(at, "edges.maps")["data"]
+            if m.get("marker", {}).get("symbol") == "square-open"}
+
+
+def click(at, title: str, row: int, col: int):
+    """A click on cell (``row``, ``col``) of the map titled ``title…``: the selection Streamlit 1.67 sends for the
+    point under the pointer (its shape as seen in Chromium). AppTest cannot select points of a chart, so the run
+    gets the chart's state as the browser sends it."""
+    (maps,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-edges.maps")]
+    data, axes = chart(at, "edges.maps")["data"], panel(at, title)[0]["xaxis"]
+    curve = next(i for i, t in enumerate(data) if t["xaxis"] == axes and t.get("hoverinfo") != "skip")  # its points
+    index = next(i for i, (x, y) in enumerate(zip(data[curve]["x"], data[curve]["y"])) if (y, x) == (row, col))
+    point = {"curve_number": curve, "point_number": index, "point_index": index, "x": col, "y": row,
+             "text": data[curve].get("text", [""] * (index + 1))[index]}
+    event = {"selection": {"points": [point], "point_indices": [index], "box": [], "lasso": []}}
+    states = at._tree.get_widget_states()
+    states.widgets.add(id=maps.proto.id, string_value=json.dumps(event))
+    at._run(states)
+    assert_no_exception(at)
+    return at
 
 
 def equations(at) -> str:
@@ -88,7 +128,7 @@ def test_default_shows_the_course_step_edge_with_sobel(page):
     assert titles[0] == "Original" and titles[1].startswith("Gx") and titles[2].startswith("Gy")
     assert any(t.startswith("Magnitude") for t in titles) and any(t.startswith("Direction") for t in titles)
     assert any(t.startswith("Edges: >") for t in titles)
-    original = charts(page)[0]["data"][0]
+    original = panel(page, "Original")[0]
     assert original["type"] == "heatmap"  # 6×6: drawn cell by cell with its numbers
     assert original["text"][0] == ["10", "10", "10", "0", "0", "0"]
     assert not page.error
@@ -102,26 +142,55 @@ def test_default_zooms_into_the_strongest_edge_and_shows_its_sums(page):
     assert "atan2(0, 40) = 0°" in text
 
 
+def test_the_maps_are_one_figure_with_the_traced_pixel_marked_on_the_original_and_the_edges(page):
+    assert len(page.get("plotly_chart")) == 4  # the maps, one pixel's sums, the borders, Sobel or Scharr
+    assert map_titles(page)[:3] == ["Original", "Gx: − blue, 0 grey, + orange", "Gy: − blue, 0 grey, + orange"]
+    assert {t.split(":")[0]: p for t, p in marked(page).items()} == {"Original": (2, 3), "Edges": (2, 3)}
+    assert any("no direction" in c.value for c in page.caption)  # once, under the maps
+
+
+def test_a_click_on_any_map_traces_that_pixel_and_the_marker_follows(page):
+    click(page, "Magnitude", 5, 4)
+    assert (page.number_input(key="edges.row").value, page.number_input(key="edges.col").value) == (5, 4)
+    assert set(marked(page).values()) == {(5, 4)} and len(marked(page)) == 2
+    assert "Gx = 10·1 + 0·0 + 0·(−1)" in equations(page)  # the sums of row 5, column 4
+    click(page, "Gy", 1, 6)  # another map, the same pixels
+    assert (page.number_input(key="edges.row").value, page.number_input(key="edges.col").value) == (1, 6)
+    assert set(marked(page).values()) == {(1, 6)}
+    page.slider(key="edges.threshold").set_value(60).run()  # a new threshold keeps the pixel marked
+    assert set(marked(page).values()) == {(1, 6)} and "Edges: > 24 (60% of 40)" in map_titles(page)
+
+
+def test_a_click_on_a_large_map_traces_the_pixel_of_the_point_under_the_pointer():
+    at = run_page(PAGE, **{"edges.sample": "shapes"})
+    assert_no_exception(at)
+    grid = next(t for t in panel(at, "Direction") if t.get("hoverinfo") != "skip")  # a grid of points, 4 px apart
+    row, col = grid["y"][200], grid["x"][200]
+    click(at, "Direction", row, col)
+    assert (at.number_input(key="edges.row").value, at.number_input(key="edges.col").value) == (row, col)
+    assert set(marked(at).values()) == {(row, col)}
+
+
 def test_gx_numbers_are_signed_and_not_clamped(page):
     page.radio(key="edges.border").set_value("zeros").run()
-    gx = chart(page, "edges.response0")["data"][0]
+    gx = panel(page, "Gx")[0]
     assert gx["text"][2] == ["−40", "0", "40", "40", "0", "0"]  # zero padding's false edge on the left
     assert gx["zmin"] == -gx["zmax"]  # symmetric: 0 sits in the middle (mid-grey)
 
 
 def test_the_default_border_shows_only_the_real_edge_of_the_course_6x6(page):
     assert page.radio(key="edges.border").value == "replicate"
-    gx = chart(page, "edges.response0")["data"][0]["text"]
+    gx = panel(page, "Gx")[0]["text"]
     assert all(row == ["0", "0", "40", "40", "0", "0"] for row in gx)  # no border edge on either side
     assert any("Replicate" in c.value and "default" in c.value for c in page.caption)  # and the choice explained
 
 
 def test_border_rules_change_the_border_only(page):
     page.radio(key="edges.border").set_value("zeros").run()
-    zeros = chart(page, "edges.response0")["data"][0]["text"]
+    zeros = panel(page, "Gx")[0]["text"]
     page.radio(key="edges.border").set_value("replicate").run()
     assert_no_exception(page)
-    replicate = chart(page, "edges.response0")["data"][0]["text"]
+    replicate = panel(page, "Gx")[0]["text"]
     assert replicate[2] == ["0", "0", "40", "40", "0", "0"]
     assert [row[1:-1] for row in zeros[1:-1]] == [row[1:-1] for row in replicate[1:-1]]  # inside: identical
     page.radio(key="edges.border").set_value("reflect").run()
@@ -152,8 +221,9 @@ def test_every_sample_draws(page, sample):
 
 def test_large_samples_travel_as_compressed_pictures(page):
     page.selectbox(key="edges.sample").set_value("shapes").run()
-    for spec in charts(page)[:6]:
-        first = spec["data"][0]
+    assert len(map_titles(page)) == 6
+    for title in map_titles(page):
+        first = panel(page, title)[0]
         assert first["type"] == "image" and first["source"].startswith("data:image/")
     total = sum(len(c.proto.spec) for c in page.get("plotly_chart"))
     assert total < 400_000
@@ -186,7 +256,7 @@ def test_every_kernel_draws(page, kernel):
 
 def test_vertical_mask_reproduces_the_courses_30s(page):
     page.selectbox(key="edges.kernel").set_value("vertical").run()
-    out = chart(page, "edges.response0")["data"][0]["text"]
+    out = panel(page, "Output")[0]["text"]
     assert [row[1:5] for row in out[1:5]] == [["0", "30", "30", "0"]] * 4
 
 
@@ -209,7 +279,7 @@ def test_custom_5x5_single_kernel_with_reflect_on_the_6x6_image(page):
     page.radio(key="edges.border").set_value("reflect").run()
     assert_no_exception(page)
     assert not page.error
-    out = charts(page)[1]["data"][0]["text"]
+    out = panel(page, "Output")[0]["text"]
     assert out[2][2] == "150"  # inside: 5 rows of 10 + 10 + 10 + 0 + 0
     assert out[0][0] == "250"  # corner: the mirror shows rows/columns 2 1 0 1 2, all 10 (zeros would give 90)
     assert "Magnitude: |Output| = 150" in equations(page)
@@ -221,13 +291,13 @@ def test_custom_5x5_single_kernel_with_reflect_on_the_6x6_image(page):
 def test_threshold_extremes(page, threshold, edges):
     page.slider(key="edges.threshold").set_value(threshold).run()
     assert_no_exception(page)
-    binary = chart(page, "edges.edges")["data"][0]
+    binary = panel(page, "Edges")[0]
     assert sum(v == "1" for row in binary["text"] for v in row) == edges
 
 
 def test_edge_map_is_bright_on_dark_like_the_magnitude_map(page):
-    binary = chart(page, "edges.edges")["data"][0]["colorscale"]
-    magnitude = chart(page, "edges.magnitude")["data"][0]["colorscale"]
+    binary = panel(page, "Edges")[0]["colorscale"]
+    magnitude = panel(page, "Magnitude")[0]["colorscale"]
     assert binary[0][1] == magnitude[0][0 + 1] and binary[-1][1] == magnitude[-1][1]
 
 
@@ -268,7 +338,7 @@ def test_threshold_and_pixel_steps_rebuild_only_what_they_change(monkeypatch):
     at.slider(key="edges.threshold").set_value(25).run()
     assert_no_exception(at)
     assert calls == {"map_figures": 1, "pixel_figure": 2}
-    assert chart(at, "edges.edges")["data"][0]["text"][0] == ["0", "0", "1", "1", "0", "0"]
+    assert panel(at, "Edges")[0]["text"][0] == ["0", "0", "1", "1", "0", "0"]
 
 
 def test_an_analysis_keeps_only_its_most_recent_views():
@@ -290,7 +360,7 @@ def test_pixel_in_the_far_corner(page):
 def test_upload_of_a_good_png(page):
     upload(page, "board.png", GOOD_PNG)
     assert not page.error
-    first = charts(page)[0]["data"][0]
+    first = panel(page, "Original")[0]
     assert first["type"] == "image"
     assert page.number_input(key="edges.row").max == 120 and page.number_input(key="edges.col").max == 160
     assert any("Showing your photo board.png (160×120 pixels)" in c.value for c in page.caption)
@@ -314,7 +384,7 @@ def test_each_broken_upload_gets_one_clear_message_and_the_sample_stays(page, ca
     assert len(page.error) == 1
     message = page.error[0].value
     assert words in message and f"{case}.png" in message and "Showing the sample" in message
-    assert chart(page, "edges.original")["data"][0]["text"][0][0] == "10"  # still the step edge sample
+    assert panel(page, "Original")[0]["text"][0][0] == "10"  # still the step edge sample
 
 
 def test_a_bad_upload_after_a_good_one_keeps_the_good_one(page):
@@ -402,7 +472,7 @@ def test_the_presenter_link_folds_the_controls_below_the_maps():
     assert_no_exception(at)
     folded = [e for e in at.expander if e.label != "The code: PyTorch and Keras"]
     assert len(folded) == 1 and folded[0].selectbox(key="edges.sample").value == "checkerboard"
-    assert chart(at, "edges.magnitude")["data"]  # the maps are drawn, outside the folded controls
+    assert panel(at, "Magnitude")  # the maps are drawn, outside the folded controls
 
 
 @pytest.mark.parametrize("language, words", [("en", "too large"), ("ko", "너무 큽니다")])

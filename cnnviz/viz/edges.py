@@ -10,8 +10,12 @@ Words come from the text catalogue in the ``lang`` each builder takes.
 from __future__ import annotations
 
 import base64
+import functools
+import html
 import io
 import math
+import unicodedata
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
@@ -21,7 +25,7 @@ from ..edges import DirectionError, EdgeMaps, PixelTrace
 from ..locales import t
 from ..trace import format_number
 from . import style
-from .board import Board, Slot, box, cell_texts, heatmap
+from .board import TEXT_COLOUR, Board, Slot, axis_name, box, cell_texts, heatmap
 
 NUMBERS_MAX = 16  # up to 16×16 pixels a map is drawn cell by cell, with its numbers
 DISPLAY_SIDE = 512  # larger maps are sent shrunk to this longer side: 1.5× the ~340 px a map gets on screen
@@ -166,7 +170,9 @@ def _shrink(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 # ------------------------------------------------------------------------------ map figures
 PLOT_WIDTH = 230  # px a map gets in a third of a 1280 px page; sets the figure height for the image's shape
-LEGEND_STRIP = 92  # px under every map for its colour bar or colour wheel, so rows of maps line up
+LEGEND_STRIP = 92  # px under every large map for its colour bar or colour wheel, so rows of maps line up
+SMALL_STRIP = 20  # px under a small map: its numbers say what a colour bar would
+MAP_TOP = 30  # px above a map for its column numbers
 CELLS_PX = 210  # px the cells of a small map get at least: a third of a 1280 px screen with the menu open
 CLICK_CELLS = 64  # a large map answers clicks on a grid of at most this many points a side (SVG points)
 
@@ -200,39 +206,67 @@ def picture(kind: str, values: np.ndarray, magnitude: np.ndarray | None = None,
     raise ValueError(f"unknown map kind {kind!r}")
 
 
+def _map_px(h: int, w: int) -> int:
+    """px of height the map area of an ``h`` × ``w`` image gets: ``PLOT_WIDTH`` wide, within 150…560 px."""
+    return int(np.clip(PLOT_WIDTH * h / w, 150, 560))
+
+
+LOOK = {"font": style.FONT, "plot_bgcolor": "white", "paper_bgcolor": "white", "showlegend": False,
+        "dragmode": "pan", "hoverlabel": {"font": {"size": 15}}, "clickmode": "event+select"}
+
+
+# what every map's axes have in common: columns on top, rows down (like a matrix); a map narrower than tall leaves
+# its spare room below
+AXES = {"xaxis": {"showgrid": False, "zeroline": False, "ticks": "outside", "constrain": "domain", "side": "top"},
+        "yaxis": {"showgrid": False, "zeroline": False, "ticks": "outside", "constrain": "domain",
+                  "constraintoward": "top"}}
+
+
 def _frame(h: int, w: int) -> dict:
-    """Layout of one map: pixel axes (columns on top, rows down, like a matrix), square pixels."""
-    top = 30
-    height = int(np.clip(PLOT_WIDTH * h / w, 150, 560)) + top + LEGEND_STRIP
-    axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "tickfont": {"size": 13}, "fixedrange": False}
-    return {"font": style.FONT, "height": height, "margin": {"l": 36, "r": 12, "t": top, "b": LEGEND_STRIP},
-            "plot_bgcolor": "white", "paper_bgcolor": "white", "showlegend": False,
-            "xaxis": {**axis, "range": [0.5, w + 0.5], "constrain": "domain", "side": "top"},
-            "yaxis": {**axis, "range": [h + 0.5, 0.5], "scaleanchor": "x", "constrain": "domain",
-                      "constraintoward": "top"},  # a map narrower than tall leaves its spare room below
-            "dragmode": "pan", "hoverlabel": {"font": {"size": 15}}, "clickmode": "event+select"}
+    """Layout of one map: pixel axes, square pixels, and under it the strip for its colour key (numbers instead on
+    a small map: a narrow strip)."""
+    strip = SMALL_STRIP if max(h, w) <= NUMBERS_MAX else LEGEND_STRIP
+    ticks = {"tickfont": {"size": 13}}  # not in AXES: Streamlit's theme would replace it there (:func:`map_grid`)
+    return {**LOOK, "height": _map_px(h, w) + MAP_TOP + strip, "margin": {"l": 36, "r": 12, "t": MAP_TOP, "b": strip},
+            "xaxis": {**AXES["xaxis"], **ticks, "range": [0.5, w + 0.5]},
+            "yaxis": {**AXES["yaxis"], **ticks, "range": [h + 0.5, 0.5], "scaleanchor": "x"}}
 
 
-def _colourbar(colorscale, lo: float, hi: float, saturated: bool) -> dict:
-    """An invisible trace whose only job is a horizontal colour bar under a map sent as a picture."""
+def _on_map(item: dict, yshift: float = 0.0, **where) -> dict:
+    """A layout image or annotation placed in fractions of the map's own axes ("x domain", "y domain"): it stays
+    with its map when the map is one of a grid (:func:`map_grid`)."""
+    return {"xref": "x domain", "yref": "y domain", **where, **item} | ({"yshift": yshift} if yshift else {})
+
+
+@functools.cache
+def _strip_uri(kind: str) -> str:
+    """The colour scale of ``kind`` ('signed' or 'magnitude') as a picture one pixel high (65 colours: 0 exact)."""
+    return display_uri(_LUTS[kind][::4][None])[0]
+
+
+def _colour_key(kind: str, lo: float, hi: float, saturated: bool, map_px: int) -> dict:
+    """The colour bar under a map sent as a picture: its scale from ``lo`` to ``hi`` as a strip, three numbers
+    under it (the ends marked ≤ / ≥ where the colours saturate)."""
     ticks = [lo, (lo + hi) / 2, hi]
-    text = [format_number(t, 2) for t in ticks]
+    text = [format_number(v, 2) for v in ticks]
     if saturated:
         text[-1] = "≥ " + text[-1]
         if lo < 0:
             text[0] = "≤ " + text[0]
-    return {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "hoverinfo": "skip",
-            "marker": {"color": [lo, hi], "cmin": lo, "cmax": hi, "colorscale": colorscale, "showscale": True,
-                       "colorbar": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.04, "yanchor": "top",
-                                    "len": 0.9, "thickness": 14, "tickvals": ticks, "ticktext": text,
-                                    "tickfont": {"size": 13}, "outlinewidth": 0}}}
+    strip = _on_map({"source": _strip_uri(kind), "sizex": 0.9, "sizey": round(14 / map_px, 4), "sizing": "stretch"},
+                    x=0.05, y=round(-8 / map_px, 4))  # images: left, top and above by default
+    numbers = [_on_map({"text": v, "showarrow": False, "xanchor": anchor, "yanchor": "top", "font": {"size": 13}},
+                       -24, x=x, y=0)  # the ends' numbers inside the bar's ends: none spills out of its map
+               for v, x, anchor in zip(text, (0.05, 0.5, 0.95), ("left", "center", "right"))]
+    return {"images": [strip], "annotations": numbers}
 
 
-def _marker(row: int | None, col: int | None) -> list[dict]:
-    """The chosen pixel (1-based row and column) as a cyan square."""
+def _marker(row: int | None, col: int | None, axes: str = "") -> list[dict]:
+    """The chosen pixel (1-based row and column) as a cyan square, on the map with axes ``axes`` ("", "2", …)."""
     if row is None or col is None:
         return []
     return [{"type": "scatter", "x": [col], "y": [row], "mode": "markers", "hoverinfo": "skip",
+             "xaxis": f"x{axes}", "yaxis": f"y{axes}",
              "marker": {"symbol": "square-open", "size": 16, "color": MARKER, "line": {"width": 3}}}]
 
 
@@ -252,18 +286,16 @@ def map_figure(kind: str, values: np.ndarray, *, magnitude: np.ndarray | None = 
     values = np.asarray(values)
     h, w = values.shape[:2]
     layout = _frame(h, w)
-    if max(h, w) <= NUMBERS_MAX:
+    small = max(h, w) <= NUMBERS_MAX
+    if small:
         traces = _small_map(kind, values, magnitude)
-        layout["height"] -= LEGEND_STRIP - 20  # numbers instead of a colour bar: no strip needed
-        layout["margin"] = {**layout["margin"], "b": 20}
     else:
-        traces = _large_map(kind, values, magnitude)
-        if kind == "direction":
-            layout.update(_wheel_legend(layout["height"] - layout["margin"]["t"] - LEGEND_STRIP, lang))
+        limit = _limit(kind, values, magnitude)
+        traces = _large_map(kind, values, magnitude, limit)
+        layout.update(_key(kind, values, limit, _map_px(h, w), lang))
     for trace in traces:
         trace.pop("hovertemplate", None)
         trace["hoverinfo"] = "skip"
-    small = max(h, w) <= NUMBERS_MAX
     texts = _hover_texts(kind, values, magnitude, lang) if small else None
     return {"data": traces + [_pointer(h, w, texts, lang)] + _marker(row, col), "layout": layout}
 
@@ -283,7 +315,11 @@ def map_figures(pixels: np.ndarray, maps: EdgeMaps, lang: str = "en") -> dict[st
 
 
 def clicked_pixel(points: list[dict], size: tuple[int, int]) -> tuple[int, int] | None:
-    """The 1-based ``(row, col)`` of the first clicked point of a map of ``size`` (H, W), or None."""
+    """The 1-based ``(row, col)`` of the first clicked point on the maps of an image of ``size`` (H, W), or None.
+
+    ``points``: Streamlit's selection points (``x``, ``y``, ``curve_number``, …). Every map has the same pixel
+    coordinates, so a point means the same pixel on whichever map of :func:`map_grid` it lies.
+    """
     for point in points:
         x, y = point.get("x"), point.get("y")
         if isinstance(x, (int, float)) and isinstance(y, (int, float)) and math.isfinite(x + y):
@@ -302,15 +338,16 @@ def _hover_texts(kind: str, values: np.ndarray, magnitude, lang: str) -> list[li
     return cell_texts(np.asarray(values, dtype=float), 3)
 
 
+POINTER = {"mode": "markers", "marker": {"size": 14, "symbol": "square", "color": "rgba(0,0,0,0)"}}
+
+
 def _pointer(h: int, w: int, texts: list[list[str]] | None, lang: str) -> dict:
     """Invisible points on every cell (on a grid of at most ``CLICK_CELLS`` a side when there are no
     ``texts``), centred on 1-based pixel coordinates: what hovers and clicks land on."""
     step = 1 if texts is not None else max(1, math.ceil(max(h, w) / CLICK_CELLS))
     xs, ys = (np.minimum(np.arange(1, n + 1, step) + (step - 1) // 2, n) for n in (w, h))
     gx, gy = np.meshgrid(xs, ys)  # (rows, cols)
-    trace = {"type": "scatter", "mode": "markers", "x": gx.ravel().tolist(), "y": gy.ravel().tolist(),
-             "marker": {"size": 14, "symbol": "square", "color": "rgba(0,0,0,0)"},
-             "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}},
+    trace = {"type": "scatter", **POINTER, "x": gx.ravel().tolist(), "y": gy.ravel().tolist(),
              "hovertemplate": t("edges.fig.hover_at", lang, row="%{y}", col="%{x}") + "<extra></extra>"}
     if texts is not None:
         trace["text"] = [x for row in texts for x in row]
@@ -351,9 +388,100 @@ def download_maps(maps: EdgeMaps, edges: np.ndarray) -> dict[str, tuple[str, np.
                   "direction": ("direction", maps.direction, maps.magnitude)}
 
 
-def with_marker(figure: dict, row: int, col: int) -> dict:
-    """A copy of a map figure with the zoomed pixel marked (the picture itself is shared, not copied)."""
-    return {"data": figure["data"] + _marker(row, col), "layout": figure["layout"]}
+# ------------------------------------------------------------------------------ the maps as one figure
+GRID_COLUMNS = 3
+GRID_GAP = 0.065  # of the figure's width between two columns of maps: room for the row numbers of the next
+TITLE_FONT = {"family": '"Source Sans", sans-serif', "size": 16, "color": TEXT_COLOUR}  # as the page's (Streamlit's)
+TITLE_LINE = 21  # px a line of a title takes
+TITLE_GAP = 10  # px between a title and the column numbers under it
+TITLE_WIDTH = (270, 270, 225)  # px a title may take before it wraps, by column (1280 px screen): a map and the gap
+# after it, the last one its map only
+ROW_GAP = 16  # px more between two rows of maps than the strip under the upper one
+MODEBAR = 26  # px over the titles for Plotly's buttons (zoom, pan, reset), shown while the pointer is on the maps
+MARKED = ("original", "edges")  # the maps that mark the traced pixel
+
+
+def _title_lines(title: str, width: float) -> list[str]:
+    """``title`` in lines of at most ``width`` px, as estimated for bold ``TITLE_FONT`` text (measured in Chromium:
+    a letter takes ~0.42 of the font size, a digit 0.5; Hangul and other wide characters a whole one)."""
+    def px(text: str) -> float:
+        return TITLE_FONT["size"] * sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 if ch.isdigit()
+                                        else 0.44 for ch in text)
+    lines = [""]
+    for word in title.split(" "):
+        longer = f"{lines[-1]} {word}".lstrip()
+        if lines[-1] and px(longer) > width:
+            lines.append(word)
+        else:
+            lines[-1] = longer
+    return lines
+
+
+def _unless(item: dict, defaults: dict) -> dict:
+    """``item`` without what ``defaults`` (a template's) already says."""
+    return {k: v for k, v in item.items() if k not in defaults or defaults[k] != v}
+
+
+def _to_axes(item: dict, axes: str) -> dict:
+    """A layout image or annotation of a one-map figure ("x domain", "y domain") moved to the axes ``axes``."""
+    return {**item, "xref": f"x{axes} domain", "yref": f"y{axes} domain"}
+
+
+def _title(lines: list[str]) -> dict:
+    """A map's title, bold, over its column numbers."""
+    text = "<br>".join(f"<b>{html.escape(line, quote=False)}</b>" for line in lines)
+    return _on_map({"text": text, "showarrow": False, "xanchor": "left", "yanchor": "bottom", "align": "left",
+                    "font": TITLE_FONT}, MAP_TOP + TITLE_GAP - 4, x=0, y=1)
+
+
+@dataclass(frozen=True)
+class MapGrid:
+    """The maps of one analysis as one figure without the traced pixel (:func:`map_grid`), and each map's axes
+    (Plotly's suffix: "", "2", …) by its key in :func:`map_panels`."""
+
+    figure: dict
+    axes: dict[str, str]
+
+    def marked(self, row: int, col: int) -> dict:
+        """The figure with pixel ``(row, col)`` (from 1) marked on the ``MARKED`` maps (the maps are shared)."""
+        marks = [m for key in MARKED if key in self.axes for m in _marker(row, col, self.axes[key])]
+        return {"data": self.figure["data"] + marks, "layout": self.figure["layout"]}
+
+
+def map_grid(panels: list[tuple[str, str, dict]]) -> MapGrid:
+    """The maps of :func:`map_panels` (figures of :func:`map_figure`, all of one image) as one figure, three to a
+    row: each on axes of its own with its title above, its pixels square, its colour key under it, and the
+    same traces (numbers, hover texts, click points) as alone. One figure to send instead of one per map."""
+    first = panels[0][2]["layout"]
+    map_px, strip = first["height"] - MAP_TOP - first["margin"]["b"], first["margin"]["b"]
+    rows = [panels[i: i + GRID_COLUMNS] for i in range(0, len(panels), GRID_COLUMNS)]
+    titles = [[_title_lines(title, width) for (_, title, _), width in zip(row, TITLE_WIDTH)] for row in rows]
+    above = [(ROW_GAP if r else 0) + TITLE_LINE * max(map(len, row)) + TITLE_GAP + MAP_TOP
+             for r, row in enumerate(titles)]  # px over each row's maps
+    height = sum(above) + len(rows) * (map_px + strip)
+    width = (1 - (GRID_COLUMNS - 1) * GRID_GAP) / GRID_COLUMNS
+    # what every map has in common, sent once: a template's axes and traces are every axis's and trace's defaults
+    pointer = next(trace for trace in panels[0][2]["data"] if trace.get("hoverinfo") != "skip")
+    scatter = {**POINTER, "hovertemplate": pointer["hovertemplate"]}  # the same on every map of one image
+    layout = {**LOOK, "height": height + MODEBAR, "margin": {"l": 34, "r": 4, "t": MODEBAR, "b": 0},
+              "template": {"layout": AXES, "data": {"scatter": [scatter]}}, "images": [], "annotations": []}
+    data, axes, top = [], {}, 0
+    for r, row in enumerate(rows):
+        top += above[r]
+        for c, ((key, _, figure), lines) in enumerate(zip(row, titles[r])):
+            axes[key] = n = axis_name(r * GRID_COLUMNS + c)
+            one = figure["layout"]
+            x, y = (_unless(one[a], AXES[a]) for a in AXES)
+            left = c * (width + GRID_GAP)
+            layout[f"xaxis{n}"] = {**x, "domain": [round(left, 5), round(left + width, 5)], "anchor": f"y{n}"}
+            layout[f"yaxis{n}"] = {**y, "domain": [round(1 - (top + map_px) / height, 5), round(1 - top / height, 5)],
+                                   "anchor": f"x{n}", "scaleanchor": f"x{n}"}
+            data += [{**_unless(trace, scatter if trace["type"] == "scatter" else {}), "xaxis": f"x{n}",
+                      "yaxis": f"y{n}"} for trace in figure["data"]]
+            layout["images"] += [_to_axes(image, n) for image in one.get("images", ())]
+            layout["annotations"] += [_to_axes(note, n) for note in (*one.get("annotations", ()), _title(lines))]
+        top += map_px + strip
+    return MapGrid({"data": data, "layout": layout}, axes)
 
 
 def _direction_scale(steps: int = 24) -> list:
@@ -372,16 +500,24 @@ def _wheel_uri(size: int = 96) -> str:
     return display_uri(rgb)[0]
 
 
-def _wheel_legend(plot_height_px: int, lang: str) -> dict:
+def _wheel_key(map_px: int, lang: str) -> dict:
     """The colour key of the direction map, in the strip under it: hue = θ, rows grow downwards."""
     side = LEGEND_STRIP - 16  # px
-    return {"images": [{"source": _wheel_uri(), "xref": "paper", "yref": "paper", "x": 0.04, "y": -0.02,
-                        "sizex": side / PLOT_WIDTH, "sizey": side / plot_height_px, "xanchor": "left",
-                        "yanchor": "top", "sizing": "contain", "layer": "above"}],
-            "annotations": [{"xref": "paper", "yref": "paper", "x": 0.1 + side / PLOT_WIDTH, "y": -0.03,
-                             "xanchor": "left",
-                             "yanchor": "top", "showarrow": False, "align": "left", "font": {"size": 13},
-                             "text": t("edges.fig.wheel", lang)}]}
+    wheel = _on_map({"source": _wheel_uri(), "sizex": round(side / PLOT_WIDTH, 4), "sizey": round(side / map_px, 4)},
+                    x=0.04, y=round(-6 / map_px, 4))  # images: left, top, fitted and above by default
+    words = _on_map({"xanchor": "left", "yanchor": "top", "showarrow": False, "align": "left", "font": {"size": 13},
+                     "text": t("edges.fig.wheel", lang)}, -8, x=round(0.1 + side / PLOT_WIDTH, 4), y=0)
+    return {"images": [wheel], "annotations": [words]}
+
+
+def _key(kind: str, values: np.ndarray, limit: float | None, map_px: int, lang: str) -> dict:
+    """The layout images and annotations of a large map's colour key: a colour bar or the hue wheel."""
+    if kind == "direction":
+        return _wheel_key(map_px, lang)
+    if kind in ("signed", "magnitude"):
+        saturated = limit < float(np.max(np.abs(values)))
+        return _colour_key(kind, -limit if kind == "signed" else 0.0, limit, saturated, map_px)
+    return {}
 
 
 def _cell_font(texts: list[list[str]], cells_px: float) -> dict | None:
@@ -451,18 +587,12 @@ def map_picture(kind: str, values: np.ndarray, magnitude: np.ndarray | None = No
     return picture(kind, values, magnitude, _limit(kind, values, magnitude))
 
 
-def _large_map(kind: str, values: np.ndarray, magnitude) -> list[dict]:
-    """The map as one compressed picture, plus a colour bar for numeric maps.
+def _large_map(kind: str, values: np.ndarray, magnitude, limit: float | None) -> list[dict]:
+    """The map as one compressed picture whose colours saturate at ``limit``.
 
     Numbers are averaged down to the screen size before colouring (direction as the average
     gradient vector), which is much quicker than colouring a megapixel and shrinking the colours.
     """
-    extra: list[dict] = []
-    limit = _limit(kind, values, magnitude)
-    if kind in ("signed", "magnitude"):
-        saturated = limit < float(np.max(np.abs(values)))
-        lo = -limit if kind == "signed" else 0.0
-        extra.append(_colourbar(SIGNED if kind == "signed" else MAGNITUDE, lo, limit, saturated))
     h, w = values.shape[:2]
     factor = max(h, w) / DISPLAY_SIDE
     if factor > 1 and kind != "image":
@@ -477,7 +607,7 @@ def _large_map(kind: str, values: np.ndarray, magnitude) -> list[dict]:
     factor = w / round(w / shrink) if kind == "image" else w / values.shape[1]
     image = {"type": "image", "source": uri, "x0": 1 + (factor - 1) / 2, "y0": 1 + (factor - 1) / 2, "dx": factor,
              "dy": factor}
-    return [image] + extra
+    return [image]
 
 
 # ------------------------------------------------------------------------------ one pixel's arithmetic

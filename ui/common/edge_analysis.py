@@ -85,13 +85,13 @@ class Analysis:
     def names(self) -> tuple[str, ...]:
         return ("Gx", "Gy") if self.pair else (t("edges.output", self.language),)
 
-    def panels(self, threshold: int) -> tuple[list[tuple[str, str, dict]], np.ndarray]:
-        """The maps in reading order as ``(name, title, figure)`` with the edges above ``threshold`` % of the
-        largest magnitude, and that binary edge map ``(H, W)``."""
+    def panels(self, threshold: int) -> tuple[fig.MapGrid, np.ndarray]:
+        """The maps, with the edges above ``threshold`` % of the largest magnitude, as one figure; and that binary
+        edge map ``(H, W)``."""
         def make():
             edges, limit = engine.edges_at_percent(self.maps.magnitude, threshold)
-            return fig.map_panels(self.figures, self.maps, edges, limit, threshold, self.grey_of_colour,
-                                  self.language), edges
+            return fig.map_grid(fig.map_panels(self.figures, self.maps, edges, limit, threshold,
+                                               self.grey_of_colour, self.language)), edges
         return self.recent["panels"].get(threshold, make)
 
     def pixel(self, row: int, col: int) -> PixelView:

@@ -4,6 +4,8 @@ Layout only: every figure and number comes from ui/common/edge_analysis.py; text
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from cnnviz.viz import edges as fig
@@ -13,10 +15,13 @@ from ui.common.edge_analysis import Analysis
 from ui.common.text import tr
 
 
-def pick_pixel(panel: str, size: tuple[int, int]):
-    """on_select of a map: the clicked cell becomes the traced pixel."""
+MAPS = "edges.maps"  # the key of the maps' figure
+
+
+def pick_pixel(size: tuple[int, int]):
+    """on_select of the maps: the clicked cell, on whichever map, becomes the traced pixel."""
     def picked() -> None:
-        event = st.session_state.get(f"edges.{panel}") or {}
+        event = st.session_state.get(MAPS) or {}
         pixel = fig.clicked_pixel(event.get("selection", {}).get("points", []), size)
         if pixel:
             st.session_state["edges.row"], st.session_state["edges.col"] = pixel
@@ -24,32 +29,30 @@ def pick_pixel(panel: str, size: tuple[int, int]):
 
 
 def show_maps(a: Analysis, threshold: int, row: int, col: int) -> None:
-    """The maps, three to a row, the pixel ``(row, col)`` (from 1) marked; a click on one traces that pixel."""
+    """The maps in one figure, the pixel ``(row, col)`` (from 1) marked; a click on any map traces that pixel."""
     size = a.maps.magnitude.shape
-    st.caption(tr("edges.click_hint"))
-    panels = a.panels(threshold)[0]
-    for start in range(0, len(panels), 3):
-        for column, (panel, title, figure) in zip(st.columns(3), panels[start:start + 3]):
-            with column:
-                st.markdown(f"**{title}**")
-                marked = panel in ("original", "edges")  # only these re-send when the pixel moves (bad Wi-Fi)
-                show_figure(fig.with_marker(figure, row, col) if marked else figure, key=f"edges.{panel}",
-                            on_select=pick_pixel(panel, size), selection_mode="points")
-                if panel == "direction" and max(size) <= fig.NUMBERS_MAX and (a.maps.magnitude == 0).any():
-                    st.caption(tr("edges.panel.direction_undefined"))
+    show_figure(a.panels(threshold)[0].marked(row, col), key=MAPS, on_select=pick_pixel(size),
+                selection_mode="points")
+    if a.pair and max(size) <= fig.NUMBERS_MAX and (a.maps.magnitude == 0).any():
+        st.caption(tr("edges.panel.direction_undefined"))
 
 
-def show_downloads(a: Analysis, threshold: int, file_name: str) -> None:
-    """Any map as a full-size PNG ``<file_name>-<map>.png``, made only when the button is pressed."""
+def show_downloads(a: Analysis, threshold: Callable[[], int], file_name: str) -> None:
+    """Any map as a full-size PNG ``<file_name>-<map>.png``, made only when the button is pressed, the edge map
+    at the ``threshold()`` of that moment."""
     h, w = a.maps.magnitude.shape
-    downloads = fig.download_maps(a.maps, a.panels(threshold)[1])
+
+    def downloads() -> dict:
+        return fig.download_maps(a.maps, a.panels(threshold())[1])
+
+    def png() -> bytes:
+        return fig.png_bytes(fig.map_picture(*downloads()[what]))
+
     left, right = st.columns([1, 2], vertical_alignment="bottom")
-    labels = {k: tr(f"edges.download.{k}") for k in downloads}
-    what = left.selectbox(tr("edges.download.label"), list(downloads), key="edges.download_what",
+    labels = {k: tr(f"edges.download.{k}") for k in downloads()}
+    what = left.selectbox(tr("edges.download.label"), list(labels), key="edges.download_what",
                           format_func=labels.get)
-    kind, values, extra = downloads[what]
-    right.download_button(tr("edges.download.button", what=labels[what], w=w, h=h),
-                          data=lambda: fig.png_bytes(fig.map_picture(kind, values, extra)),
+    right.download_button(tr("edges.download.button", what=labels[what], w=w, h=h), data=png,
                           file_name=f"{file_name}-{what}.png", mime="image/png", icon=":material/download:",
                           key="edges.download", on_click="ignore")
 
@@ -60,14 +63,20 @@ def heading(text: str, body: str = "") -> None:
     st.markdown(f"## {text}\n\n{body}")
 
 
-def show_pixel(lesson: Lesson, a: Analysis) -> None:
-    """One pixel's window, products and sums; its row and column are typed here or clicked on a map."""
-    h, w = a.maps.magnitude.shape
+def pixel_places() -> tuple:
+    """The heading of one pixel's arithmetic, and the places of its row and column boxes with the hint beside them."""
     heading(tr("edges.pixel.heading"))
     left, middle, right = st.columns([1, 1, 3], vertical_alignment="bottom")
-    row = lesson.widget("row", left, bounds=(1, h))
-    col = lesson.widget("col", middle, bounds=(1, w))
     right.caption(tr("edges.pixel.hint"))
+    return left, middle
+
+
+def show_pixel(lesson: Lesson, a: Analysis, places: tuple) -> None:
+    """One pixel's window, products and sums; its row and column are typed in the ``places`` of
+    :func:`pixel_places` or clicked on a map."""
+    h, w = a.maps.magnitude.shape
+    row = lesson.widget("row", places[0], bounds=(1, h))
+    col = lesson.widget("col", places[1], bounds=(1, w))
     view = a.pixel(row, col)
     if view.channel is not None:
         st.markdown(tr("edges.pixel.channel", channel="RGB"[view.channel]))

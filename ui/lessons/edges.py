@@ -18,7 +18,7 @@ from cnnviz.quiz import edge_pixel_question
 from ui.common.code_panel import code_panel
 from ui.common.controls import Lesson
 from ui.common.edge_analysis import Analysis, analyse, chosen_kernel, sample
-from ui.common.edge_views import show_comparisons, show_downloads, show_maps, show_pixel
+from ui.common.edge_views import pixel_places, show_comparisons, show_downloads, show_maps, show_pixel
 from ui.common.predict import predict_first, question_key, show_question
 from ui.common.text import error_text, lang, tr
 from ui.schemas.edges import EdgeSettings
@@ -143,31 +143,48 @@ def edge_lesson() -> None:
         lesson.widget("predict", view)
         return
     zoom(lesson, image_key, a.strongest)
-    traced(lesson, view, body, image_key, image_name, image.size, a)
+    with body:
+        maps = st.container()  # the maps, drawn by traced (in "Predict first" the question before them)
+    file_name = f"{image_name.rsplit('.', 1)[0]}-{settings.kernel}"
+    places = None if settings.predict else steady_parts(lesson, maps, a, file_name)  # else drawn by traced
+    traced(lesson, view, maps, places, image_key, file_name, image.size, a)
     lesson.widget("predict", view)  # under the threshold, which traced drew
-    if not settings.predict:  # else they wait for the guess too, drawn by traced
+    if not settings.predict:
         show_comparisons(a, settings.kernel)
 
 
+def steady_parts(lesson: Lesson, maps, a: Analysis, file_name: str) -> tuple:
+    """What neither the threshold nor the traced pixel changes: the click hint over the maps (in ``maps``), the
+    downloads and the code under them, the heading of the pixel's arithmetic and the places of its row and column
+    boxes (returned). Drawn by :func:`edge_lesson`, so that a step does not send them again; in "Predict first" by
+    :func:`traced`, once the guess is checked."""
+    with maps:
+        st.caption(tr("edges.click_hint"))
+    show_downloads(a, lambda: lesson.current.threshold, file_name)  # traced keeps lesson.current up to date
+    code_panel(lambda: a.snippets)
+    return pixel_places()
+
+
 @st.fragment
-def traced(lesson: Lesson, view, body, image_key: str, image_name: str, size: tuple[int, int],
+def traced(lesson: Lesson, view, maps, places: tuple | None, image_key: str, file_name: str, size: tuple[int, int],
            a: Analysis) -> None:
-    """The threshold (drawn into the ``view`` column above), the maps, downloads, code and one pixel's arithmetic
-    (and the comparisons in "Predict first", where they too wait for the guess): a fragment of its own, so a new
-    threshold or traced pixel (a row or column typed, a map clicked) redraws only these."""
+    """The threshold (drawn into the ``view`` column above), the maps (into ``maps``) and one pixel's arithmetic
+    (its row and column into ``places``; in "Predict first" what waits for the guess too): a fragment of its own,
+    so a new threshold or traced pixel (a row or column typed, a map clicked) redraws only these."""
     settings = lesson.current
     if any(st.session_state.get(lesson.key(name)) != getattr(settings, name) for name in TRACED):
         settings = lesson.settings()  # a new image's zoom, or a rerun of this fragment: catch up with its widgets
     lesson.widget("threshold", view)
     h, w = size
     row, col = min(settings.row, h), min(settings.col, w)
-    with body:
-        if settings.predict and not predicted(replace(settings, row=row, col=col), image_key, a):
-            return  # the maps, the pixel's sums and the code stay hidden until the guess is checked
+    if settings.predict:
+        with maps:
+            if not predicted(replace(settings, row=row, col=col), image_key, a):
+                return  # the maps, the pixel's sums and the code stay hidden until the guess is checked
+        places = steady_parts(lesson, maps, a, file_name)
+    with maps:
         show_maps(a, settings.threshold, row, col)
-    show_downloads(a, settings.threshold, f"{image_name.rsplit('.', 1)[0]}-{settings.kernel}")
-    code_panel(lambda: a.snippets)
-    show_pixel(lesson, a)
+    show_pixel(lesson, a, places)
     if settings.predict:
         show_comparisons(a, settings.kernel)
 

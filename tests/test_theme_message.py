@@ -54,3 +54,14 @@ def test_a_changed_theme_option_is_built_again(installed, option, value):
     finally:
         config.set_option(option, old)
     assert new_session_theme(theme_message.populate_theme_msg) == before
+
+
+def test_config_files_parsed_again_are_read_again(installed):
+    before = new_session_theme(theme_message.populate_theme_msg)
+    config.get_config_options(force_reparse=True, options_from_flags={"theme.primaryColor": "#123456"})
+    try:
+        changed = new_session_theme(theme_message.populate_theme_msg)
+        assert changed == new_session_theme(theme_message._ORIGINAL) != before
+    finally:
+        config.get_config_options(force_reparse=True)
+    assert new_session_theme(theme_message.populate_theme_msg) == before

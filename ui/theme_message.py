@@ -15,15 +15,15 @@ from streamlit import config
 from streamlit.runtime import app_session
 
 _ORIGINAL = getattr(app_session, "_populate_theme_msg", None)
-_options: dict[str, tuple[int, list]] = {}  # section → (id of the options dict it was taken from, its options)
+_options: dict[str, tuple[dict, list]] = {}  # section → (the options dict it was taken from, its options)
 _built: dict[str, tuple[list, bytes]] = {}  # section → (the values it was built from, its message serialised)
 
 
 def _section_options(section: str) -> list:
     every = config.get_config_options()  # a new dict when the config files are parsed again
     known = _options.get(section)
-    if known is None or known[0] != id(every):
-        known = _options[section] = (id(every), [o for o in every.values() if o.section == section])
+    if known is None or known[0] is not every:
+        known = _options[section] = (every, [o for o in every.values() if o.section == section])
     return known[1]
 
 

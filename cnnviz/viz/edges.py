@@ -403,7 +403,7 @@ MARKED = ("original", "edges")  # the maps that mark the traced pixel
 
 def _title_lines(title: str, width: float) -> list[str]:
     """``title`` in lines of at most ``width`` px, as estimated for bold ``TITLE_FONT`` text (measured in Chromium:
-    a letter takes ~0.42 of the font size, a digit 0.5; Hangul and other wide characters a whole one)."""
+    a letter takes ~0.44 of the font size, a digit 0.5; Hangul and other wide characters a whole one)."""
     def px(text: str) -> float:
         return TITLE_FONT["size"] * sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 if ch.isdigit()
                                         else 0.44 for ch in text)
